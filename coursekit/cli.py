@@ -1,0 +1,91 @@
+"""The command line: parse, call the library, return an exit code.
+
+Exit codes: 0 success, 1 the course failed a check (out of sync, lesson failed),
+2 bad input or usage (the message names the file and line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .config import Project
+from .errors import CourseError
+from .notebooks import out_of_sync, write_notebooks
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    run: Callable[[Project, argparse.Namespace], int]
+    add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
+
+
+def run_notebooks(project: Project, args: argparse.Namespace) -> int:
+    written, removed = write_notebooks(project)
+    for path in written:
+        print(f"wrote {_rel(project, path)}")
+    for path in removed:
+        print(f"removed {_rel(project, path)} (no lesson generates it)")
+    if not written and not removed:
+        print("notebooks are up to date")
+    return 0
+
+
+def run_check(project: Project, args: argparse.Namespace) -> int:
+    problems = out_of_sync(project)
+    for path, reason in problems:
+        print(f"out of sync: {_rel(project, path)} ({reason})")
+    if problems:
+        print("run `python build.py notebooks` and commit the result", file=sys.stderr)
+        return 1
+    print("exercises/ and solutions/ match content/")
+    return 0
+
+
+# name -> command; the order is the order of the full build (`python build.py`)
+COMMANDS: dict[str, Command] = {
+    "notebooks": Command("write exercises/ and solutions/ from content/", run_notebooks),
+    "check": Command("fail when exercises/ or solutions/ differ from content/", run_check),
+}
+# the steps `python build.py` with no subcommand runs, in order
+FULL_BUILD = ["notebooks"]
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
+    top.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
+                     help="the course folder (default: the folder of build.py)")
+    subs = top.add_subparsers(dest="command")
+    for name, command in COMMANDS.items():
+        sub = subs.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(sub)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    project = Project(args.root.resolve())
+    steps = [args.command] if args.command else FULL_BUILD
+    try:
+        for name in steps:
+            code = COMMANDS[name].run(project, args)
+            if code:
+                return code
+    except CourseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; earlier outputs are left as they were", file=sys.stderr)
+        return 130
+    return 0

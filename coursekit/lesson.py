@@ -1,0 +1,226 @@
+"""Read lessons: ``content/NN_slug.py`` (jupytext percent format) → :class:`Lesson`.
+
+Everything is validated here, once, so later stages can trust the model: header keys,
+profiles, tags, markers. Errors name the lesson file and the line.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+
+from .errors import CourseError, LessonFormatError, MarkerError
+from .markers import SplitCell, split_cell
+
+KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
+COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles")
+PROFILE_KEYS = ("parameters", "targets")
+TARGET_KEYS = ("min", "max")
+ACCELERATORS = ("cpu", "gpu")
+# cell metadata that reaches the notebooks; jupytext's own bookkeeping is dropped
+KEPT_CELL_METADATA = ("tags", "slideshow", "jupyter")
+
+_STEM = re.compile(r"^(\d+)_[a-z0-9_]+$")
+_CELL_MARKER = re.compile(r"^# %%")
+
+
+@dataclass
+class Cell:
+    index: int
+    cell_type: str
+    source: str
+    metadata: dict
+    line: int  # 1-based line of the lesson file where this cell's source starts
+    split: SplitCell
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.metadata.get("tags", []))
+
+
+@dataclass
+class Lesson:
+    path: Path
+    stem: str
+    order: int
+    title: str
+    summary: str
+    accelerator: str
+    data: dict
+    profiles: dict
+    meta: dict
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def parameters(self) -> dict:
+        """Defaults of the ``parameters`` cell: name → value (None when not a literal)."""
+        found: dict = {}
+        for cell in self.cells:
+            if "parameters" in cell.tags:
+                found.update(parameter_defaults(cell.source))
+        return found
+
+    def cell_at(self, index: int) -> Cell:
+        return self.cells[index]
+
+
+def parameter_defaults(source: str) -> dict:
+    values = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    try:
+                        values[target.id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        values[target.id] = None
+    return values
+
+
+def discover(content: Path) -> list[Path]:
+    """Lesson files in order; two lessons with the same number are an error."""
+    paths = sorted(p for p in content.glob("*.py") if not p.name.startswith("_"))
+    seen: dict[int, Path] = {}
+    for path in paths:
+        match = _STEM.match(path.stem)
+        if not match:
+            raise LessonFormatError("lesson file names look like NN_slug.py "
+                                    "(digits, underscore, lowercase letters)", path=path)
+        order = int(match.group(1))
+        if order in seen:
+            raise LessonFormatError(f"duplicate lesson order {match.group(1)} "
+                                    f"(also used by {seen[order].name})", path=path, line=1,
+                                    hint="give each lesson its own number")
+        seen[order] = path
+    return paths
+
+
+def read_lesson(path: Path) -> Lesson:
+    text = path.read_text(encoding="utf-8")
+    try:
+        nb = jupytext.reads(text, fmt="py:percent")
+    except Exception as exc:  # jupytext raises several types; all mean "cannot parse"
+        raise LessonFormatError(f"cannot read as a jupytext percent script: {exc}",
+                                path=path) from None
+    file_lines = text.split("\n")
+    meta = dict(nb.metadata.get("course") or {})
+    lesson = _header(path, file_lines, meta)
+    starts = _cell_starts(file_lines, len(nb.cells))
+    for index, (raw, start) in enumerate(zip(nb.cells, starts)):
+        lesson.cells.append(_read_cell(path, index, raw, start))
+    _check_profiles(lesson, file_lines)
+    return lesson
+
+
+def _key_line(file_lines: list[str], key: str) -> int | None:
+    pattern = re.compile(rf"^#\s+{re.escape(key)}\s*:")
+    for number, line in enumerate(file_lines, start=1):
+        if pattern.match(line):
+            return number
+        if line.startswith("# %%"):
+            break
+    return None
+
+
+def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
+    course_line = _key_line(file_lines, "course") or 1
+    for key in meta:
+        if key not in COURSE_KEYS:
+            raise LessonFormatError(f"unknown course key '{key}'", path=path,
+                                    line=_key_line(file_lines, key) or course_line,
+                                    hint=_did_you_mean(key, COURSE_KEYS))
+    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+        raise LessonFormatError("the lesson has no title", path=path, line=course_line,
+                                hint="add 'title:' to the course: block of the header")
+    accelerator = meta.get("accelerator", "cpu")
+    if accelerator not in ACCELERATORS:
+        raise LessonFormatError(f"accelerator must be one of {', '.join(ACCELERATORS)}",
+                                path=path, line=_key_line(file_lines, "accelerator"))
+    for key in ("data", "profiles"):
+        if not isinstance(meta.get(key, {}), dict):
+            raise LessonFormatError(f"'{key}' must be a mapping", path=path,
+                                    line=_key_line(file_lines, key))
+    return Lesson(path=path, stem=path.stem, order=int(path.stem.split("_")[0]),
+                  title=meta["title"].strip(), summary=str(meta.get("summary", "")).strip(),
+                  accelerator=accelerator, data=dict(meta.get("data", {})),
+                  profiles=dict(meta.get("profiles", {})), meta=meta)
+
+
+def _cell_starts(file_lines: list[str], n_cells: int) -> list[int]:
+    """1-based line where each cell's source begins (the line after its ``# %%``)."""
+    body_from = 0
+    if file_lines and file_lines[0].startswith("# ---"):
+        body_from = next((i for i in range(1, len(file_lines))
+                          if file_lines[i].startswith("# ---")), 0) + 1
+    markers = [i + 2 for i in range(body_from, len(file_lines))
+               if _CELL_MARKER.match(file_lines[i])]
+    if len(markers) == n_cells - 1:  # text before the first marker forms a cell too
+        first = next(i for i in range(body_from, len(file_lines)) if file_lines[i].strip())
+        markers.insert(0, first + 1)
+    return markers if len(markers) == n_cells else [body_from + 1] * n_cells
+
+
+def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
+    metadata = {k: raw.metadata[k] for k in KEPT_CELL_METADATA if k in raw.metadata}
+    tags = metadata.get("tags", [])
+    for tag in tags:
+        if tag not in KNOWN_TAGS:
+            raise LessonFormatError(f"unknown cell tag '{tag}'", path=path, line=start - 1,
+                                    cell=index + 1, hint=_did_you_mean(tag, KNOWN_TAGS))
+    source = raw.source
+    if raw.cell_type == "code":
+        # jupytext keeps blank lines that separate cells; they are not part of the lesson
+        source = source.rstrip("\n ")
+        stripped = source.lstrip("\n")
+        start += len(source) - len(stripped)
+        source = stripped
+    try:
+        split = split_cell(source, raw.cell_type, "solution" in tags)
+    except MarkerError as err:
+        raise MarkerError(err.message, path=path, line=start + (err.line or 0),
+                          cell=index + 1, hint=err.hint) from None
+    return Cell(index=index, cell_type=raw.cell_type, source=source, metadata=metadata,
+                line=start, split=split)
+
+
+def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
+    names = set(lesson.parameters)
+    for name, profile in lesson.profiles.items():
+        line = _key_line(file_lines, name) or _key_line(file_lines, "profiles")
+        if not isinstance(profile, dict) or set(profile) - set(PROFILE_KEYS):
+            raise LessonFormatError(f"profile '{name}' may only have "
+                                    f"{' and '.join(PROFILE_KEYS)}", path=lesson.path, line=line)
+        for param in profile.get("parameters") or {}:
+            if param not in names:
+                raise LessonFormatError(f"profile '{name}' sets '{param}', which the "
+                                        "parameters cell does not define", path=lesson.path,
+                                        line=line, hint=_did_you_mean(param, sorted(names)))
+        for metric, bounds in (profile.get("targets") or {}).items():
+            if not isinstance(bounds, dict) or not bounds or set(bounds) - set(TARGET_KEYS):
+                raise LessonFormatError(f"target '{metric}' of profile '{name}' must look "
+                                        "like {min: x} or {max: y}", path=lesson.path,
+                                        line=line)
+    for data_file, param in lesson.data.items():
+        if param not in names:
+            raise LessonFormatError(f"data file '{data_file}' feeds '{param}', which the "
+                                    "parameters cell does not define", path=lesson.path,
+                                    line=_key_line(file_lines, "data"))
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    known = f"known: {', '.join(choices)}" if choices else ""
+    return f"did you mean '{close[0]}'? ({known})" if close else known
+
+
+def load_lessons(content: Path) -> list[Lesson]:
+    paths = discover(content)
+    if not paths:
+        raise CourseError("no lessons found", path=content,
+                          hint="add content/NN_slug.py files in jupytext percent format")
+    return [read_lesson(path) for path in paths]

@@ -1,0 +1,67 @@
+"""``build.py notebooks`` and ``build.py check``: content/ → exercises/ + solutions/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Course, Project, load_course
+from .fsutil import write_atomic
+from .leaks import lesson_secrets, raise_on_leaks, scan_notebook
+from .lesson import Lesson, load_lessons
+from .transforms import exercise_notebook, solution_notebook, to_bytes
+
+
+@dataclass
+class Generated:
+    lessons: list[Lesson]
+    course: Course
+    files: dict[Path, bytes]
+
+
+def generate(project: Project) -> Generated:
+    """Everything in memory, leak-scanned; nothing touches the disk here."""
+    course = load_course(project.config_path)
+    lessons = load_lessons(project.content)
+    files: dict[Path, bytes] = {}
+    leaks = []
+    for lesson in lessons:
+        exercise = exercise_notebook(lesson, course)
+        rel = f"exercises/{lesson.stem}.ipynb"
+        leaks += scan_notebook(lesson_secrets(lesson), exercise, rel)
+        files[project.exercises / f"{lesson.stem}.ipynb"] = to_bytes(exercise)
+        files[project.solutions / f"{lesson.stem}.ipynb"] = to_bytes(
+            solution_notebook(lesson, course))
+    raise_on_leaks(leaks)
+    return Generated(lessons, course, files)
+
+
+def stale(project: Project, files: dict[Path, bytes]) -> list[Path]:
+    """Generated notebooks on disk that no lesson produces any more."""
+    found = []
+    for folder in (project.exercises, project.solutions):
+        found += [p for p in sorted(folder.glob("*.ipynb")) if p not in files]
+    return found
+
+
+def write_notebooks(project: Project) -> tuple[list[Path], list[Path]]:
+    """Returns (written, removed)."""
+    generated = generate(project)
+    written = write_atomic(generated.files)
+    removed = stale(project, generated.files)
+    for path in removed:
+        path.unlink()
+    return written, removed
+
+
+def out_of_sync(project: Project) -> list[tuple[Path, str]]:
+    """(path, reason) for every file that differs from what content/ generates."""
+    generated = generate(project)
+    problems = []
+    for path, data in generated.files.items():
+        if not path.is_file():
+            problems.append((path, "missing"))
+        elif path.read_bytes() != data:
+            problems.append((path, "differs"))
+    problems += [(path, "no lesson generates it") for path in stale(project, generated.files)]
+    return problems

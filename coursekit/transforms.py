@@ -1,0 +1,113 @@
+"""Lesson → notebooks. Each step is one named ``nb → nb`` function; the two pipelines
+at the bottom are ordered lists of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Callable
+
+import nbformat
+from nbformat import NotebookNode
+
+from .config import Course, instructors_markdown
+from .errors import LessonFormatError
+from .lesson import Lesson
+
+Transform = Callable[[NotebookNode, Lesson, Course], NotebookNode]
+
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+
+
+def cell_id(index: int) -> str:
+    """Ids are positional, so a cell has the same id in the exercise and the solution."""
+    return f"cell-{index:03d}"
+
+
+def _base(lesson: Lesson, version: str) -> NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
+                   "course": {"lesson": lesson.stem, "title": lesson.title, "version": version}}
+    for cell in lesson.cells:
+        source = cell.split.exercise if version == "exercise" else cell.split.solution
+        make = nbformat.v4.new_code_cell if cell.cell_type == "code" else (
+            nbformat.v4.new_markdown_cell)
+        new = make(source=source, metadata=json.loads(json.dumps(cell.metadata)))
+        new.id = cell_id(cell.index)
+        nb.cells.append(new)
+    return nb
+
+
+def drop_solution_tags(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """The ``solution`` tag is solution-only metadata: students never see it."""
+    for cell in nb.cells:
+        tags = [t for t in cell.metadata.get("tags", []) if t != "solution"]
+        if tags:
+            cell.metadata["tags"] = tags
+        else:
+            cell.metadata.pop("tags", None)
+    return nb
+
+
+def fill_placeholders(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """``{{ course.title }}`` and friends in markdown cells, from course.yml."""
+    values = {"course.title": course.title, "course.version": course.version,
+              "course.repository": course.repository, "instructors": instructors_markdown(course),
+              "lesson.title": lesson.title}
+    origin = {cell_id(c.index): c for c in lesson.cells}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or cell.id not in origin:
+            continue
+        for match in _PLACEHOLDER.finditer(cell.source):
+            if match.group(1) not in values:
+                line = origin[cell.id].line + cell.source[: match.start()].count("\n")
+                raise LessonFormatError(f"unknown placeholder '{match.group(0)}'",
+                                        path=lesson.path, line=line,
+                                        hint=f"known: {', '.join(values)}")
+        cell.source = _PLACEHOLDER.sub(lambda m: values[m.group(1)], cell.source)
+    return nb
+
+
+def add_colab_badge(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    url = course.colab_url(f"exercises/{lesson.stem}.ipynb")
+    badge = nbformat.v4.new_markdown_cell(f"[![Open In Colab]({BADGE_IMAGE})]({url})")
+    badge.id = "colab-badge"
+    nb.cells.insert(0, badge)
+    return nb
+
+
+def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, fill_placeholders, add_colab_badge,
+                                      clear_outputs]
+SOLUTION_PIPELINE: list[Transform] = [fill_placeholders, clear_outputs]
+
+
+def exercise_notebook(lesson: Lesson, course: Course) -> NotebookNode:
+    nb = _base(lesson, "exercise")
+    for step in EXERCISE_PIPELINE:
+        nb = step(nb, lesson, course)
+    return nb
+
+
+def solution_notebook(lesson: Lesson, course: Course) -> NotebookNode:
+    nb = _base(lesson, "solution")
+    for step in SOLUTION_PIPELINE:
+        nb = step(nb, lesson, course)
+    return nb
+
+
+def to_bytes(nb: NotebookNode) -> bytes:
+    """Canonical serialisation: validated, sorted keys, one trailing newline."""
+    nbformat.validate(nb)
+    text = nbformat.writes(nb)
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
