@@ -62,7 +62,12 @@ class Lesson:
         found: dict = {}
         for cell in self.cells:
             if "parameters" in cell.tags:
-                found.update(parameter_defaults(cell.source))
+                try:
+                    found.update(parameter_defaults(cell.source))
+                except SyntaxError as exc:
+                    raise LessonFormatError(f"the parameters cell is not valid Python: "
+                                            f"{exc.msg}", path=self.path,
+                                            line=cell.line + (exc.lineno or 1) - 1) from None
         return found
 
     def cell_at(self, index: int) -> Cell:
@@ -145,10 +150,15 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
         if not isinstance(meta.get(key, {}), dict):
             raise LessonFormatError(f"'{key}' must be a mapping", path=path,
                                     line=_key_line(file_lines, key))
-    return Lesson(path=path, stem=path.stem, order=int(path.stem.split("_")[0]),
+    return Lesson(path=path, stem=path.stem, order=_order(path),
                   title=meta["title"].strip(), summary=str(meta.get("summary", "")).strip(),
                   accelerator=accelerator, data=dict(meta.get("data", {})),
                   profiles=dict(meta.get("profiles", {})), meta=meta)
+
+
+def _order(path: Path) -> int:
+    match = _STEM.match(path.stem)
+    return int(match.group(1)) if match else 0
 
 
 def _cell_starts(file_lines: list[str], n_cells: int) -> list[int]:

@@ -31,7 +31,7 @@ def _base(lesson: Lesson, version: str) -> NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.nbformat, nb.nbformat_minor = 4, 5
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
-                   "course": {"lesson": lesson.stem, "title": lesson.title, "version": version}}
+                   "course": {"lesson": lesson.stem, "title": lesson.title, "variant": version}}
     for cell in lesson.cells:
         source = cell.split.exercise if version == "exercise" else cell.split.solution
         make = nbformat.v4.new_code_cell if cell.cell_type == "code" else (

@@ -1,0 +1,172 @@
+"""Reading lesson files: header validation, tags, and errors that name file and line."""
+
+import pytest
+
+from conftest import HEADER, lesson_source
+from coursekit.errors import CourseError, LessonFormatError, MarkerError
+from coursekit.lesson import discover, load_lessons, read_lesson
+
+
+def write(tmp_path, source, name="01_demo.py"):
+    path = tmp_path / name
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def line_of(source: str, needle: str) -> int:
+    return next(i for i, line in enumerate(source.split("\n"), 1) if needle in line)
+
+
+def test_cells_know_their_file_lines(tmp_path):
+    source = lesson_source("""
+        # %% [markdown]
+        # # Title
+        # text
+
+        # %%
+
+        x = 1
+        y = 2
+
+        # %% tags=["solution"]
+        def f():
+            return 3
+    """)
+    lesson = read_lesson(write(tmp_path, source))
+    assert [c.cell_type for c in lesson.cells] == ["markdown", "code", "code"]
+    assert lesson.cells[0].line == line_of(source, "# # Title")
+    assert lesson.cells[1].line == line_of(source, "x = 1")
+    assert lesson.cells[1].source == "x = 1\ny = 2"
+    assert lesson.cells[2].line == line_of(source, "def f")
+    assert lesson.title == "A tiny lesson"
+
+
+def test_header_fields_and_parameters(tmp_path):
+    header = HEADER.replace("#     title: {title}", """\
+#     title: Adding
+#     summary: Learn to add.
+#     accelerator: gpu
+#     data:
+#       numbers.txt: data_path
+#     profiles:
+#       smoke:
+#         parameters: {epochs: 1}
+#         targets:
+#           accuracy: {min: 0.9}""")
+    source = lesson_source("""
+        # %% tags=["parameters"]
+        epochs = 10
+        data_path = None
+        lr = 1e-3 * 2
+    """, header=header)
+    lesson = read_lesson(write(tmp_path, source))
+    assert lesson.accelerator == "gpu"
+    assert lesson.data == {"numbers.txt": "data_path"}
+    assert lesson.parameters == {"epochs": 10, "data_path": None, "lr": None}
+    assert lesson.profiles["smoke"]["targets"] == {"accuracy": {"min": 0.9}}
+
+
+@pytest.mark.parametrize("header_change, message, needle", [
+    (("#     title: {title}", "#     summary: no title"), "has no title", "course:"),
+    (("#     title: {title}", "#     title: T\n#     titel: typo"),
+     "unknown course key 'titel'", "titel"),
+    (("#     title: {title}", "#     title: T\n#     accelerator: tpu"),
+     "accelerator must be", "accelerator"),
+    (("#     title: {title}",
+      "#     title: T\n#     profiles:\n#       smoke:\n#         parameters: {epochz: 1}"),
+     "sets 'epochz'", "smoke"),
+    (("#     title: {title}",
+      "#     title: T\n#     profiles:\n#       smoke:\n#         targets: {acc: 0.9}"),
+     "must look like", "smoke"),
+    (("#     title: {title}", "#     title: T\n#     data:\n#       a.npz: path"),
+     "feeds 'path'", "data:"),
+])
+def test_header_errors_name_file_and_line(tmp_path, header_change, message, needle):
+    header = HEADER.replace(*header_change)
+    source = lesson_source("""
+        # %% tags=["parameters"]
+        epochs = 3
+    """, header=header)
+    path = write(tmp_path, source)
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(path)
+    assert message in str(info.value)
+    assert info.value.path == path
+    assert info.value.line == line_of(source, needle)
+
+
+def test_unknown_tag_suggests_the_known_one(tmp_path):
+    source = lesson_source("""
+        # %% tags=["solutoin"]
+        x = 1
+    """)
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(write(tmp_path, source))
+    assert "unknown cell tag 'solutoin'" in str(info.value)
+    assert "did you mean 'solution'" in str(info.value)
+    assert info.value.line == line_of(source, "solutoin")
+
+
+@pytest.mark.parametrize("body, needle, message", [
+    ("# %%\nx = 1\n### BEGIN SOLUTION\ny = 2\n", "BEGIN", "never closed"),
+    ("# %%\nx = 1\n\n# %%\n### BEGIN SOLUTION\n### BEGIN SOLUTION\ny\n### END SOLUTION\n"
+     "### END SOLUTION\n", "BEGIN SOLUTION", "nested"),
+    ("# %%\nx = 1\n### END SOLUTION\n", "END", "without a matching"),
+    ("# %%\ns = '''\n### BEGIN SOLUTION\n'''\n", "BEGIN", "string literal"),
+    ("# %% [markdown]\n# text\n# ### BEGIN SOLUTION\n# answer\n", "BEGIN", "never closed"),
+])
+def test_marker_errors_point_at_the_lesson_line(tmp_path, body, needle, message):
+    source = lesson_source(body)
+    with pytest.raises(MarkerError) as info:
+        read_lesson(write(tmp_path, source))
+    assert message in info.value.message
+    expected = line_of(source, needle)
+    if message == "nested":  # the second BEGIN is the offending one
+        expected += 1
+    assert info.value.line == expected
+    assert str(info.value).startswith(f"{tmp_path / '01_demo.py'}:{expected}: ")
+
+
+def test_solution_tag_on_empty_cell_names_its_line(tmp_path):
+    source = lesson_source("""
+        # %%
+        x = 1
+
+        # %% tags=["solution"]
+
+        # %%
+        y = 2
+    """)
+    with pytest.raises(MarkerError) as info:
+        read_lesson(write(tmp_path, source))
+    assert "empty cell" in str(info.value)
+    assert info.value.line == line_of(source, '"solution"') + 1
+
+
+def test_discover_orders_by_name_and_rejects_duplicate_order(tmp_path):
+    for name in ("02_b.py", "00_a.py", "10_c.py"):
+        write(tmp_path, lesson_source("# %%\nx = 1\n"), name)
+    assert [p.name for p in discover(tmp_path)] == ["00_a.py", "02_b.py", "10_c.py"]
+    write(tmp_path, lesson_source("# %%\nx = 1\n"), "02_again.py")
+    with pytest.raises(LessonFormatError, match="duplicate lesson order 02"):
+        discover(tmp_path)
+
+
+def test_bad_file_name_and_empty_content(tmp_path):
+    with pytest.raises(CourseError, match="no lessons found"):
+        load_lessons(tmp_path)
+    write(tmp_path, lesson_source("# %%\nx = 1\n"), "Intro.py")
+    with pytest.raises(LessonFormatError, match="NN_slug.py"):
+        discover(tmp_path)
+
+
+def test_parameters_cell_with_a_syntax_error(tmp_path):
+    source = lesson_source("""
+        # %% tags=["parameters"]
+        epochs = 3
+        lr = = 2
+    """)
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(write(tmp_path, source))
+    assert "parameters cell is not valid Python" in str(info.value)
+    assert info.value.line == line_of(source, "lr = = 2")
