@@ -15,6 +15,9 @@ from typing import Callable
 from .config import Project
 from .errors import CourseError
 from .notebooks import out_of_sync, write_notebooks
+from .site_cli import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
+                       site_arguments)
+from .verify import add_arguments as verify_arguments, run_verify
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,17 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Command] = {
     "notebooks": Command("write exercises/ and solutions/ from content/", run_notebooks),
     "check": Command("fail when exercises/ or solutions/ differ from content/", run_check),
+    "verify": Command("run every solution and prove every exercise meaningful; "
+                      "write build/report.json", run_verify, verify_arguments),
+    "site": Command("build the course website into build/site (verifying first if needed)",
+                    run_site, site_arguments),
+    "bundle": Command("pack dist/<course>-<version>.zip (--instructor: with solutions)",
+                      run_bundle, bundle_arguments),
+    "serve": Command("live preview of the website; rebuilds when a lesson changes",
+                     run_serve, serve_arguments),
 }
 # the steps `python build.py` with no subcommand runs, in order
-FULL_BUILD = ["notebooks"]
+FULL_BUILD = ["notebooks", "verify", "site", "bundle"]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -26,6 +26,8 @@ _KEYS = {
     "site_url": (False, str),
 }
 _INSTRUCTOR_KEYS = {"name", "role", "links"}
+# a schedule entry: when it happens, and what (free text) and/or which lesson (its stem)
+_SCHEDULE_KEYS = {"when", "what", "lesson"}
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 
 
@@ -49,6 +51,11 @@ class Course:
 
     def blob_url(self, rel_path: str) -> str:
         return f"{self.repository.rstrip('/')}/blob/{self.branch}/{rel_path}"
+
+    def bundle_name(self, instructor: bool = False) -> str:
+        """``dist/`` file name; the instructor bundle's name says so, so it is never
+        published by mistake in place of the student one."""
+        return f"{self.slug}-{self.version}{'-instructor' if instructor else ''}.zip"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,15 @@ class Project:
     @property
     def dist(self) -> Path:
         return self.root / "dist"
+
+    @property
+    def site(self) -> Path:
+        return self.build / "site"
+
+    @property
+    def site_src(self) -> Path:
+        """The generated mkdocs docs_dir (``mkdocs.yml`` points at it)."""
+        return self.build / "site-src"
 
     @property
     def cache(self) -> Path:
@@ -115,7 +131,23 @@ def load_course(path: Path) -> Course:
         if not isinstance(person, dict) or "name" not in person or set(person) - _INSTRUCTOR_KEYS:
             raise ConfigError("each instructor needs 'name' and may have 'role' and 'links'",
                               path=path)
+    for number, entry in enumerate(data.get("schedule", []), start=1):
+        _check_schedule_entry(entry, number, path)
     return Course(**data)
+
+
+def _check_schedule_entry(entry, number: int, path: Path) -> None:
+    shape = "each schedule entry looks like {when: 'Day 1, 09:00', lesson: 01_addition} " \
+            "or {when: ..., what: 'Coffee break'}"
+    if not isinstance(entry, dict) or set(entry) - _SCHEDULE_KEYS:
+        raise ConfigError(f"schedule entry {number}: unexpected shape", path=path, hint=shape)
+    if not isinstance(entry.get("when"), str) or not ("what" in entry or "lesson" in entry):
+        raise ConfigError(f"schedule entry {number} needs 'when' and 'what' or 'lesson'",
+                          path=path, hint=shape)
+    for key in ("what", "lesson"):
+        if key in entry and not isinstance(entry[key], str):
+            raise ConfigError(f"schedule entry {number}: '{key}' must be text", path=path,
+                              hint=shape)
 
 
 def instructors_markdown(course: Course) -> str:

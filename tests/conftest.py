@@ -58,3 +58,10 @@ def course(tmp_path):
     def factory(lessons: dict[str, str]) -> Path:
         return make_course(tmp_path / "course", lessons)
     return factory
+
+
+@pytest.fixture(scope="session")
+def built_course(tmp_path_factory):
+    """tests/fixtures/site fully built once (`python build.py`): read it, never change it."""
+    from site_fixture import build_course
+    return build_course(tmp_path_factory.mktemp("site") / "course")

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""``build.py verify --jobs 1`` against ``--jobs 2`` on the whole course.
+
+Both are cold (``--force``) whole processes; they alternate (1, 2, 1, 2, …) so that both
+see the same machine load. With N jobs each kernel gets cores/N threads. Reports the
+medians and jobs2/jobs1 (below 1: two jobs are faster). Prints one JSON object. Usage:
+
+    python bench/verify_jobs.py [--root .] [--data-dir ../shared/data] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=HERE)
+    parser.add_argument("--profile", default="smoke")
+    parser.add_argument("--backend", default="tensorflow")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--lesson", action="append", default=[], help="default: all lessons")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    root = args.root.resolve()
+    subprocess.run([sys.executable, str(HERE / "build.py"), "--root", str(root), "notebooks"],
+                   check=True, stdout=subprocess.DEVNULL)
+    base = [sys.executable, str(HERE / "build.py"), "--root", str(root), "verify", "--force",
+            "--profile", args.profile, "--backend", args.backend]
+    base += ["--data-dir", str(args.data_dir)] if args.data_dir else []
+    for stem in args.lesson:
+        base += ["--lesson", stem]
+    times = {"1": [], "2": []}
+    for _ in range(args.repeat):
+        for jobs in times:
+            times[jobs].append(timed(base + ["--jobs", jobs]))
+    medians = {jobs: statistics.median(values) for jobs, values in times.items()}
+    print(json.dumps({"cores": len(os.sched_getaffinity(0)), "seconds": times,
+                      "median": medians, "ratio_2_over_1": medians["2"] / medians["1"],
+                      "load": os.getloadavg()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,313 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   course:
+#     title: Welcome
+#     summary: Who is teaching, what we will build today, what machine learning and Keras
+#       are, and a first model that learns the line y = 2x + 1 from noisy points.
+#     accelerator: cpu
+#     profiles:
+#       smoke:
+#         parameters: {epochs: 30}
+#         targets:
+#           weight: {min: 1.95, max: 2.05}
+#           bias: {min: 0.95, max: 1.05}
+#       full:
+#         parameters: {epochs: 50}
+#         targets:
+#           weight: {min: 1.95, max: 2.05}
+#           bias: {min: 0.95, max: 1.05}
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # {{ course.title }}
+#
+# ## Lesson 00 · Welcome
+#
+# By the end of this lesson you will be able to:
+#
+# - say in one sentence what machine learning is, and what Keras adds on top of it;
+# - open a course notebook on Colab (or on your own machine) and run it;
+# - build, train and inspect your very first Keras model: one artificial neuron that
+#   discovers the rule `y = 2x + 1` by looking at examples.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Who is teaching
+#
+# {{ instructors }}
+#
+# Questions are welcome at any time, during the slides as well as during the exercises.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Today's agenda
+#
+# | # | Lesson | What you build |
+# |---|---|---|
+# | 00 | Welcome | a one-neuron model that fits a straight line |
+# | 01 | Teach a neural network to add | a sequence-to-sequence LSTM that learns `535+61 = 596` from examples alone |
+# | 02 | Classifying very small images | a convolutional network for the 10 classes of CIFAR-10 |
+# | 03 | The unreasonable effectiveness of recurrent networks | a character-level model that writes new "Shakespeare" |
+# | 04 | What's an LSTM? | an LSTM step by hand in NumPy, then your own LSTM cell with peepholes |
+#
+# Every lesson is a short talk followed by a notebook in which *you* fill in the
+# missing pieces, then watch the network learn.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: keep this slide short. Point out that the lessons build on each other:
+# 00 proves the setup, 01 and 03 use recurrent networks as black boxes, and 04 opens the
+# box. Lesson 02 is the odd one out (images), which is a good place for a break.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## How to follow along
+#
+# **Option 1 — Colab (nothing to install).** Every exercise notebook starts with an
+# *Open in Colab* badge. Click it, sign in with a Google account, and choose
+# *Runtime → Change runtime type → GPU* for the lessons that train bigger models.
+#
+# **Option 2 — your own machine.** Clone the course repository, create a virtual
+# environment and start Jupyter:
+#
+# ```bash
+# python3 -m venv .venv && source .venv/bin/activate
+# pip install -r requirements.txt
+# jupyter lab exercises/
+# ```
+#
+# In each notebook, look for cells that say `# YOUR CODE HERE`. Replace the
+# `raise NotImplementedError()` line with your answer, then run the **check** cell just
+# below: it tells you whether your answer does what it should, and if not, what it got.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Choosing a backend
+#
+# Keras does its number crunching with one of three libraries. The notebooks work with
+# all of them; pick one *before* Keras is imported, for example in the first cell:
+#
+# ```python
+# import os
+# os.environ["KERAS_BACKEND"] = "jax"   # or "tensorflow" (the default) or "torch"
+# ```
+#
+# The first code cell of every lesson prints the Keras version and the backend in use,
+# so you always know what you are running on.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What is machine learning?
+#
+# Yoshua Bengio (one of the pioneers of deep learning, Turing Award 2018) describes it
+# roughly like this: machine learning is a way of **giving computers knowledge through
+# data and observation** instead of writing that knowledge down by hand, so that they
+# can then **generalise**: behave sensibly in situations they have never seen.
+#
+# - A classic program: *you* write the rules, the computer applies them.
+# - A learned program: you show examples, the computer finds rules that explain them.
+# - The proof that it learned (rather than memorised) is always the same: test it on
+#   examples it was **not** trained on. Every lesson in this course reports its results
+#   on such held-out data.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: ask the room for an example of a rule that is hard to write by hand
+# (recognising a cat, translating a sentence). Stress the word "generalise": fitting the
+# training data is easy, doing well on new data is the whole game.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What is Keras?
+#
+# - A high-level API for building and training neural networks in Python.
+# - Written by **François Chollet**, first released in **2015**.
+# - Keras describes *what* the network is (layers, loss, optimiser); a backend library
+#   does the actual computation. Keras 1 and 2 ran on TensorFlow, CNTK or Theano;
+#   **Keras 3 runs on TensorFlow, JAX and PyTorch**.
+# - Used in industry and research; companies such as Netflix, Uber, Yelp, Instacart and
+#   Square, and organisations such as NASA, have been cited as users.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Why Keras?
+#
+# - **It hides the complexity of the backend.** A model is a handful of layers,
+#   `compile` picks the loss and optimiser, `fit` trains it.
+# - **It is resilient to change.** Backends come and go (Theano and CNTK are gone); code
+#   written against Keras keeps working. This whole course runs unchanged on TensorFlow,
+#   JAX and PyTorch, which is the living proof.
+# - **It is an easy start that does not limit you.** When you need more, you can write
+#   your own layers with `keras.ops`, as we do in lesson 04.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What is Colab?
+#
+# Google Colaboratory is a hosted Jupyter notebook service: notebooks run in your
+# browser on a machine in the cloud, with the usual scientific Python packages already
+# installed, and **a free GPU** on request. Sessions are temporary (save your work to
+# Drive or download it), and the free GPU is shared, so availability varies.
+#
+# Everything in this course also runs on a laptop CPU, just more slowly.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your first model: learn `y = 2x + 1`
+#
+# We will generate noisy points on the line $y = 2x + 1$ and ask the simplest possible
+# neural network, **one neuron**, to find the line. A `Dense(1)` layer with one input
+# computes
+#
+# $$\hat y = w\,x + b$$
+#
+# Training adjusts the weight $w$ and the bias $b$ to make the mean squared error
+# between $\hat y$ and $y$ small. If it works, we should read back $w \approx 2$ and
+# $b \approx 1$: the computer found the rule from the examples alone.
+
+# %% [markdown]
+# The cell below holds the lesson's parameters. On Colab, just run it; the defaults
+# are what the lesson was designed for.
+
+# %% tags=["parameters"]
+epochs = 50            # passes over the training points
+learning_rate = 0.1    # step size of plain stochastic gradient descent
+n_points = 512         # how many noisy (x, y) examples we generate
+seed = 0               # makes the run reproducible
+
+# %%
+import numpy as np
+import keras
+
+print("Keras", keras.__version__, "running on", keras.backend.backend())
+keras.utils.set_random_seed(seed)
+
+# %% [markdown]
+# Our data: `x` spread over [-1, 1], and `y = 2x + 1` plus a little noise, as real
+# measurements would have. We also keep some points aside to test on later.
+
+# %%
+rng = np.random.default_rng(seed)
+x_all = rng.uniform(-1.0, 1.0, size=(n_points, 1)).astype("float32")
+y_all = (2.0 * x_all + 1.0 + rng.normal(0.0, 0.05, size=x_all.shape)).astype("float32")
+n_train = int(0.8 * n_points)
+x_train, y_train = x_all[:n_train], y_all[:n_train]
+x_test, y_test = x_all[n_train:], y_all[n_train:]
+print(f"{len(x_train)} training points, {len(x_test)} test points")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1: build and compile the model
+#
+# Complete `build_model` so that it returns a compiled Keras model with:
+#
+# - an input of shape `(1,)` (one number per example): `keras.Input(shape=(1,))`,
+# - a single `keras.layers.Dense` layer with **one** unit,
+# - compiled with the optimiser `keras.optimizers.SGD(learning_rate=learning_rate)` and
+#   the loss `"mse"` (mean squared error).
+#
+# Hint: `keras.Sequential([...])` takes a list of layers, and `model.compile(...)`
+# sets the optimiser and the loss.
+
+# %%
+def build_model():
+    ### BEGIN SOLUTION
+    model = keras.Sequential([
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(1),
+    ])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    ### END SOLUTION
+    return model
+
+
+# %% tags=["check"]
+_model = build_model()
+assert isinstance(_model, keras.Model), f"build_model() should return a Keras model, got {type(_model).__name__}"
+_dense = [layer for layer in _model.layers if isinstance(layer, keras.layers.Dense)]
+assert len(_dense) == 1, f"expected exactly one Dense layer, found {len(_dense)}"
+assert _dense[0].units == 1, f"the Dense layer should have 1 unit, it has {_dense[0].units}"
+assert _model.count_params() == 2, f"expected 2 parameters (one weight, one bias), got {_model.count_params()}"
+assert _model.optimizer is not None and _model.loss is not None, "compile the model with an optimiser and a loss"
+_out = np.asarray(keras.ops.convert_to_numpy(_model(np.zeros((3, 1), "float32"))))
+assert _out.shape == (3, 1), f"for 3 inputs the model should give shape (3, 1), got {_out.shape}"
+print("Well done: one neuron, two parameters, ready to learn.")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training
+#
+# `fit` shows the training points to the model `epochs` times, in small batches, and
+# nudges `w` and `b` after each batch. The loss should drop from more than 1 to about
+# 0.0025, the variance of the noise we added: the model cannot explain the noise, only
+# the line.
+
+# %%
+model = build_model()
+history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
+losses = history.history["loss"]
+print(f"loss after epoch 1: {losses[0]:.4f}, after epoch {epochs}: {losses[-1]:.4f}")
+test_loss = model.evaluate(x_test, y_test, verbose=0)
+print(f"loss on the held-out test points: {test_loss:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: read back what the neuron learned
+#
+# A `Dense` layer stores two arrays: the **kernel** (the weights, shape
+# `(inputs, units)`, here `(1, 1)`) and the **bias** (shape `(units,)`, here `(1,)`).
+# `model.layers[0].get_weights()` returns them as NumPy arrays, in that order.
+# Set `weight` and `bias` to the learned values as plain Python floats.
+
+# %%
+kernel, bias_vector = model.layers[0].get_weights()
+weight = float(kernel[0, 0])  # SOLUTION
+bias = float(bias_vector[0])  # SOLUTION
+
+# %% tags=["check"]
+assert isinstance(weight, float), f"weight should be a Python float, got {weight!r}"
+assert isinstance(bias, float), f"bias should be a Python float, got {bias!r}"
+print(f"learned weight w = {weight:.3f} (true 2), bias b = {bias:.3f} (true 1)")
+assert abs(weight - 2.0) < 0.05, f"expected a weight within 0.05 of 2, got {weight:.3f}"
+assert abs(bias - 1.0) < 0.05, f"expected a bias within 0.05 of 1, got {bias:.3f}"
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the neuron sees
+#
+# The points are the test data the model never trained on; the line is the model's
+# prediction.
+
+# %%
+import matplotlib.pyplot as plt
+
+grid = np.linspace(-1, 1, 50, dtype="float32").reshape(-1, 1)
+plt.figure(figsize=(5, 3.5))
+plt.scatter(x_test[:, 0], y_test[:, 0], s=12, label="held-out points")
+plt.plot(grid[:, 0], model.predict(grid, verbose=0)[:, 0], color="C1",
+         label=f"model: y = {weight:.2f}x + {bias:.2f}")
+plt.xlabel("x")
+plt.ylabel("y")
+plt.legend()
+plt.tight_layout()
+plt.show()
+
+# %% tags=["metrics"]
+from IPython.display import display
+display({"application/json": {"weight": float(weight), "bias": float(bias)}}, raw=True)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# - Machine learning gives computers knowledge from data, and the test is always how
+#   well they generalise to new examples.
+# - Keras lets you describe a model in a few lines (`Sequential`, `Dense`), choose how
+#   it learns (`compile`) and train it (`fit`), on TensorFlow, JAX or PyTorch.
+# - One neuron, trained on noisy examples, found the rule `y = 2x + 1` by itself: its
+#   weight and bias are now close to 2 and 1.
+#
+# ## Going further
+#
+# - Increase the noise (the `0.05` in the data cell): how far off are `w` and `b` now?
+#   Does using more points help?
+# - Try `learning_rate = 1.5`, then `2.5`. What happens to the loss, and why?
+# - Fit `y = 3x₁ − x₂ + 0.5` with two inputs: what shape does the kernel have now?
+# - Run the notebook again with `KERAS_BACKEND` set to `jax` or `torch`.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: before moving on, make sure everybody got the "Well done" message and a
+# weight close to 2; this lesson exists to shake out setup problems (Colab sign-in,
+# runtime type, local installs) before the longer trainings start.

@@ -1,0 +1,117 @@
+"""``build.py bundle``: ``dist/<slug>-<version>.zip``, everything a student needs offline.
+
+Student bundle: the built site (browsable from ``file://``, decks included), the exercise
+notebooks, ``requirements.txt`` and a README. ``--instructor`` adds the solution notebooks
+and the verification report, under its own file name. The zip is byte-identical across
+rebuilds from the same inputs: members sorted, fixed timestamps and permissions, no
+machine paths. The student zip is leak-scanned as shipped (read back from its bytes).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from .config import Course, Project
+from .errors import CourseError, LeakError
+from .fsutil import read_tree, write_atomic
+from .leakscan import scan_file, secrets_by_stem
+from .lesson import Lesson
+from .notebooks import Generated, generate
+from .pages import data_instructions
+from .verified import report_path
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time inside
+SITE_DOWNLOADS = "downloads"  # build/site/downloads/: the published site serves the zip
+
+
+def bundle_files(project: Project, instructor: bool = False) -> tuple[Generated, dict[str, bytes]]:
+    """The course's lessons, and member name (inside one top folder) → bytes."""
+    generated = generate(project)
+    course, lessons = generated.course, generated.lessons
+    top = Path(course.bundle_name(instructor)).stem
+    if not (project.site / "index.html").is_file():
+        raise CourseError("no built site to pack", path=project.site,
+                          hint="run `python build.py site` first")
+    files = {f"{top}/site/{rel}": data for rel, data in read_tree(project.site).items()
+             if not rel.startswith(f"{SITE_DOWNLOADS}/")}
+    folders = ("exercises", "solutions") if instructor else ("exercises",)
+    for folder in folders:
+        for lesson in lessons:
+            path = project.root / folder / f"{lesson.stem}.ipynb"
+            files[f"{top}/{folder}/{lesson.stem}.ipynb"] = generated.files[path]
+    files[f"{top}/requirements.txt"] = _required(project.root / "requirements.txt",
+                                                 "the students' Python environment")
+    files[f"{top}/README.md"] = readme(course, lessons, instructor).encode()
+    if instructor:
+        files[f"{top}/report.json"] = _required(report_path(project),
+                                                "run `python build.py verify` first")
+    return generated, files
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool) -> list:
+    """Leaks in the zip's members; site members are scanned as site files."""
+    leaks = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.namelist():
+            inner = member.split("/", 1)[1]
+            path = inner.removeprefix("site/")
+            leaks += scan_file(path, archive.read(member), secrets, label=f"{name}:{member}",
+                               solutions_published=solutions_published and path != inner)
+    return leaks
+
+
+def build_bundle(project: Project, instructor: bool = False) -> Path:
+    generated, files = bundle_files(project, instructor)
+    name = generated.course.bundle_name(instructor)
+    data = zip_bytes(files)
+    outputs = {project.dist / name: data}
+    if not instructor:
+        leaks = scan_bundle(data, name, secrets_by_stem(generated.lessons),
+                            generated.course.publish_solutions)
+        if leaks:
+            raise LeakError("solution text found in the student bundle:\n  "
+                            + "\n  ".join(str(leak) for leak in leaks),
+                            hint=f"dist/{name} was not written")
+        outputs[project.site / SITE_DOWNLOADS / name] = data
+    write_atomic(outputs)
+    return project.dist / name
+
+
+def readme(course: Course, lessons: list[Lesson], instructor: bool) -> str:
+    lines = [f"# {course.title} (version {course.version})", "", course.summary, "",
+             "## What is in this folder", "",
+             "- `site/index.html`: the course website; open it in a browser (no internet "
+             "needed). Each lesson has notes, its slides and its exercise notebook.",
+             "- `site/slides/`: the slide decks (press `S` in a deck for the speaker notes).",
+             "- `exercises/`: the notebooks you work in: fill in every `# YOUR CODE HERE`.",
+             "- `requirements.txt`: the Python packages the lessons were verified with."]
+    if instructor:
+        lines += ["- `solutions/`: the solution notebooks (instructors only: do not share).",
+                  "- `report.json`: the verification report (every run, metrics, versions)."]
+    lines += ["", "## How to start", "", "### In Colab (nothing to install)", ""]
+    lines += [f"- {lesson.title}: {course.colab_url(f'exercises/{lesson.stem}.ipynb')}"
+              for lesson in lessons]
+    lines += ["", "### On your own machine", "", "```bash", "python -m venv .venv",
+              "source .venv/bin/activate   # Windows: .venv\\Scripts\\activate",
+              "pip install -r requirements.txt jupyterlab", "jupyter lab exercises/", "```",
+              "", data_instructions(lessons), ""]
+    return "\n".join(lines)
+
+
+def _required(path: Path, why: str) -> bytes:
+    if not path.is_file():
+        raise CourseError("missing, and the bundle needs it", path=path, hint=why)
+    return path.read_bytes()

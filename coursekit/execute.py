@@ -1,0 +1,155 @@
+"""Run one lesson's solution notebook, with the student-contract probes woven in.
+
+The solution runs cell by cell in one kernel. Just before a stubbed cell's answer runs,
+its probe runs in the same kernel: the stub, then the cells up to the stub's first check
+(contract.py). So the cells before a stub, data loading and training included, run once
+for both the solution and the contract; only the cells between a stub and its check run
+again, and a lesson that puts its checks right after its stubs has none.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from nbformat import NotebookNode
+from papermill.parameterize import parameterize_notebook
+
+from .contract import Failed, Probe, judge_check, judge_stub
+from .kernel import KERNEL_NAME, CellRun, KernelSession
+from .lesson import Cell, Lesson
+from .tracebacks import Executed, locate
+from .transforms import cell_id
+
+INJECTED_TAG = "injected-parameters"
+Progress = Callable[[int, int], None]
+
+
+def parameterize(nb: NotebookNode, parameters: dict) -> NotebookNode:
+    """papermill's parameter injection (a tagged cell after ``parameters``), stable id."""
+    if not parameters:
+        return nb
+    nb.metadata.setdefault("papermill", {})
+    untagged = [cell for cell in nb.cells if "tags" not in cell.metadata]
+    for cell in untagged:  # papermill reads cell.metadata.tags on every cell
+        cell.metadata["tags"] = []
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL_NAME, language="python")
+    for cell in untagged:
+        del cell.metadata["tags"]
+    for cell in nb.cells:
+        if INJECTED_TAG in cell.metadata.get("tags", []):
+            cell.id = INJECTED_TAG  # papermill draws a random id; ours are reproducible
+    return nb
+
+
+@dataclass
+class Failure:
+    path: Path
+    line: int | None
+    cell: int | None  # 1-based lesson cell number
+    exception: str
+    message: str
+
+
+@dataclass
+class Execution:
+    notebook: NotebookNode
+    failure: Failure | None = None
+    problems: list[str] = field(default_factory=list)      # contract problems found
+    transcript: list[NotebookNode] = field(default_factory=list)  # probe cells as run
+    unprobed: int = 0  # probes the run never reached (the solution failed first)
+
+
+class LessonRun:
+    """The walk over one notebook; keeps what ran under which execution count."""
+
+    def __init__(self, session: KernelSession, lesson: Lesson, nb: NotebookNode, root: Path):
+        self.session, self.lesson, self.nb, self.root = session, lesson, nb, root
+        by_id = {cell_id(c.index): c for c in lesson.cells}
+        self.origin: list[Cell | None] = [by_id.get(c.get("id")) for c in nb.cells]
+        self.position = {c.index: i for i, c in enumerate(self.origin) if c is not None}
+        self.ran: dict[int, Executed] = {}
+        self.transcript: list[NotebookNode] = []
+
+    async def run(self, index: int, version: str = "solution", probe: bool = False) -> CellRun:
+        cell, origin = self.nb.cells[index], self.origin[index]
+        if probe:
+            cell = copy.deepcopy(cell)
+            cell.metadata["coursekit"] = {"probe": version}
+            if version == "exercise":
+                cell.source = origin.split.exercise
+        result = await self.session.run(cell, index, probe=probe)
+        if result.cell.get("execution_count"):
+            self.ran[result.cell.execution_count] = Executed(origin, version)
+        if probe:
+            self.transcript.append(result.cell)
+        return result
+
+    def failure(self, index: int, result: CellRun, version: str = "solution") -> Failure:
+        origin = self.origin[index]
+        where = locate(result.error, self.ran, Executed(origin, version))
+        return Failure(self.lesson.path, where.line,
+                       None if where.cell is None else where.cell.index + 1,
+                       result.error["ename"], result.error["evalue"])
+
+    async def probe(self, probe: Probe) -> tuple[str | None, Failure | None]:
+        """(contract problem or None, fatal failure or None) for one stub."""
+        start, end = self.position[probe.stub.index], self.position[probe.check.index]
+        stub = await self.run(start, "exercise", probe=True)
+        if stub.fatal:
+            return None, self.failure(start, stub, "exercise")
+        problem = judge_stub(probe, stub.error, self.root, self.lesson.path)
+        if problem:
+            return problem, None
+        for index in range(start + 1, end + 1):
+            if self.nb.cells[index].cell_type != "code":
+                continue
+            result = await self.run(index, probe=True)
+            if result.fatal:
+                return None, self.failure(index, result)
+            if result.error:
+                failed = Failed(self.origin[index], result.error["ename"],
+                                result.error["evalue"], self.origin[index].line)
+                return judge_check(probe, failed, self.root, self.lesson.path), None
+        return judge_check(probe, None, self.root, self.lesson.path), None
+
+    async def walk(self, probes: list[Probe], progress: Progress) -> Execution:
+        pending = {p.stub.index: p for p in probes if p.check is not None}
+        out = Execution(self.nb, transcript=self.transcript)
+        code = [i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
+        for done, index in enumerate(code):
+            progress(done + 1, len(code))
+            origin = self.origin[index]
+            probe = pending.pop(origin.index, None) if origin is not None else None
+            if probe is not None:
+                problem, fatal = await self.probe(probe)
+                out.problems += [problem] if problem else []
+                if fatal:
+                    out.failure, out.unprobed = fatal, len(pending)
+                    return out
+            result = await self.run(index)
+            if result.error:
+                out.failure, out.unprobed = self.failure(index, result), len(pending)
+                return out
+        renumber(self.nb)
+        return out
+
+
+def renumber(nb: NotebookNode) -> None:
+    """Execution counts 1, 2, 3… as a clean top-to-bottom run shows them (probes ran too)."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue  # nbclient does not run empty cells
+        count += 1
+        cell.execution_count = count
+        for output in cell.outputs:
+            if output.output_type == "execute_result":
+                output.execution_count = count
+
+
+async def execute(session: KernelSession, lesson: Lesson, nb: NotebookNode,
+                  probes: list[Probe], root: Path, progress: Progress) -> Execution:
+    return await LessonRun(session, lesson, nb, root).walk(probes, progress)

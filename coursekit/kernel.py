@@ -1,0 +1,144 @@
+"""One Jupyter kernel per verified run: its environment, its start, its cells, its end.
+
+Cells run through nbclient one at a time (the contract probes run between the solution's
+cells, in the same kernel). The kernel's own stdout/stderr, where TensorFlow's C++ logs go,
+is a log file under build/: with ``capture_fd_output`` off, ipykernel forwards only
+Python-level output to the notebook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.kernelspec import NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+
+from .errors import CourseError
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT_S = 1800  # per cell; the full profile trains for minutes, never for hours
+# jupyter_client swaps these for sys.executable, so the kernel is this environment's Python
+_PYTHON_ALIASES = {"python", f"python{sys.version_info[0]}",
+                   f"python{sys.version_info[0]}.{sys.version_info[1]}", sys.executable}
+QUIET = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",   # TensorFlow's C++ logging (oneDNN, CUDA probing, ...)
+    "GRPC_VERBOSITY": "ERROR",
+    "GLOG_minloglevel": "3",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # debugpy's frozen-modules warning
+}
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+               "TF_NUM_INTRAOP_THREADS")
+
+
+def kernel_env(backend: str, threads: int) -> dict[str, str]:
+    """The kernel's environment: the build's, plus backend, quiet logs and a thread share."""
+    env = dict(os.environ)
+    # ipykernel only selects the inline (notebook) plots when MPLBACKEND is unset
+    env.pop("MPLBACKEND", None)
+    env.update(QUIET)
+    env["KERAS_BACKEND"] = backend
+    env.update({name: str(threads) for name in THREAD_VARS})
+    env["TF_NUM_INTEROP_THREADS"] = "1" if threads == 1 else "2"
+    if threads == 1:  # XLA (JAX's CPU backend) has no thread-count variable, only this
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+                            " intra_op_parallelism_threads=1").strip()
+    return env
+
+
+def check_kernel() -> None:
+    """Fail early unless the ``python3`` kernel would run this very interpreter."""
+    try:
+        argv = AsyncKernelManager(kernel_name=KERNEL_NAME).kernel_spec.argv
+    except NoSuchKernel:
+        raise CourseError(f"no Jupyter kernel named '{KERNEL_NAME}'",
+                          hint="install ipykernel in this environment "
+                               "(pip install -r requirements.txt)") from None
+    if argv[0] not in _PYTHON_ALIASES:
+        raise CourseError(f"the '{KERNEL_NAME}' kernel runs {argv[0]}, not {sys.executable}",
+                          hint=f"run `{sys.executable} -m ipykernel install --sys-prefix`")
+
+
+@dataclass
+class CellRun:
+    cell: NotebookNode          # the executed cell, outputs included
+    error: dict | None = None   # its error output, or a stand-in for a timeout / dead kernel
+    fatal: bool = False         # the kernel cannot go on (timed out or died)
+
+
+class KernelSession:
+    """``async with KernelSession(...) as session: await session.run(cell, index)``."""
+
+    def __init__(self, nb: NotebookNode, *, env: dict, cwd: Path, log: Path,
+                 timeout: int = CELL_TIMEOUT_S):
+        self.nb, self.env, self.cwd, self.log_path, self.timeout = nb, env, cwd, log, timeout
+        self.km: AsyncKernelManager | None = None
+        self.client: NotebookClient | None = None
+        self._log = None
+
+    async def __aenter__(self) -> "KernelSession":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "wb")
+        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        try:
+            await self.km.start_kernel(
+                extra_arguments=["--IPKernelApp.capture_fd_output=False"], env=self.env,
+                cwd=str(self.cwd), stdout=self._log, stderr=self._log)
+            self.client = NotebookClient(self.nb, km=self.km, kernel_name=KERNEL_NAME,
+                                         timeout=self.timeout, allow_errors=True,
+                                         record_timing=False)
+            await self.client.async_start_new_kernel_client()
+        except Exception as exc:
+            await self.close()
+            raise CourseError(f"the '{KERNEL_NAME}' kernel did not start: {exc}",
+                              path=self.log_path, hint="its log says why") from None
+        except BaseException:  # Ctrl-C while starting: stop the kernel, keep unwinding
+            await self.close()
+            raise
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self.client is not None and self.client.kc is not None:
+            self.client.kc.stop_channels()
+        if self.km is not None and self.km.has_kernel:
+            await self.km.shutdown_kernel(now=True)
+        if self._log is not None:
+            self._log.close()
+        self.km = self.client = self._log = None
+
+    async def run(self, cell: NotebookNode, index: int, *, probe: bool = False) -> CellRun:
+        """Execute ``cell`` as cell ``index`` of the notebook.
+
+        ``probe``: the cell is a variant (a stub, a re-run) whose outputs must not replace
+        the notebook's own cell, which nbclient otherwise does.
+        """
+        original = self.nb.cells[index]
+        try:
+            await self.client.async_execute_cell(cell, index)
+        except CellTimeoutError:
+            return CellRun(cell, _stand_in("TimeoutError",
+                                           f"the cell ran longer than {self.timeout} s"), True)
+        except DeadKernelError:
+            # nbclient turns a cancellation (Ctrl-C) into DeadKernelError: undo that
+            if asyncio.current_task().cancelling():
+                raise asyncio.CancelledError() from None
+            return CellRun(cell, _stand_in("DeadKernelError", "the kernel died (out of "
+                                           f"memory?); see {self.log_path}"), True)
+        finally:
+            if probe:
+                self.nb.cells[index] = original
+        error = next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
+        return CellRun(cell, error)
+
+
+def _stand_in(ename: str, evalue: str) -> dict:
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}

@@ -1,0 +1,120 @@
+"""The leak scanner over built artifacts: site pages, decks, notebooks, bundle members.
+
+Text is compared as a reader sees it: HTML with its tags stripped and entities decoded
+(highlighted code splits every token into its own ``<span>``), notebooks by their strings,
+the search index entry by entry. An artifact that belongs to a lesson (its file name starts
+with the lesson's stem) is searched for that lesson's secrets; every other artifact (home,
+verification, README) for all lessons' secrets.
+
+Stripping tags also strips the backticks of inline code, so a solution line the author
+quotes in the lesson's prose as a hint (`` `keras.Input(shape=(1,))`, ``) would read as a
+leak on the page although the exercise notebook shows the same words. Such a line is
+public by the author's choice, exactly as ``leaks.py`` treats lines the exercise shows.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+
+import markdown
+
+from .leaks import Leak, Secret, lesson_secrets, scan_notebook, scan_text
+from .lesson import Lesson
+
+# copied verbatim from pinned packages (Material's assets, reveal.js): no lesson text in them
+VENDORED = ("assets/javascripts/", "assets/stylesheets/", "assets/images/",
+            "assets/vendor/", "slides/reveal.js/")
+BINARY = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".gz", ".woff", ".woff2", ".ttf", ".eot",
+          ".zip")
+SEARCH_INDEX = ("search/search_index.json", "search/search_index.js")
+# where a course that publishes its solutions (course.yml) shows them on purpose
+SOLUTION_PAGES = ("lessons/", *SEARCH_INDEX)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def lesson_of(path: str, stems: set[str]) -> str | None:
+    """The lesson a file belongs to: ``lessons/01_add.html``, ``slides/01_add.html``,
+    ``lessons/01_add_files/x.png`` → ``01_add``; None for the home page and the like."""
+    for part in reversed(PurePosixPath(path.split("#")[0]).parts):
+        for stem in stems:
+            if part == stem or part.startswith((f"{stem}.", f"{stem}_files")):
+                return stem
+    return None
+
+
+def scan_file(path: str, data: bytes, secrets: dict[str, list[Secret]],
+              label: str | None = None, solutions_published: bool = False) -> list[Leak]:
+    """``path`` is relative to the site root; ``secrets`` by stem; ``label`` names the
+    artifact in a leak report (default: ``path``)."""
+    label = label or path
+    if path.startswith(VENDORED) or path.endswith(BINARY):
+        return []
+    if solutions_published and path.startswith(SOLUTION_PAGES):
+        return []
+    text = data.decode("utf-8", errors="replace")
+    if path.endswith(SEARCH_INDEX):
+        return scan_search_index(label, text, secrets)
+    wanted = _secrets_for(path, secrets)
+    if path.endswith(".ipynb"):
+        return scan_notebook(wanted, json.loads(text), label)
+    if path.endswith((".html", ".htm", ".xml")):
+        text = html_text(text)
+    return scan_text(wanted, text, label)
+
+
+def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]]) -> list[Leak]:
+    index = json.loads(text[text.index("{"):])  # search_index.js is `var __index = {...}`
+    leaks = []
+    for doc in index.get("docs", []):
+        where = f"{label} ({doc.get('location') or 'home'})"
+        body = html_text(f"{doc.get('title', '')}\n{doc.get('text', '')}")
+        leaks += scan_text(_secrets_for(doc.get("location", ""), secrets), body, where)
+    return leaks
+
+
+def prose_text(lesson: Lesson) -> str:
+    """What the exercise's Markdown cells show a reader once rendered."""
+    return "\n".join(html_text(markdown.markdown(cell.split.exercise))
+                     for cell in lesson.cells if cell.cell_type == "markdown")
+
+
+def secrets_by_stem(lessons: list[Lesson]) -> dict[str, list[Secret]]:
+    """Each lesson's secrets, less those its own prose quotes to students."""
+    found = {}
+    for lesson in lessons:
+        prose = prose_text(lesson)
+        found[lesson.stem] = [secret for secret in lesson_secrets(lesson)
+                              if not scan_text([secret], prose, "prose")]
+    return found
+
+
+def scan_files(files: dict[str, bytes], secrets: dict[str, list[Secret]],
+               solutions_published: bool = False) -> list[Leak]:
+    leaks = []
+    for path in sorted(files):
+        leaks += scan_file(path, files[path], secrets, solutions_published=solutions_published)
+    return leaks
+
+
+def _secrets_for(path: str, secrets: dict[str, list[Secret]]) -> list[Secret]:
+    stem = lesson_of(path, set(secrets))
+    if stem is not None:
+        return secrets[stem]
+    return [secret for stem in sorted(secrets) for secret in secrets[stem]]

@@ -1,0 +1,140 @@
+"""``build/report.json`` and the table printed after ``verify``.
+
+The report holds one entry per lesson × profile × backend. A verify run replaces the
+entries it ran and keeps the others (so a TensorFlow run and a JAX run add up); entries of
+lessons that no longer exist are dropped. It is written once, atomically, at the end.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .fsutil import write_atomic
+
+REPORT_NAME = "report.json"
+SUMMARY_PACKAGES = ("keras", "numpy", "papermill", "nbclient", "ipykernel")
+
+
+@dataclass
+class RunRecord:
+    lesson: str
+    profile: str
+    backend: str
+    status: str = "failed"          # passed / failed
+    cached: bool = False
+    seconds: float = 0.0            # of the execution that produced the result
+    metrics: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)
+    contract: str = "failed"        # passed / failed
+    contract_problems: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # missed targets, missing metrics
+    error: dict | None = None       # path, line, cell, exception, message
+    parameters: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)       # data file -> "data-dir" / "download"
+    executed: str | None = None     # the executed notebook, relative to the project
+    date: str = ""                  # UTC day of the execution
+    device: dict = field(default_factory=dict)
+    packages: dict = field(default_factory=dict)
+    key: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def ident(self) -> tuple[str, str, str]:
+        return (self.lesson, self.profile, self.backend)
+
+    def messages(self) -> list[str]:
+        """What went wrong, one line each (empty when it passed)."""
+        lines = list(self.problems) + list(self.contract_problems)
+        if self.error:
+            where = self.error["path"] + (f":{self.error['line']}" if self.error["line"] else "")
+            cell = f" (cell {self.error['cell']})" if self.error.get("cell") else ""
+            lines.insert(0, f"{where}{cell}: {self.error['exception']}: {self.error['message']}")
+        return lines
+
+
+def package_versions(backend_package: str) -> dict:
+    found = {"python": platform.python_version()}
+    for name in (*SUMMARY_PACKAGES, backend_package):
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def device_info() -> dict:
+    """The machine the kernels run on; GPUs as the NVIDIA driver lists them (none here)."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    gpus = []
+    for info in sorted(Path("/proc/driver/nvidia/gpus").glob("*/information")):
+        model = next((l.split(":", 1)[1].strip() for l in info.read_text().splitlines()
+                      if l.startswith("Model")), "NVIDIA GPU")
+        gpus.append(model)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu": cpu, "cores": cores, "gpus": gpus, "platform": sys.platform}
+
+
+@dataclass
+class Report:
+    runs: list[RunRecord]
+    path: Path
+
+    @property
+    def ok(self) -> bool:
+        return all(run.passed for run in self.runs)
+
+    def table(self) -> str:
+        rows = [("lesson", "profile", "backend", "status", "contract", "cached", "seconds",
+                 "metrics")]
+        for run in self.runs:
+            rows.append((run.lesson, run.profile, run.backend, run.status, run.contract,
+                         "yes" if run.cached else "no", f"{run.seconds:.1f}",
+                         _metrics_text(run.metrics)))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
+                 for row in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
+        return "\n".join(line.rstrip() for line in lines)
+
+
+def _metrics_text(metrics: dict) -> str:
+    def show(value):
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+    return ", ".join(f"{k}={show(v)}" for k, v in sorted(metrics.items())) or "-"
+
+
+def write_report(build: Path, runs: list[RunRecord], lessons: set[str], device: dict,
+                 packages: dict) -> Report:
+    path = build / REPORT_NAME
+    fresh = {run.ident() for run in runs}
+    kept = [entry for entry in _previous_runs(path)
+            if entry.get("lesson") in lessons
+            and (entry.get("lesson"), entry.get("profile"), entry.get("backend")) not in fresh]
+    entries = sorted(kept + [asdict(run) for run in runs],
+                     key=lambda e: (e["lesson"], e["profile"], e["backend"]))
+    document = {"device": device, "packages": packages, "runs": entries}
+    write_atomic({path: (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()})
+    return Report(runs, path)
+
+
+def _previous_runs(path: Path) -> list[dict]:
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8")).get("runs", [])
+    except (OSError, ValueError, AttributeError):
+        return []  # no report yet, or one we cannot read: start over
+    return [entry for entry in runs if isinstance(entry, dict)]

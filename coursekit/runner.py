@@ -1,0 +1,221 @@
+"""Run verify's jobs: side by side, from the cache when nothing changed, outputs under build/.
+
+Where things go, per lesson × profile × backend:
+  build/executed/<profile>/<backend>/<stem>.ipynb   the passing solution, outputs kept
+  build/failed/<profile>/<backend>/<stem>.ipynb     a failing one, kept for inspection
+  build/failed/…/<stem>.probes.ipynb                the contract probes as they ran
+  build/work/…/<stem>/                              the kernel's working folder (data/ links)
+  build/logs/…/<stem>.log                           the kernel's own output (C++ logs)
+Every file is written whole or not at all (fsutil.write_atomic); Ctrl-C cancels the jobs,
+and each job's kernel is shut down as its task unwinds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from .cache import RunCache, code_outputs, pour_outputs
+from .config import Project
+from .contract import Probe, unchecked
+from .errors import CourseError
+from .execute import Execution, execute
+from .fsutil import write_atomic
+from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
+from .lesson import Lesson
+from .metrics import has_metrics_cell, missed_targets, read_metrics
+from .progress import Progress
+from .report import RunRecord
+from .transforms import to_bytes
+
+
+@dataclass
+class Job:
+    lesson: Lesson
+    profile: str
+    backend: str
+    parameters: dict          # injected through papermill's parameters cell
+    targets: dict
+    data: dict                # data file name -> local file linked into the work folder
+    data_sources: dict        # data file name -> "data-dir" / "download"
+    notebook: NotebookNode    # the parameterized solution notebook
+    probes: list[Probe]
+    key: str
+
+    def part(self, top: str, suffix: str = "") -> Path:
+        return Path(top) / self.profile / self.backend / f"{self.lesson.stem}{suffix}"
+
+
+@dataclass
+class Settings:
+    project: Project
+    jobs: int
+    threads: int              # per kernel: the machine's cores shared among the jobs
+    force: bool
+    device: dict
+    packages: dict
+    progress: Progress
+    cell_timeout: int = CELL_TIMEOUT_S
+
+
+async def run_all(jobs: list[Job], settings: Settings) -> list[RunRecord]:
+    slots = asyncio.Semaphore(settings.jobs)
+    gpu = asyncio.Lock()  # one GPU lesson at a time: they would fight over its memory
+    records: list[RunRecord | None] = [None] * len(jobs)
+
+    async def one(number: int, job: Job) -> None:
+        async with slots:
+            if job.lesson.accelerator == "gpu" and settings.device.get("gpus"):
+                async with gpu:
+                    records[number] = await run_job(job, settings)
+            else:
+                records[number] = await run_job(job, settings)
+
+    ticker = asyncio.create_task(_tick(settings.progress)) if settings.progress.live else None
+    try:
+        async with asyncio.TaskGroup() as group:
+            for number, job in enumerate(jobs):
+                group.create_task(one(number, job))
+    except ExceptionGroup as group:
+        # the other jobs were cancelled and their kernels stopped; report the user's error
+        errors = [e for e in group.exceptions if isinstance(e, CourseError)]
+        if errors:
+            raise errors[0] from None
+        raise
+    finally:
+        if ticker:
+            ticker.cancel()
+        settings.progress.close()
+    return records
+
+
+async def _tick(progress: Progress) -> None:
+    while True:
+        await asyncio.sleep(1)
+        progress.tick()
+
+
+def new_record(job: Job, settings: Settings) -> RunRecord:
+    return RunRecord(lesson=job.lesson.stem, profile=job.profile, backend=job.backend,
+                     targets=job.targets, parameters=job.parameters, data=job.data_sources,
+                     device=settings.device, packages=settings.packages, key=job.key,
+                     date=datetime.now(timezone.utc).strftime("%Y-%m-%d"))
+
+
+async def run_job(job: Job, settings: Settings) -> RunRecord:
+    cache = RunCache(settings.project.cache / "verify")
+    label = job.lesson.stem
+    if not settings.force:
+        hit = from_cache(job, settings, cache)
+        if hit is not None:
+            settings.progress.done(label, hit.status, hit.seconds, cached=True)
+            return hit
+    settings.progress.start(label)
+    started = time.monotonic()
+    workdir = prepare_workdir(settings.project.build / job.part("work"), job.data)
+    session = KernelSession(job.notebook, env=kernel_env(job.backend, settings.threads),
+                            cwd=workdir, log=settings.project.build / job.part("logs", ".log"),
+                            timeout=settings.cell_timeout)
+    async with session:
+        execution = await execute(session, job.lesson, job.notebook, job.probes,
+                                  settings.project.root,
+                                  lambda k, n: settings.progress.cell(label, k, n))
+    record = new_record(job, settings)
+    record.seconds = round(time.monotonic() - started, 2)
+    judge(record, execution, job, settings.project.root)
+    keep(record, execution, job, settings.project, cache)
+    settings.progress.done(label, record.status, record.seconds, cached=False)
+    return record
+
+
+def prepare_workdir(folder: Path, data: dict) -> Path:
+    """A clean working folder; the data files are linked in as data/<name>, never copied."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "data").mkdir(parents=True)
+    for name, source in data.items():
+        (folder / "data" / name).symlink_to(source)
+    return folder
+
+
+def judge(record: RunRecord, execution: Execution, job: Job, root: Path) -> None:
+    rel = job.lesson.path.relative_to(root) if job.lesson.path.is_relative_to(root) \
+        else job.lesson.path
+    record.contract_problems = unchecked(job.lesson, job.probes, root) + execution.problems
+    if execution.unprobed:
+        record.contract_problems.append(f"{rel}: {execution.unprobed} stub(s) not probed: "
+                                        "the solution failed before reaching them")
+    record.metrics = read_metrics(execution.notebook)
+    failure = execution.failure
+    if failure is not None:
+        record.error = {"path": str(rel), "line": failure.line, "cell": failure.cell,
+                        "exception": failure.exception, "message": failure.message}
+    elif not has_metrics_cell(execution.notebook):
+        record.problems.append(f"{rel}: the solution publishes no metrics; add a cell tagged "
+                               "metrics that displays a dict as application/json "
+                               "(docs/lesson-format.md)")
+    else:
+        record.problems += [f"{rel}: {problem}" for problem in
+                            missed_targets(record.metrics, job.targets, job.profile)]
+    record.contract = "failed" if record.contract_problems else "passed"
+    ok = failure is None and not record.problems and record.contract == "passed"
+    record.status = "passed" if ok else "failed"
+
+
+def keep(record: RunRecord, execution: Execution, job: Job, project: Project,
+         cache: RunCache) -> None:
+    """Passed: publish under executed/ and cache it. Failed: keep it under failed/."""
+    executed = job.part("executed", ".ipynb")
+    failed, probes = job.part("failed", ".ipynb"), job.part("failed", ".probes.ipynb")
+    if record.passed:
+        record.executed = shown(project, executed)
+        write_atomic({project.build / executed: to_bytes(execution.notebook)})
+        for stale in (failed, probes):
+            (project.build / stale).unlink(missing_ok=True)
+        cache.store(job.key, asdict(record), code_outputs(execution.notebook))
+        return
+    record.executed = shown(project, failed)
+    files = {project.build / failed: to_bytes(execution.notebook)}
+    if execution.transcript:
+        files[project.build / probes] = to_bytes(transcript(execution, job))
+    write_atomic(files)
+
+
+def shown(project: Project, part: Path) -> str:
+    """A build file as the report names it: relative to the project, not the machine."""
+    return (project.build / part).relative_to(project.root).as_posix()
+
+
+def transcript(execution: Execution, job: Job) -> NotebookNode:
+    nb = nbformat.v4.new_notebook(metadata=copy.deepcopy(job.notebook.metadata))
+    for number, cell in enumerate(execution.transcript, start=1):
+        cell = copy.deepcopy(cell)
+        cell.id = f"probe-{number:03d}"  # the same cell may run in several probes
+        nb.cells.append(cell)
+    return nb
+
+
+_FIELDS = {f.name for f in dataclasses.fields(RunRecord)}
+
+
+def from_cache(job: Job, settings: Settings, cache: RunCache) -> RunRecord | None:
+    entry = cache.load(job.key)
+    if entry is None or set(entry["record"]) - _FIELDS:
+        return None
+    nb = copy.deepcopy(job.notebook)
+    if not pour_outputs(nb, entry["outputs"]):
+        return None
+    record = RunRecord(**entry["record"])
+    record.cached = True
+    executed = job.part("executed", ".ipynb")
+    write_atomic({settings.project.build / executed: to_bytes(nb)})
+    record.executed = shown(settings.project, executed)
+    return record

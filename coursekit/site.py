@@ -1,0 +1,146 @@
+"""``build.py site``: the mkdocs-material website, with the notes pages and decks in it.
+
+Two halves: :func:`site_sources` computes every generated file of the docs folder in
+memory (pages, figures, exercise notebooks, decks, vendored browser assets), and
+:func:`build_site` writes them to a staging folder, runs mkdocs, scans the result for
+leaks and only then swaps it into ``build/site``. A failure leaves the last site intact.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from .config import Course, Project
+from .errors import ConfigError, CourseError, LeakError
+from .fsutil import read_tree, replace_dir, write_tree
+from .leakscan import scan_files, secrets_by_stem
+from .lesson import Lesson
+from .mkdocs_run import run_mkdocs
+from .notebooks import generate
+from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
+                    verification_page)
+from .slides import REVEAL_DIR, deck_exporter, reveal_assets, render_deck
+from .student_view import deck_notebook, notes_notebook
+from .verified import Verified, ensure_verified, find_verified, load_runs
+
+STATIC = Path(__file__).parent / "site_static"
+IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills
+
+
+@dataclass
+class CourseInputs:
+    """Everything the site is made from, read once."""
+
+    course: Course
+    lessons: list[Lesson]
+    exercises: dict[str, bytes]  # stem → exercise notebook bytes, as in exercises/
+    solutions: dict[str, NotebookNode]
+    verified: dict[str, Verified]
+    runs: list[dict]
+
+
+def read_inputs(project: Project, profile: str | None = None, backend: str | None = None,
+                data_dir: Path | None = None, preview: bool = False) -> CourseInputs:
+    """Lessons, notebooks and verified runs. The site needs exercises/ in sync with
+    content/ (its download buttons serve those files, its Colab links open them) and a
+    current verified run of every lesson; the live ``preview`` takes content/ as it is
+    now and the last outputs as they are."""
+    generated = generate(project)
+    _check_schedule(project.config_path, generated.course, generated.lessons)
+    exercises, solutions = {}, {}
+    for lesson in generated.lessons:
+        path = project.exercises / f"{lesson.stem}.ipynb"
+        data = generated.files[path]
+        if not preview and (not path.is_file() or path.read_bytes() != data):
+            raise CourseError("differs from what content/ generates", path=path,
+                              hint="run `python build.py notebooks` (the site links to it)")
+        exercises[lesson.stem] = data
+        solutions[lesson.stem] = nbformat.reads(
+            generated.files[project.solutions / f"{lesson.stem}.ipynb"].decode(), as_version=4)
+    if preview:
+        verified = find_verified(project, solutions, profile, backend)
+    else:
+        verified = ensure_verified(project, solutions, profile, backend, data_dir)
+    return CourseInputs(generated.course, generated.lessons, exercises, solutions, verified,
+                        load_runs(project))
+
+
+def site_sources(inputs: CourseInputs, node_modules: Path) -> dict[str, bytes]:
+    """docs-folder path → bytes: every file mkdocs builds the site from."""
+    course = inputs.course
+    files = {"index.md": home_page(course, inputs.lessons, course.bundle_name()).encode(),
+             "verification.md": verification_page(inputs.lessons, inputs.runs).encode()}
+    notes, decks = notes_exporter(), deck_exporter()
+    for lesson in inputs.lessons:
+        stem, verified = lesson.stem, inputs.verified[lesson.stem]
+        exercise = nbformat.reads(inputs.exercises[stem].decode(), as_version=4)
+        links = LessonLinks(colab=course.colab_url(f"exercises/{stem}.ipynb"),
+                            notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html")
+        view = notes_notebook(exercise, inputs.solutions[stem], verified.executed,
+                              course.publish_solutions)
+        page, figures = lesson_page(lesson, view, links, verified, notes)
+        files[f"lessons/{stem}.md"] = page.encode()
+        files.update({f"lessons/{name}": data for name, data in figures.items()})
+        files[f"notebooks/{stem}.ipynb"] = inputs.exercises[stem]
+        deck = render_deck(deck_notebook(exercise, verified.executed), lesson.title, decks)
+        files[f"slides/{stem}.html"] = deck.encode()
+    files.update({f"slides/{REVEAL_DIR}/{name}": data
+                  for name, data in reveal_assets(node_modules).items()})
+    files[IFRAME_WORKER] = _iframe_worker(node_modules)
+    files["assets/coursekit.js"] = (STATIC / "coursekit.js").read_bytes()
+    return files
+
+
+def nav(lessons: list[Lesson]) -> list:
+    return [{"Home": "index.md"},
+            {"Lessons": [{lesson.title: f"lessons/{lesson.stem}.md"} for lesson in lessons]},
+            {"Verification": "verification.md"}]
+
+
+def build_site(project: Project, profile: str | None = None, backend: str | None = None,
+               data_dir: Path | None = None) -> Path:
+    inputs = read_inputs(project, profile, backend, data_dir)
+    sources = site_sources(inputs, project.root / "node_modules")
+    project.build.mkdir(parents=True, exist_ok=True)
+    docs = Path(tempfile.mkdtemp(prefix=".site-src-", dir=project.build))
+    site = Path(tempfile.mkdtemp(prefix=".site-", dir=project.build))
+    try:
+        for folder in (docs, site):
+            folder.chmod(0o755)  # mkdtemp makes private folders; a site is for everyone
+        write_tree(docs, sources)
+        run_mkdocs(project, inputs.course, nav(inputs.lessons), inputs.runs, docs, site)
+        leaks = scan_files(read_tree(site), secrets_by_stem(inputs.lessons),
+                           inputs.course.publish_solutions)
+        if leaks:
+            listing = "\n  ".join(f"build/site/{leak}" for leak in leaks)
+            raise LeakError(f"solution text found in the site:\n  {listing}",
+                            hint="the stripper or a renderer leaked; the site was not replaced")
+        replace_dir(docs, project.site_src)
+        replace_dir(site, project.site)
+    finally:
+        shutil.rmtree(docs, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+    return project.site
+
+
+def _iframe_worker(node_modules: Path) -> bytes:
+    path = node_modules / "iframe-worker" / "shim" / "index.js"
+    if not path.is_file():
+        raise CourseError("iframe-worker is not installed", path=path,
+                          hint="run `npm ci` in the course folder (package.json pins it)")
+    return path.read_bytes()
+
+
+def _check_schedule(path: Path, course: Course, lessons: list[Lesson]) -> None:
+    stems = [lesson.stem for lesson in lessons]
+    for number, entry in enumerate(course.schedule, start=1):
+        if entry.get("lesson") and entry["lesson"] not in stems:
+            raise ConfigError(f"schedule entry {number} names lesson '{entry['lesson']}', "
+                              "which content/ does not have", path=path,
+                              hint=f"lessons: {', '.join(stems)}")

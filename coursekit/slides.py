@@ -1,0 +1,59 @@
+"""reveal.js decks: nbconvert's SlidesExporter with a template that needs no network.
+
+reveal.js itself comes from the pinned npm package (``package.json``; ``npm ci`` puts it in
+``node_modules/``) and is copied beside the decks, so a deck works at a workshop without
+internet. Only the files a deck loads are copied.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbconvert import SlidesExporter
+from nbformat import NotebookNode
+
+from .errors import CourseError
+from .pages import with_json_outputs
+
+TEMPLATES = Path(__file__).parent / "templates"
+REVEAL_DIR = "reveal.js"  # beside the decks: slides/reveal.js/
+# what a deck loads from the reveal.js package (the white theme imports its local fonts)
+REVEAL_FILES = ("dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
+                "plugin/notes/notes.js", "LICENSE")
+REVEAL_FONTS = "dist/theme/fonts/source-sans-pro"
+
+
+def deck_exporter() -> SlidesExporter:
+    return SlidesExporter(template_name="deck", extra_template_basedirs=[str(TEMPLATES)],
+                          reveal_url_prefix=REVEAL_DIR, reveal_theme="white",
+                          reveal_transition="none", reveal_number="c/t",
+                          exclude_input_prompt=True, exclude_output_prompt=True,
+                          config=with_json_outputs())
+
+
+def render_deck(nb: NotebookNode, title: str, exporter: SlidesExporter | None = None) -> str:
+    """The deck's HTML. ``nb`` is the student view with only the slide-marked cells.
+
+    A lesson with no slide-marked cell still gets a deck: its title slide.
+    """
+    nb = nbformat.from_dict(nb)
+    nb.metadata["title"] = title
+    if not nb.cells:
+        cell = nbformat.v4.new_markdown_cell(f"# {title}", id="coursekit-title")
+        cell.metadata["slideshow"] = {"slide_type": "slide"}
+        nb.cells.append(cell)
+    body, _ = (exporter or deck_exporter()).from_notebook_node(nb)
+    return body
+
+
+def reveal_assets(node_modules: Path) -> dict[str, bytes]:
+    """Relative path under ``slides/reveal.js/`` → bytes, from the installed npm package."""
+    package = node_modules / "reveal.js"
+    if not (package / "package.json").is_file():
+        raise CourseError("reveal.js is not installed", path=package,
+                          hint="run `npm ci` in the course folder (package.json pins it)")
+    files = {name: (package / name).read_bytes() for name in REVEAL_FILES}
+    for font in sorted((package / REVEAL_FONTS).iterdir()):
+        files[f"{REVEAL_FONTS}/{font.name}"] = font.read_bytes()
+    return files

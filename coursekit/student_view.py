@@ -1,0 +1,129 @@
+"""The student's view of a lesson with its verified outputs: what notes pages and decks render.
+
+Sources come from the exercise notebook (stubs, never solutions); outputs come from the
+executed solution notebook, matched by cell id, and only where the cell's source is the
+same in both. A cell that differs is either a stub (its output would show the solution's
+result) or was edited since the verification (its output is stale): either way, no output.
+Each step is one ``nb → nb`` function, like the notebook pipelines in ``transforms.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+from nbformat import NotebookNode
+
+BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
+SOLUTION_KEY = "coursekit"  # cell metadata the notes template reads: {"solution": true}
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# long logs (a training run prints a line per epoch) keep their head and tail
+MAX_LOG_LINES = 30
+KEEP_HEAD, KEEP_TAIL = 8, 12
+
+
+def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:
+    """Exercise sources + executed outputs where the source is identical."""
+    ran_by_id = {cell.get("id"): cell for cell in executed.cells} if executed else {}
+    nb = copy.deepcopy(exercise)
+    nb.cells = [cell for cell in nb.cells if cell.get("id") != BADGE_CELL]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        ran = ran_by_id.get(cell.id)
+        if ran is not None and ran.cell_type == "code" and ran.source == cell.source:
+            cell.outputs = copy.deepcopy(ran.outputs)
+            cell.execution_count = ran.get("execution_count")
+        else:
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def add_solutions(nb: NotebookNode, solution: NotebookNode,
+                  executed: NotebookNode | None) -> NotebookNode:
+    """After each cell whose solution differs, the solution cell, marked for a collapsed block.
+
+    Only called when course.yml publishes solutions; its outputs are the verified ones.
+    """
+    solved = {cell.get("id"): cell for cell in solution.cells}
+    ran_by_id = {cell.get("id"): cell for cell in executed.cells} if executed else {}
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        answer = solved.get(cell.get("id"))
+        if answer is None or answer.source == cell.source:
+            continue
+        extra = copy.deepcopy(answer)
+        extra.id = f"{cell.id}-solution"
+        extra.metadata = {SOLUTION_KEY: {"solution": True}}
+        if extra.cell_type == "code":
+            ran = ran_by_id.get(cell.id)
+            same = ran is not None and ran.source == answer.source
+            extra.outputs = copy.deepcopy(ran.outputs) if same else []
+            extra.execution_count = ran.get("execution_count") if same else None
+        cells.append(extra)
+    nb.cells = cells
+    return nb
+
+
+def clean_logs(nb: NotebookNode) -> NotebookNode:
+    """Streams merged (nbconvert), progress bars resolved, colours dropped, long logs trimmed."""
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                output.text = trim_lines(resolve_overwrites(_ANSI.sub("", output.text)))
+    return nb
+
+
+def resolve_overwrites(text: str) -> str:
+    """What a terminal shows after ``\\r`` and ``\\b`` (progress bars redraw their line)."""
+    lines, line, col = [], [], 0
+    for char in text:
+        if char == "\n":
+            lines.append("".join(line).rstrip())
+            line, col = [], 0
+        elif char == "\r":
+            col = 0
+        elif char == "\b":
+            col = max(0, col - 1)
+        else:
+            if col < len(line):
+                line[col] = char
+            else:
+                line.append(char)
+            col += 1
+    if line:
+        lines.append("".join(line).rstrip())
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
+def trim_lines(text: str) -> str:
+    lines = text.split("\n")
+    if len(lines) <= MAX_LOG_LINES:
+        return text
+    hidden = len(lines) - KEEP_HEAD - KEEP_TAIL
+    return "\n".join(lines[:KEEP_HEAD] + [f"… ({hidden} lines trimmed) …"]
+                     + lines[-KEEP_TAIL:])
+
+
+def slide_cells(nb: NotebookNode) -> NotebookNode:
+    """Only the cells the author marked with ``slideshow`` metadata make the deck."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [cell for cell in nb.cells
+                if cell.metadata.get("slideshow", {}).get("slide_type")]
+    return nb
+
+
+def notes_notebook(exercise: NotebookNode, solution: NotebookNode,
+                   executed: NotebookNode | None, publish_solutions: bool) -> NotebookNode:
+    nb = merge_outputs(exercise, executed)
+    if publish_solutions:
+        nb = add_solutions(nb, solution, executed)
+    return clean_logs(nb)
+
+
+def deck_notebook(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:
+    """Decks always show the student version, even when the notes publish solutions."""
+    return clean_logs(slide_cells(merge_outputs(exercise, executed)))

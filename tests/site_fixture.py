@@ -1,0 +1,100 @@
+"""The tiny fixture course of the site, slides and bundle tests (tests/fixtures/site/).
+
+Its lessons need no TensorFlow and run in seconds, so the end-to-end tests build it for
+real: ``python build.py`` (notebooks, verify, site, bundle) in a temporary folder that has
+the repository's mkdocs.yml, requirements.txt and installed npm packages.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from conftest import ROOT, run_build
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+GOLDEN = FIXTURE / "golden"
+# what a course folder needs besides content/ and course.yml to build its site
+PROJECT_FILES = ("mkdocs.yml", "requirements.txt", "package.json", "package-lock.json")
+# a 1×1 PNG: the stand-in figure of the synthetic executed notebooks
+PIXEL = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
+    "9c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082")).decode()
+
+
+def copy_course(dest: Path) -> Path:
+    """The fixture course as a project folder (node_modules linked, not copied)."""
+    shutil.copytree(FIXTURE, dest, ignore=shutil.ignore_patterns("golden"))
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, dest / name)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    return dest
+
+
+def build_course(dest: Path, *args: str) -> Path:
+    copy_course(dest)
+    result = run_build(dest, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dest
+
+
+def fake_executed(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A stand-in for an executed solution: every code cell prints its id; the plot cell
+    shows a figure; the training loop prints a long log with a progress bar."""
+    nb = copy.deepcopy(solution)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                               text=f"output of {cell.id}\n")]
+        if "plt.show()" in cell.source:
+            cell.outputs.append(nbformat.v4.new_output("display_data",
+                                                       data={"image/png": PIXEL,
+                                                             "text/plain": "<Figure>"}))
+        if "for epoch" in cell.source:
+            log = "".join(f"epoch {n}/40 [{'=' * (n % 5)}]\r\x1b[32mepoch {n}/40 done\x1b[0m\n"
+                          for n in range(1, 41))
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=log))
+    return nb
+
+
+GOLDEN_RUN = {"lesson": "", "profile": "smoke", "backend": "tensorflow", "status": "passed",
+              "date": "2026-01-15", "device": {"cpu": "Fixture CPU", "cores": 2, "gpus": []}}
+
+
+def slides_part(html: str) -> str:
+    """The deck's slides, without the ~250 kB of inlined nbconvert CSS around them."""
+    start = html.index('<div class="reveal">')
+    return html[start:html.index("</main>", start)]
+
+
+def golden_renderings() -> dict[str, str]:
+    """Golden file name → what the page and deck renderers make of the fixture lessons,
+    with synthetic outputs (no kernel): the notes pages with and without published
+    solutions, and the slides of each deck."""
+    from coursekit.config import load_course
+    from coursekit.lesson import load_lessons
+    from coursekit.pages import LessonLinks, lesson_page
+    from coursekit.slides import render_deck
+    from coursekit.student_view import deck_notebook, notes_notebook
+    from coursekit.transforms import exercise_notebook, solution_notebook
+    from coursekit.verified import Verified
+
+    course = load_course(FIXTURE / "course.yml")
+    found = {}
+    for lesson in load_lessons(FIXTURE / "content"):
+        exercise, solution = exercise_notebook(lesson, course), solution_notebook(lesson, course)
+        executed = fake_executed(solution)
+        run = dict(GOLDEN_RUN, lesson=lesson.stem, metrics={"total": 30, "words": 4})
+        links = LessonLinks(colab="COLAB", notebook="NOTEBOOK", slides="SLIDES")
+        for published in (False, True):
+            view = notes_notebook(exercise, solution, executed, published)
+            page, _ = lesson_page(lesson, view, links, Verified(run, executed, True))
+            found[f"{lesson.stem}{'.solutions' if published else ''}.md"] = page
+        deck = render_deck(deck_notebook(exercise, executed), lesson.title)
+        found[f"{lesson.stem}.slides.html"] = slides_part(deck)
+    return found

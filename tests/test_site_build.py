@@ -1,0 +1,195 @@
+"""`build.py site` end to end on the fixture course: what it writes, what it refuses.
+
+`built_course` is the fixture after a full `python build.py` (notebooks, verify, site,
+bundle). Tests that change a course work on their own copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import coursekit.site
+from conftest import run_build
+from coursekit.config import Project
+from coursekit.errors import LeakError
+from coursekit.serve import refresh_preview
+from coursekit.fsutil import read_tree
+from coursekit.site import build_site
+from coursekit.student_view import deck_notebook, merge_outputs
+from site_fixture import FIXTURE
+
+STEMS = ("01_squares", "02_words")
+SOLUTION_ONLY = ("squared_value_of_x", "sentence.split()", "there are 4 words")
+
+
+@pytest.fixture
+def course_copy(built_course, tmp_path) -> Path:
+    return Path(shutil.copytree(built_course, tmp_path / "course", symlinks=True))
+
+
+def visible(html: str) -> str:
+    """A page's text as a reader sees it (highlighting splits code into spans)."""
+    return BeautifulSoup(html, "html.parser").get_text()
+
+
+def texts(folder: Path) -> dict[str, str]:
+    found = {}
+    for rel, data in read_tree(folder).items():
+        if not rel.endswith((".png", ".gz", ".zip", ".woff", ".ttf", ".eot")):
+            text = data.decode("utf-8", errors="replace")
+            found[rel] = visible(text) if rel.endswith(".html") else text
+    return found
+
+
+def test_the_full_build_writes_pages_decks_notebooks_and_the_verification_table(built_course):
+    site = built_course / "build" / "site"
+    for stem in STEMS:
+        assert (site / "lessons" / f"{stem}.html").is_file()
+        assert (site / "slides" / f"{stem}.html").is_file()
+        assert ((site / "notebooks" / f"{stem}.ipynb").read_bytes()
+                == (built_course / "exercises" / f"{stem}.ipynb").read_bytes())
+    assert list((site / "lessons" / "01_squares_files").glob("*.png"))  # the verified plot
+    assert (site / "slides" / "reveal.js" / "dist" / "reveal.js").is_file()
+    verification = (site / "verification.html").read_text()
+    assert verification.count("<td>smoke</td>") == len(STEMS)
+    dates = {run["date"] for run in json.loads(
+        (built_course / "build" / "report.json").read_text())["runs"]}
+    sitemap = (site / "sitemap.xml").read_text()  # dated by the verification, not the clock
+    assert sitemap.count(f"<lastmod>{max(dates)}</lastmod>") == 4  # home, 2 lessons, table
+    assert (site / "downloads" / "tiny-course-1.0.zip").read_bytes() == (
+        built_course / "dist" / "tiny-course-1.0.zip").read_bytes()
+    assert sorted(p.name for p in (built_course / "build").iterdir() if p.name.startswith(".")) \
+        == [], "staging folders are cleaned up"
+
+
+def test_no_solution_text_or_solution_output_anywhere_in_the_site(built_course):
+    for rel, text in texts(built_course / "build" / "site").items():
+        for secret in SOLUTION_ONLY:
+            assert secret not in text, f"{rel} contains {secret!r}"
+
+
+def test_rebuilding_from_the_same_inputs_gives_the_same_bytes(course_copy):
+    before = read_tree(course_copy / "build" / "site")
+    for command in ("site", "bundle"):
+        result = run_build(course_copy, command)
+        assert result.returncode == 0, result.stderr
+    assert read_tree(course_copy / "build" / "site") == before
+
+
+def test_a_broken_link_fails_the_strict_build_and_keeps_the_last_site(course_copy):
+    before = read_tree(course_copy / "build" / "site")
+    lesson = course_copy / "content" / "02_words.py"
+    lesson.write_text(lesson.read_text().replace("# A sentence is a list of words.",
+                                                 "# See [the glossary](glossary.md)."))
+    assert run_build(course_copy, "notebooks").returncode == 0
+    result = run_build(course_copy, "site")
+    assert result.returncode == 2
+    assert "mkdocs could not build the site" in result.stderr
+    assert "lessons/02_words.md" in result.stderr and "glossary.md" in result.stderr
+    assert read_tree(course_copy / "build" / "site") == before
+
+
+def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(course_copy,
+                                                                           monkeypatch):
+    before = read_tree(course_copy / "build" / "site")
+    monkeypatch.setattr(coursekit.site, "notes_notebook",
+                        lambda exercise, solution, executed, published:
+                        merge_outputs(solution, executed))
+    with pytest.raises(LeakError) as caught:
+        build_site(Project(course_copy))
+    message = str(caught.value)
+    assert "build/site/lessons/01_squares.html: contains solution line " \
+           "'squared_value_of_x = x * x'" in message
+    assert "content/01_squares.py:35" in message
+    assert "search/search_index.json (lessons/01_squares.html#your-turn)" in message
+    assert read_tree(course_copy / "build" / "site") == before
+
+
+def test_a_deck_that_leaks_fails_the_build(course_copy, monkeypatch):
+    monkeypatch.setattr(coursekit.site, "deck_notebook",
+                        lambda exercise, executed: deck_notebook(executed, executed))
+    with pytest.raises(LeakError, match=r"build/site/slides/02_words.html: contains solution "
+                                        r"line 'words = sentence.split\(\)'"):
+        build_site(Project(course_copy))
+
+
+def test_a_course_that_publishes_solutions_shows_them_collapsed_never_in_decks(course_copy):
+    config = course_copy / "course.yml"
+    config.write_text(config.read_text().replace("publish_solutions: false",
+                                                 "publish_solutions: true"))
+    for command in ("site", "bundle"):
+        result = run_build(course_copy, command)
+        assert result.returncode == 0, result.stderr
+    site = course_copy / "build" / "site"
+    html = (site / "lessons" / "02_words.html").read_text()
+    block = BeautifulSoup(html, "html.parser").select_one("details.success")
+    assert block.summary.get_text() == "Solution"
+    assert "words = sentence.split()" in block.get_text()
+    assert "there are 4 words" in block.get_text()  # the solution's verified output
+    assert "sentence.split" not in visible((site / "slides" / "02_words.html").read_text())
+
+
+def test_the_site_verifies_lessons_that_have_no_current_run(course_copy):
+    shutil.rmtree(course_copy / "build" / "executed")
+    (course_copy / "build" / "report.json").unlink()
+    result = run_build(course_copy, "site")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((course_copy / "build" / "report.json").read_text())
+    assert sorted(run["lesson"] for run in report["runs"]) == list(STEMS)
+    assert "verify 01_squares: passed" in result.stderr
+
+
+def test_a_lesson_that_fails_its_verification_stops_the_site(course_copy):
+    before = read_tree(course_copy / "build" / "site")
+    lesson = course_copy / "content" / "02_words.py"
+    lesson.write_text(lesson.read_text().replace("words = sentence.split()",
+                                                 "words = sentence.split()[:2]"))
+    assert run_build(course_copy, "notebooks").returncode == 0
+    result = run_build(course_copy, "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("build/report.json: cannot build the site: 02_words failed verification. "
+            "`python build.py verify` shows what went wrong") in result.stderr
+    assert read_tree(course_copy / "build" / "site") == before
+
+
+def test_the_preview_rebuilds_a_changed_lesson_without_running_it(course_copy):
+    lesson = course_copy / "content" / "01_squares.py"
+    lesson.write_text(lesson.read_text().replace('print("squares:", squares)',
+                                                 'print("the squares:", squares)'))
+    _, changed = refresh_preview(Project(course_copy), None, None)
+    page_path = course_copy / "build" / "site-src" / "lessons" / "01_squares.md"
+    assert page_path in changed
+    page = page_path.read_text()
+    assert 'print("the squares:", squares)' in page
+    assert "squares: [0, 1, 4, 9, 16]" not in page  # that output came from the old code
+    assert "epoch 40/40" in page  # an unchanged cell keeps its verified output
+    assert '!!! warning "Edited since its verification"' in page
+    _, again = refresh_preview(Project(course_copy), None, None)
+    assert again == []  # nothing changed: nothing is written, the server does not loop
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda root: (root / "node_modules").unlink(),
+     "reveal.js is not installed. run `npm ci`"),
+    (lambda root: (root / "exercises" / "02_words.ipynb").write_text("{}"),
+     "exercises/02_words.ipynb: differs from what content/ generates. run `python build.py "
+     "notebooks`"),
+    (lambda root: (root / "course.yml").write_text(
+        (FIXTURE / "course.yml").read_text().replace("lesson: 02_words", "lesson: 09_nope")),
+     "course.yml: schedule entry 3 names lesson '09_nope', which content/ does not have. "
+     "lessons: 01_squares, 02_words"),
+    (lambda root: (root / "build" / "report.json").write_text('{"runs": [\n}'),
+     "build/report.json:2: not valid JSON"),
+], ids=["no-npm-packages", "exercises-out-of-sync", "unknown-schedule-lesson", "bad-report"])
+def test_bad_inputs_fail_with_a_message_and_keep_the_last_site(course_copy, breakage, message):
+    before = read_tree(course_copy / "build" / "site")
+    breakage(course_copy)
+    result = run_build(course_copy, "site")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert read_tree(course_copy / "build" / "site") == before

@@ -1,0 +1,107 @@
+"""reveal.js decks: the slide-marked cells of the student view, speaker notes, no network.
+
+Units on tiny notebooks; golden files for the fixture lessons' slides
+(tests/fixtures/site/golden/*.slides.html, written only by regen_golden.py).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from coursekit.errors import CourseError
+from coursekit.slides import REVEAL_DIR, render_deck, reveal_assets
+from coursekit.student_view import deck_notebook
+from site_fixture import GOLDEN, golden_renderings
+
+# every URL a deck loads: src/href attributes and CSS url(...)
+_LOADS = re.compile(r'(?:src|href)="([^"#]+)"|url\(([^)]+)\)')
+
+
+def cell(kind: str, source: str, slide_type: str | None, cell_id: str):
+    make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+    new = make(source, id=cell_id)
+    if slide_type:
+        new.metadata["slideshow"] = {"slide_type": slide_type}
+    return new
+
+
+def deck(*cells) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return render_deck(deck_notebook(nb, None), "A deck")
+
+
+def loaded_urls(html: str) -> set[str]:
+    return {a or b for a, b in _LOADS.findall(html) if not (a or b).startswith("data:")}
+
+
+def test_only_slide_marked_cells_reach_the_deck():
+    html = deck(cell("markdown", "# First slide", "slide", "cell-000"),
+                cell("code", "unmarked_cell_code()", None, "cell-001"),
+                cell("markdown", "## Second slide", "slide", "cell-002"),
+                cell("code", "shown_with_second()", "-", "cell-003"))
+    assert "First slide" in html and "Second slide" in html and "shown_with_second" in html
+    assert "unmarked_cell_code" not in html
+    assert html.count("<section>") >= 2
+
+
+def test_notes_cells_become_speaker_notes():
+    html = deck(cell("markdown", "# Title", "slide", "cell-000"),
+                cell("markdown", "Say hello first", "notes", "cell-001"))
+    assert re.search(r'<aside class="notes">.*Say hello first', html, re.S)
+
+
+def test_a_lesson_without_slide_cells_gets_a_title_slide():
+    html = deck(cell("code", "x = 1", None, "cell-000"))
+    assert '<h1 id="A-deck">A deck' in html and "x = 1" not in html
+
+
+def test_decks_load_nothing_but_the_local_reveal_copy():
+    html = deck(cell("markdown", "# Title", "slide", "cell-000"))
+    urls = loaded_urls(html)
+    assert urls == {f"{REVEAL_DIR}/dist/reveal.css", f"{REVEAL_DIR}/dist/reveal.js",
+                    f"{REVEAL_DIR}/dist/theme/white.css", f"{REVEAL_DIR}/plugin/notes/notes.js"}
+    shipped = reveal_assets(ROOT / "node_modules")
+    assert {url.removeprefix(f"{REVEAL_DIR}/") for url in urls} <= set(shipped)
+
+
+def test_the_reveal_copy_is_complete_and_self_contained():
+    shipped = reveal_assets(ROOT / "node_modules")
+    stylesheets = [name for name in shipped if name.endswith(".css")]
+    checked = 0
+    for name in stylesheets:  # the theme imports its fonts' CSS, which loads the fonts
+        for url in loaded_urls(shipped[name].decode()):
+            relative = url.strip("'\"").split("?")[0].split("#")[0]
+            assert not relative.startswith(("http:", "https:", "//")), (name, url)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), relative))
+            assert target in shipped, (name, target)
+            checked += 1
+    assert checked >= 5  # white.css → fonts css → the font files
+
+
+def test_missing_reveal_package_says_to_run_npm_ci(tmp_path):
+    with pytest.raises(CourseError, match=r"reveal.js is not installed.*run `npm ci`"):
+        reveal_assets(tmp_path / "node_modules")
+
+
+RENDERINGS = golden_renderings()
+
+
+@pytest.mark.parametrize("name", sorted(n for n in RENDERINGS if n.endswith(".slides.html")))
+def test_deck_matches_golden(name):
+    expected = GOLDEN / name
+    assert expected.is_file(), f"{expected} is missing: review and run regen_golden.py"
+    assert RENDERINGS[name] == expected.read_text(encoding="utf-8")
+
+
+def test_golden_decks_show_the_student_version():
+    squares = RENDERINGS["01_squares.slides.html"]
+    assert "YOUR CODE HERE" in squares and "squared_value_of_x" not in squares
+    assert '<aside class="notes">' in squares

@@ -1,0 +1,119 @@
+"""Bad input to ``build.py verify``: exit 2, a message that says where and what to do,
+and no kernel started, nothing written."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from coursekit import backends
+from verify_fixture import DATA, build, copy_course, line_of
+
+
+@pytest.fixture
+def root(tmp_path):
+    return copy_course("course", tmp_path)
+
+
+def assert_nothing_ran(root):
+    assert not (root / "build").exists() and not (root / ".cache").exists()
+
+
+def test_an_unknown_profile_names_the_lesson_and_its_profiles(root, capsys):
+    result = build(capsys, root, "verify", "--profile", "turbo")
+    assert result.code == 2
+    path = root / "content" / "01_sound.py"
+    assert result.err.strip() == (
+        f"error: {path}:{line_of(path, '#     profiles:')}: lesson 01_sound has no profile "
+        "'turbo'. its profiles: smoke, full; add 'turbo' under profiles: in its header or "
+        "choose another --profile")
+    assert_nothing_ran(root)
+
+
+def test_a_profile_setting_an_unknown_parameter_names_the_lesson(root, capsys):
+    path = root / "content" / "01_sound.py"
+    path.write_text(path.read_text().replace("parameters: {n: 4}", "parameters: {epochs: 4}"))
+    result = build(capsys, root, "verify")
+    assert result.code == 2
+    assert f"error: {path}:{line_of(path, '#       smoke:')}: profile 'smoke' sets 'epochs', " \
+           "which the parameters cell does not define" in result.err
+    assert_nothing_ran(root)
+
+
+def test_an_unknown_lesson_suggests_the_closest(root, capsys):
+    result = build(capsys, root, "verify", "--lesson", "01_sond")
+    assert result.code == 2
+    assert result.err.strip() == (f"error: {root / 'content'}: no lesson '01_sond'. "
+                                  "did you mean '01_sound'?")
+    assert_nothing_ran(root)
+
+
+def test_a_missing_data_folder_is_an_input_error(root, capsys, monkeypatch):
+    result = build(capsys, root, "verify", "--data-dir", str(root / "nowhere"))
+    assert result.code == 2
+    assert "error: data folder not found: " in result.err
+    assert "must name a folder holding the lessons' data files" in result.err
+    monkeypatch.setenv("COURSE_DATA_DIR", str(root / "elsewhere"))
+    result = build(capsys, root, "verify")
+    assert result.code == 2 and "data folder not found" in result.err
+    assert_nothing_ran(root)
+
+
+def test_jobs_must_be_positive(root, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build(capsys, root, "verify", "--jobs", "0")
+    assert exit_.value.code == 2
+    assert "expected a whole number of 1 or more, not '0'" in capsys.readouterr().err
+
+
+def test_an_unknown_backend_is_a_usage_error(root, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build(capsys, root, "verify", "--backend", "theano")
+    assert exit_.value.code == 2
+    assert "invalid choice: 'theano'" in capsys.readouterr().err
+
+
+def test_a_backend_that_is_not_installed_says_how_to_install_it(root, capsys, monkeypatch):
+    monkeypatch.setitem(backends.BACKENDS, "jax",
+                        backends.Backend("jax", "no_such_backend_module_xyz", "jax"))
+    result = build(capsys, root, "verify", "--backend", "jax", "--data-dir", str(DATA))
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: backend 'jax' is not installed: no module 'no_such_backend_module_xyz' in "
+        f"{sys.prefix}. install it (`pip install -r requirements-test.txt` adds the JAX and "
+        "PyTorch CPU builds) or choose another --backend")
+    assert_nothing_ran(root)
+
+
+def test_a_kernel_that_is_not_this_python_is_refused(root, capsys, tmp_path, monkeypatch):
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": ["/opt/other/bin/python", "-m", "ipykernel_launcher", "-f",
+                 "{connection_file}"], "display_name": "Other", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    result = build(capsys, root, "verify", "--data-dir", str(DATA))
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: the 'python3' kernel runs /opt/other/bin/python, not {sys.executable}. "
+        f"run `{sys.executable} -m ipykernel install --sys-prefix`")
+    assert_nothing_ran(root)
+
+
+def test_a_kernel_that_dies_at_start_points_to_its_log(root, capsys, tmp_path, monkeypatch):
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import sys; sys.exit('no kernel today')",
+                 "{connection_file}"], "display_name": "Broken", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    result = build(capsys, root, "verify", "--lesson", "02_other")
+    assert result.code == 2
+    log = root / "build" / "logs" / "smoke" / "tensorflow" / "02_other.log"
+    assert result.err.strip().splitlines()[-1] == (
+        f"error: {log}: the 'python3' kernel did not start: Kernel died before replying to "
+        "kernel_info. its log says why")
+    assert "no kernel today" in log.read_text()
+    assert not (root / "build" / "report.json").exists()
