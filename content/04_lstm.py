@@ -383,7 +383,8 @@ class TrackAccuracy(keras.callbacks.Callback):
         self.accuracy = []
 
     def on_epoch_end(self, epoch, logs=None):
-        self.accuracy.append(timing_accuracy(y_val, self.model.predict(x_val, verbose=0)))
+        predictions = self.model.predict(x_val, batch_size=len(x_val), verbose=0)
+        self.accuracy.append(timing_accuracy(y_val, predictions))
 
 
 results = {}
@@ -411,6 +412,7 @@ import matplotlib.pyplot as plt
 plt.figure(figsize=(6, 3.5))
 for name, result in results.items():
     plt.plot(np.arange(1, epochs + 1), result["curve"], marker=".", label=name)
+plt.gca().xaxis.set_major_locator(plt.MaxNLocator(integer=True))
 plt.xlabel("epoch")
 plt.ylabel("held-out exact timing accuracy")
 plt.ylim(-0.02, 1.02)
@@ -455,9 +457,11 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: look for units whose cell state ramps up or down steadily after the
-# spike; that ramp is the network's clock. The gates that open or close at the target
-# step are reading that clock, directly through the peepholes.
+# Speaker notes: look for units whose cell state ramps up or down steadily: those
+# ramps are the network's clocks. Some start at the beginning of the sequence, some are
+# reset by the spike. The gates that open or close around the target step are reading
+# those clocks, directly through the peepholes. Every run finds its own solution, so the
+# picture differs from seed to seed and backend to backend.
 
 # %% tags=["metrics"]
 from IPython.display import display

@@ -49,11 +49,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def code_hash() -> str:
-    here = Path(__file__).parent
+def code_hash(folder: Path = Path(__file__).parent, names=EXECUTION_CODE) -> str:
+    """Hash of the execution modules' source: changing how runs execute re-runs them."""
     digest = hashlib.sha256()
-    for name in EXECUTION_CODE:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for name in names:
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
     return digest.hexdigest()
 
 

@@ -66,7 +66,7 @@ class Progress:
         if not self.live or (not force and now - self._drawn < self.interval):
             return
         self._drawn = now
-        parts = [f"{label} cell {cell}/{total} {now - started:.0f}s"
-                 for label, (cell, total, started) in self.running.items()]
+        parts = [f"{label} {f'cell {cell}/{total}' if total else 'starting'} "
+                 f"{now - started:.0f}s" for label, (cell, total, started) in self.running.items()]
         self.stream.write(_CLEAR + " | ".join(parts))
         self.stream.flush()

@@ -21,6 +21,7 @@ from .errors import ConfigError, CourseError, LeakError
 from .fsutil import read_tree, replace_dir, write_tree
 from .leakscan import scan_files, secrets_by_stem
 from .lesson import Lesson
+from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .notebooks import generate
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
@@ -31,6 +32,8 @@ from .verified import Verified, ensure_verified, find_verified, load_runs
 
 STATIC = Path(__file__).parent / "site_static"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills
+# site_static/ → assets/, loaded by mkdocs.yml's extra_javascript
+STATIC_FILES = ("coursekit.js", "mathjax-config.js")
 
 
 @dataclass
@@ -92,8 +95,11 @@ def site_sources(inputs: CourseInputs, node_modules: Path) -> dict[str, bytes]:
         files[f"slides/{stem}.html"] = deck.encode()
     files.update({f"slides/{REVEAL_DIR}/{name}": data
                   for name, data in reveal_assets(node_modules).items()})
+    files.update({f"{MATHJAX_DIR}/{name}": data
+                  for name, data in mathjax_assets(node_modules).items()})
     files[IFRAME_WORKER] = _iframe_worker(node_modules)
-    files["assets/coursekit.js"] = (STATIC / "coursekit.js").read_bytes()
+    for name in STATIC_FILES:
+        files[f"assets/{name}"] = (STATIC / name).read_bytes()
     return files
 
 

@@ -2,7 +2,8 @@
 
 reveal.js itself comes from the pinned npm package (``package.json``; ``npm ci`` puts it in
 ``node_modules/``) and is copied beside the decks, so a deck works at a workshop without
-internet. Only the files a deck loads are copied.
+internet. Only the files a deck loads are copied. Math is typeset by the site's MathJax
+copy (:mod:`coursekit.mathjax`), one folder up.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from nbconvert import SlidesExporter
 from nbformat import NotebookNode
 
 from .errors import CourseError
+from .mathjax import DECK_MATHJAX_URL
 from .pages import with_json_outputs
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +30,7 @@ def deck_exporter() -> SlidesExporter:
     return SlidesExporter(template_name="deck", extra_template_basedirs=[str(TEMPLATES)],
                           reveal_url_prefix=REVEAL_DIR, reveal_theme="white",
                           reveal_transition="none", reveal_number="c/t",
+                          mathjax_url=DECK_MATHJAX_URL,
                           exclude_input_prompt=True, exclude_output_prompt=True,
                           config=with_json_outputs())
 

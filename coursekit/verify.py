@@ -33,7 +33,9 @@ from .report import Report, device_info, package_versions, write_report
 from .runner import Job, Settings, run_all
 
 DEFAULT_PROFILE = "smoke"
-DEFAULT_JOBS = 1  # measured on the 2-core build machine: docs/benchmarks-verify.md
+# two lessons side by side beat one at a time by ~40% on the 2-core build machine
+# (docs/benchmarks-verify.md); never more jobs than cores
+DEFAULT_JOBS = 2
 DATA_ENV = "COURSE_DATA_DIR"
 DATA_FOLDER = "data"  # inside the kernel's working folder, where the data files are linked
 
@@ -48,7 +50,7 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     force=False, data_dir=None) -> Report``
 
     - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; None for all.
-    - ``jobs``: lessons run side by side (None: ``DEFAULT_JOBS``).
+    - ``jobs``: lessons run side by side (None: ``DEFAULT_JOBS``, at most one per core).
     - ``data_dir``: folder of offline data files (None: ``$COURSE_DATA_DIR``, else none).
     - ``force``: ignore the cache. ``stream``: where progress goes (default stderr).
 
@@ -57,7 +59,8 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     backend. ``report.ok`` is False when a lesson failed; bad input raises CourseError.
     """
     chosen = require_backend(backend)
-    jobs = DEFAULT_JOBS if jobs is None else jobs
+    device = device_info()
+    jobs = min(DEFAULT_JOBS, device["cores"]) if jobs is None else jobs
     if jobs < 1:
         raise CourseError(f"--jobs must be 1 or more, not {jobs}")
     folder = data_folder(data_dir)
@@ -67,7 +70,6 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     packages, code = installed_packages(), code_hash()
     planned = [plan_job(project, generated, lesson, profile, backend, folder, packages, code)
                for lesson in selected]
-    device = device_info()
     settings = Settings(project=project, jobs=jobs, force=force, device=device,
                         threads=max(1, device["cores"] // max(1, min(jobs, len(planned)))),
                         packages=package_versions(chosen.package), cell_timeout=cell_timeout,
@@ -179,7 +181,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lesson", action="append", metavar="STEM",
                         help="verify only this lesson; repeat for several")
     parser.add_argument("--jobs", type=_positive, default=None,
-                        help=f"lessons run side by side (default {DEFAULT_JOBS})")
+                        help=f"lessons run side by side (default {DEFAULT_JOBS}, at most one "
+                             "per core)")
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help=f"folder with the lessons' offline data (default ${DATA_ENV})")

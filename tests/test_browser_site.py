@@ -4,6 +4,7 @@ Headless Chromium from the Debian package (`apt-get install chromium`), driven b
 Playwright's Python package; Playwright never downloads a browser. Every request that does
 not go to the site under test (the local server, or file:// for the bundle) is blocked and
 recorded, and each test ends by asserting that nothing was blocked: the site needs no CDN.
+Math is typeset by the site's own MathJax copy, served and from the unzipped bundle.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ COLAB_PREFIX = "https://colab.research.google.com/github/example-org/tiny-course
 LESSONS = {"01_squares": "Squares and a plot", "02_words": "Counting words"}
 SEARCH_WORD = "quadratoria"  # appears only in lesson 01's text
 SPEAKER_NOTE = "remind everyone that squaring doubles the exponent"
+# lesson 01's first cell (also its title slide): $x_i$, $x_i^2$, $n^2$ and one $$…$$ block
+FORMULAS, DISPLAYED = 4, 1
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -51,6 +54,15 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def bundle_site(built_course, tmp_path_factory) -> Path:
+    """The student bundle, unzipped: its site/ folder."""
+    folder = tmp_path_factory.mktemp("bundle")
+    with zipfile.ZipFile(built_course / "dist" / "tiny-course-1.0.zip") as archive:
+        archive.extractall(folder)
+    return folder / "tiny-course-1.0" / "site"
 
 
 @pytest.fixture
@@ -124,6 +136,31 @@ def test_lesson_pages_show_figures_stubs_and_a_verification_badge(offline, site_
     assert blocked == []
 
 
+def expect_typeset(page: Page, scope: str) -> None:
+    """Every formula in ``scope`` typeset by MathJax, with its fonts: no TeX left as text."""
+    expect(page.locator(f"{scope} mjx-container")).to_have_count(FORMULAS)
+    expect(page.locator(f"{scope} mjx-container[display=true]")).to_have_count(DISPLAYED)
+    expect(page.locator(f"{scope} mjx-merror")).to_have_count(0)  # no TeX error either
+    text = page.locator(scope).first.inner_text()
+    for raw in ("$", "\\(", "\\[", "\\begin{aligned}", "x_i^2"):
+        assert raw not in text, f"{raw!r} is still shown as text in {scope}"
+    fonts = page.evaluate("document.fonts.ready.then(set => [...set]"
+                          ".filter(font => font.family.startsWith('MJX'))"
+                          ".filter(font => font.status !== 'unloaded').map(font => font.status))")
+    assert fonts and set(fonts) == {"loaded"}, fonts  # the woff files came from the copy
+
+
+def test_formulas_are_typeset_on_the_notes_page_and_in_the_deck(offline, site_url):
+    page, blocked = offline
+    page.goto(f"{site_url}lessons/01_squares.html")
+    expect_typeset(page, "article")
+    page.goto(f"{site_url}slides/01_squares.html")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    expect_typeset(page, ".reveal .slides")
+    expect(page.locator(".reveal .slides > section.present mjx-container").first).to_be_visible()
+    assert blocked == []
+
+
 def search(page: Page, word: str):
     """Type into Material's search box; the first result's link."""
     page.locator("input.md-search__input").click()
@@ -187,11 +224,9 @@ def test_download_button_serves_the_exercise_notebook(offline, site_url, built_c
     assert blocked == []
 
 
-def test_the_bundles_site_works_from_file_urls(offline, built_course, tmp_path):
+def test_the_bundles_site_works_from_file_urls(offline, bundle_site):
     page, blocked = offline
-    with zipfile.ZipFile(built_course / "dist" / "tiny-course-1.0.zip") as archive:
-        archive.extractall(tmp_path)
-    site = tmp_path / "tiny-course-1.0" / "site"
+    site = bundle_site
     page.goto(site.joinpath("index.html").as_uri())
     expect(page.locator("article h1")).to_contain_text("Tiny Fixture Course")
     expect(page.locator("#download-bundle")).to_be_hidden()  # it cannot contain itself
@@ -206,4 +241,14 @@ def test_the_bundles_site_works_from_file_urls(offline, built_course, tmp_path):
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("Reveal.getIndices().h === 1")
+    assert blocked == []
+
+
+def test_formulas_are_typeset_from_the_bundle(offline, bundle_site):
+    page, blocked = offline
+    page.goto(bundle_site.joinpath("lessons", "01_squares.html").as_uri())
+    expect_typeset(page, "article")
+    page.goto(bundle_site.joinpath("slides", "01_squares.html").as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    expect_typeset(page, ".reveal .slides")
     assert blocked == []

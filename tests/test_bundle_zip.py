@@ -10,6 +10,7 @@ import pytest
 
 from conftest import run_build
 from coursekit.bundle import ZIP_DATE, zip_bytes
+from coursekit.mathjax import SITE_MATHJAX
 
 TOP = "tiny-course-1.0"
 STEMS = ("01_squares", "02_words")
@@ -35,6 +36,7 @@ def test_the_student_bundle_holds_site_exercises_requirements_and_a_readme(built
         assert f"{TOP}/site/slides/{stem}.html" in files
     assert f"{TOP}/site/index.html" in files
     assert f"{TOP}/site/slides/reveal.js/plugin/notes/notes.js" in files
+    assert f"{TOP}/site/{SITE_MATHJAX}" in files
     assert files[f"{TOP}/requirements.txt"] == (built_course / "requirements.txt").read_bytes()
     readme = files[f"{TOP}/README.md"].decode()
     assert ("https://colab.research.google.com/github/example-org/tiny-course/blob/main/"

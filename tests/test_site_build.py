@@ -19,6 +19,7 @@ from coursekit.config import Project
 from coursekit.errors import LeakError
 from coursekit.serve import refresh_preview
 from coursekit.fsutil import read_tree
+from coursekit.mathjax import SITE_MATHJAX
 from coursekit.site import build_site
 from coursekit.student_view import deck_notebook, merge_outputs
 from site_fixture import FIXTURE
@@ -55,6 +56,7 @@ def test_the_full_build_writes_pages_decks_notebooks_and_the_verification_table(
                 == (built_course / "exercises" / f"{stem}.ipynb").read_bytes())
     assert list((site / "lessons" / "01_squares_files").glob("*.png"))  # the verified plot
     assert (site / "slides" / "reveal.js" / "dist" / "reveal.js").is_file()
+    assert (site / SITE_MATHJAX).is_file()
     verification = (site / "verification.html").read_text()
     assert verification.count("<td>smoke</td>") == len(STEMS)
     dates = {run["date"] for run in json.loads(
@@ -65,6 +67,21 @@ def test_the_full_build_writes_pages_decks_notebooks_and_the_verification_table(
         built_course / "dist" / "tiny-course-1.0.zip").read_bytes()
     assert sorted(p.name for p in (built_course / "build").iterdir() if p.name.startswith(".")) \
         == [], "staging folders are cleaned up"
+
+
+def test_formulas_are_marked_for_mathjax_and_every_script_is_in_the_site(built_course):
+    site = built_course / "build" / "site"
+    for page in ("lessons/01_squares.html", "slides/01_squares.html", "index.html"):
+        soup = BeautifulSoup((site / page).read_text(), "html.parser")
+        scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
+        assert scripts, page
+        for src in scripts:
+            assert (site / page).parent.joinpath(src).resolve().is_file(), (page, src)
+        assert any(src.endswith(SITE_MATHJAX) for src in scripts), page
+    soup = BeautifulSoup((site / "lessons" / "01_squares.html").read_text(), "html.parser")
+    formulas = [tag.get_text() for tag in soup.select("article .arithmatex")]
+    assert formulas[:3] == ["\\(x_i\\)", "\\(x_i^2\\)", "\\(n^2\\)"]
+    assert formulas[3].startswith("\\[\n\\begin{aligned}") and len(formulas) == 4
 
 
 def test_no_solution_text_or_solution_output_anywhere_in_the_site(built_course):
@@ -105,7 +122,9 @@ def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(cours
     message = str(caught.value)
     assert "build/site/lessons/01_squares.html: contains solution line " \
            "'squared_value_of_x = x * x'" in message
-    assert "content/01_squares.py:35" in message
+    source = (FIXTURE / "content" / "01_squares.py").read_text().split("\n")
+    line = source.index("    squared_value_of_x = x * x") + 1
+    assert f"content/01_squares.py:{line}" in message
     assert "search/search_index.json (lessons/01_squares.html#your-turn)" in message
     assert read_tree(course_copy / "build" / "site") == before
 

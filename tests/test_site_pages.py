@@ -190,3 +190,10 @@ def test_golden_pages_show_stubs_and_never_a_stubs_output():
     assert "output of cell-002" not in page  # cell-002 is the stub: its output is the answer's
     published = RENDERINGS["02_words.solutions.md"]
     assert '??? success "Solution"' in published and "    words = sentence.split()" in published
+
+
+def test_formulas_reach_the_notes_page_as_written():
+    """Markdown cells pass through verbatim: arithmatex (mkdocs.yml) finds the math."""
+    page = RENDERINGS["01_squares.md"]
+    assert "The square of $x_i$ is $x_i^2$, and the squares below $n^2$ add up to" in page
+    assert "\n$$\n\\begin{aligned}\nx^2 &= x \\cdot x\\\\\n" in page

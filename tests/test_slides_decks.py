@@ -6,6 +6,7 @@ Units on tiny notebooks; golden files for the fixture lessons' slides
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 
@@ -14,6 +15,8 @@ import pytest
 
 from conftest import ROOT
 from coursekit.errors import CourseError
+from coursekit.mathjax import (DECK_MATHJAX_URL, MATHJAX_DIR, MATHJAX_FONTS, MATHJAX_SCRIPT,
+                               SITE_MATHJAX, mathjax_assets)
 from coursekit.slides import REVEAL_DIR, render_deck, reveal_assets
 from coursekit.student_view import deck_notebook
 from site_fixture import GOLDEN, golden_renderings
@@ -63,13 +66,36 @@ def test_a_lesson_without_slide_cells_gets_a_title_slide():
     assert '<h1 id="A-deck">A deck' in html and "x = 1" not in html
 
 
-def test_decks_load_nothing_but_the_local_reveal_copy():
+def test_decks_load_nothing_but_the_local_reveal_and_mathjax_copies():
     html = deck(cell("markdown", "# Title", "slide", "cell-000"))
     urls = loaded_urls(html)
-    assert urls == {f"{REVEAL_DIR}/dist/reveal.css", f"{REVEAL_DIR}/dist/reveal.js",
-                    f"{REVEAL_DIR}/dist/theme/white.css", f"{REVEAL_DIR}/plugin/notes/notes.js"}
+    reveal = {f"{REVEAL_DIR}/dist/reveal.css", f"{REVEAL_DIR}/dist/reveal.js",
+              f"{REVEAL_DIR}/dist/theme/white.css", f"{REVEAL_DIR}/plugin/notes/notes.js"}
+    assert urls == reveal | {DECK_MATHJAX_URL}
     shipped = reveal_assets(ROOT / "node_modules")
-    assert {url.removeprefix(f"{REVEAL_DIR}/") for url in urls} <= set(shipped)
+    assert {url.removeprefix(f"{REVEAL_DIR}/") for url in reveal} <= set(shipped)
+    # decks are slides/<stem>.html: the URL reaches the site's MathJax copy
+    assert posixpath.normpath(posixpath.join("slides", DECK_MATHJAX_URL)) == SITE_MATHJAX
+    assert SITE_MATHJAX == f"{MATHJAX_DIR}/{MATHJAX_SCRIPT}"
+
+
+def test_math_reaches_the_deck_as_written():
+    html = deck(cell("markdown", "# Title\n\nInline $a_i * b_i$ and\n\n$$x < y \\\\ z$$",
+                     "slide", "cell-000"))
+    assert "Inline $a_i * b_i$ and" in html  # no emphasis made of the underscores
+    assert "$$x &lt; y \\\\ z$$" in html
+
+
+def test_the_mathjax_copy_is_the_script_its_fonts_and_its_licence():
+    shipped = mathjax_assets(ROOT / "node_modules")
+    fonts = [name for name in shipped if name.startswith(f"{MATHJAX_FONTS}/")]
+    assert set(shipped) == {MATHJAX_SCRIPT, "LICENSE", *fonts}
+    assert len(fonts) > 20 and all(name.endswith(".woff") for name in fonts)
+    assert b"Apache License" in shipped["LICENSE"]
+    # the version package.json pins, every TeX extension built in: nothing is fetched later
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["mathjax"]
+    assert f'VERSION="{pinned}"'.encode() in shipped[MATHJAX_SCRIPT]
+    assert b"PhysicsConfiguration" in shipped[MATHJAX_SCRIPT]
 
 
 def test_the_reveal_copy_is_complete_and_self_contained():
@@ -89,6 +115,11 @@ def test_the_reveal_copy_is_complete_and_self_contained():
 def test_missing_reveal_package_says_to_run_npm_ci(tmp_path):
     with pytest.raises(CourseError, match=r"reveal.js is not installed.*run `npm ci`"):
         reveal_assets(tmp_path / "node_modules")
+
+
+def test_missing_mathjax_package_says_to_run_npm_ci(tmp_path):
+    with pytest.raises(CourseError, match=r"mathjax is not installed.*run `npm ci`"):
+        mathjax_assets(tmp_path / "node_modules")
 
 
 RENDERINGS = golden_renderings()

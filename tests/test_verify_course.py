@@ -46,7 +46,7 @@ def test_sound_lessons_pass_with_profile_parameters_and_data(verified):
     # a lesson without profiles runs its defaults
     assert (other["status"], other["parameters"], other["metrics"]) == ("passed", {},
                                                                        {"answer": 42})
-    assert run_log(log) == ["01_sound", "02_other"]
+    assert sorted(run_log(log)) == ["01_sound", "02_other"]
 
 
 def test_executed_notebook_ran_in_this_python_with_quiet_kernel_logs(verified):
@@ -116,7 +116,8 @@ def test_changing_one_lesson_reruns_only_that_lesson(tmp_path, capsys, monkeypat
     assert build(capsys, root, "notebooks").code == 0
     result = build(capsys, root, "verify", "--data-dir", str(DATA))
     assert result.code == 0, result.out
-    assert run_log(log) == ["01_sound", "02_other", "02_other"]
+    assert sorted(run_log(log)[:2]) == ["01_sound", "02_other"]
+    assert run_log(log)[2:] == ["02_other"]
     assert runs(root)[("01_sound", "smoke", "tensorflow")]["cached"] is True
     # prose is not part of the key: the cached outputs are poured into the new notebook
     nb = executed(root, "01_sound")

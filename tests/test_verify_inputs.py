@@ -9,6 +9,9 @@ import sys
 import pytest
 
 from coursekit import backends
+from coursekit.config import Project
+from coursekit.errors import CourseError
+from coursekit.verify import verify
 from verify_fixture import DATA, build, copy_course, line_of
 
 
@@ -66,6 +69,12 @@ def test_jobs_must_be_positive(root, capsys):
         build(capsys, root, "verify", "--jobs", "0")
     assert exit_.value.code == 2
     assert "expected a whole number of 1 or more, not '0'" in capsys.readouterr().err
+
+
+def test_the_python_api_refuses_zero_jobs_too(root):
+    with pytest.raises(CourseError, match=r"^--jobs must be 1 or more, not 0$"):
+        verify(Project(root), jobs=0)
+    assert_nothing_ran(root)
 
 
 def test_an_unknown_backend_is_a_usage_error(root, capsys):

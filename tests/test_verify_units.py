@@ -10,7 +10,8 @@ import pytest
 
 from conftest import lesson_source
 from coursekit import contract
-from coursekit.cache import RunCache, code_outputs, pour_outputs, run_key
+from coursekit.cache import (EXECUTION_CODE, RunCache, code_hash, code_outputs, pour_outputs,
+                             run_key)
 from coursekit.kernel import kernel_env
 from coursekit.lesson import read_lesson
 from coursekit.metrics import missed_targets, read_metrics
@@ -167,6 +168,16 @@ def test_the_cache_key_covers_every_input_but_prose(lesson, tmp_path):
     assert key_of(read_lesson(lesson.path)) != base  # a check cell is not a plain cell
 
 
+def test_the_code_hash_follows_the_execution_modules(tmp_path):
+    assert {"kernel.py", "execute.py", "contract.py"} <= set(EXECUTION_CODE)
+    assert code_hash() == code_hash()
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    before = code_hash(tmp_path, ("a.py", "b.py"))
+    (tmp_path / "b.py").write_text("x = 2\n")
+    assert code_hash(tmp_path, ("a.py", "b.py")) != before
+
+
 def test_cached_outputs_fit_only_the_same_code_cells(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1"),
                                          nbformat.v4.new_markdown_cell("m"),
@@ -235,7 +246,7 @@ def test_progress_redraws_one_line_on_a_terminal():
     progress.start("01_a")
     progress.start("02_b")
     progress.cell("01_a", 3, 7)
-    assert stream.getvalue().rsplit("\r\x1b[K", 1)[1] == "01_a cell 3/7 0s | 02_b cell 0/0 0s"
+    assert stream.getvalue().rsplit("\r\x1b[K", 1)[1] == "01_a cell 3/7 0s | 02_b starting 0s"
     progress.done("01_a", "failed", 1.0, cached=False)
     progress.close()
     assert "\r\x1b[Kverify 01_a: failed (1.0 s)\n" in stream.getvalue()
