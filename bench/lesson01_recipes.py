@@ -7,8 +7,9 @@ unique questions without commuted duplicates, shuffled, 10% held out):
 * workshop: the original recipe: batch 128, Adam with its defaults (learning rate 1e-3),
   no schedule, no clipping.
 * lesson:   lesson 01's recipe with the parameters of its smoke profile (read from
-  content/01_addition.py): its batch size, Adam at its peak learning rate with a cosine
-  decay over its number of epochs, gradient clipping at norm 1.
+  content/01_addition.py): its batch size; Adam at its learning rate, held for the first
+  60% of the steps and then decreased linearly to 1% of it (the lesson's HoldThenDecay);
+  gradient clipping at norm 1.
 
 To share the machine's load fairly, the two recipes train in turns, one epoch each,
 in one process. Only `fit` is timed; scoring the held-out questions after each epoch is
@@ -75,6 +76,18 @@ def make_data(n: int, digits: int, reverse: bool, seed: int):
     return (x[n_val:], y[n_val:]), (x[:n_val], y[:n_val])
 
 
+def hold_then_decay(keras, peak: float, total_steps: int, decay_fraction: float = 0.4):
+    """The lesson's schedule: `peak`, then a straight line down to 1% of it at the end."""
+
+    class HoldThenDecay(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            remaining = ((total_steps - keras.ops.cast(step, "float32"))
+                         / (decay_fraction * total_steps))
+            return peak * keras.ops.clip(remaining, 0.01, 1.0)
+
+    return HoldThenDecay()
+
+
 def build_model(keras, digits: int, units: int):
     return keras.Sequential([
         keras.Input(shape=(2 * digits + 1, len(CHARS))),
@@ -137,14 +150,13 @@ def main(argv=None) -> int:
                       keras.optimizers.Adam(), 128, 10 ** 6,
                       "batch 128, Adam defaults (lr 1e-3), no schedule, no clipping")
     steps = int(params["epochs"]) * int(np.ceil(len(x_train) / int(params["batch_size"])))
-    schedule = keras.optimizers.schedules.CosineDecay(float(params["learning_rate"]),
-                                                      decay_steps=steps, alpha=0.01)
+    schedule = hold_then_decay(keras, float(params["learning_rate"]), steps)
     keras.utils.set_random_seed(args.seed)
     lesson = Recipe("lesson", keras, build_model(keras, digits, units),
                     keras.optimizers.Adam(schedule, clipnorm=1.0), int(params["batch_size"]),
                     int(params["epochs"]),
-                    f"batch {params['batch_size']}, Adam peak lr {params['learning_rate']} "
-                    f"cosine decay over {params['epochs']} epochs, clipnorm 1")
+                    f"batch {params['batch_size']}, Adam lr {params['learning_rate']} held "
+                    f"60% then linear decay, {params['epochs']} epochs, clipnorm 1")
     recipes = [workshop, lesson]
 
     print(f"keras {keras.__version__} on {keras.backend.backend()}, {os.cpu_count()} cores, "
