@@ -50,8 +50,10 @@ def is_trivial(text: str) -> bool:
 
 
 def lesson_secrets(lesson: Lesson) -> list[Secret]:
-    public = {normalise(line) for cell in lesson.cells for line in cell.split.public}
-    public.update(normalise(s) for s in CODE_STUB + (MARKDOWN_STUB,))
+    # a solution line the student sees anyway (a shared line, or one the author quotes in
+    # a hint) is public by the author's choice: only what is hidden counts as a secret
+    public = "\n".join([normalise(line) for cell in lesson.cells for line in cell.split.public]
+                       + [normalise(s) for s in CODE_STUB + (MARKDOWN_STUB,)])
     found: dict[str, Secret] = {}
     for cell in lesson.cells:
         for offset, text in cell.split.secrets:

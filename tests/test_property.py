@@ -99,3 +99,20 @@ def test_scanner_catches_a_stripper_that_leaks(tmp_path):
     assert {leak.secret.text for leak in leaks} == secrets
     assert all(str(leak).startswith("exercises/01_leaky.ipynb: contains solution line")
                for leak in leaks)
+
+
+def test_a_solution_line_quoted_in_a_hint_is_not_a_secret(tmp_path):
+    source = lesson_source('''
+        # %% [markdown]
+        # Hint: finish with `model.save(path)` and reload it.
+
+        # %%
+        ### BEGIN SOLUTION
+        model.save(path)
+        reloaded = keras.saving.load_model(path)
+        ### END SOLUTION
+    ''')
+    path = tmp_path / "01_hint.py"
+    path.write_text(source)
+    texts = {secret.text for secret in lesson_secrets(read_lesson(path))}
+    assert texts == {"reloaded = keras.saving.load_model(path)"}
