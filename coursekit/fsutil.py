@@ -20,9 +20,10 @@ def write_atomic(files: dict[Path, bytes]) -> list[Path]:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(tmp), path))
+            os.chmod(tmp, 0o644)  # mkstemp makes owner-only files; outputs are for everyone
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            staged.append((Path(tmp), path))
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:

@@ -33,8 +33,8 @@ from .report import Report, device_info, package_versions, write_report
 from .runner import Job, Settings, run_all
 
 DEFAULT_PROFILE = "smoke"
-# two lessons side by side beat one at a time by ~40% on the 2-core build machine
-# (docs/benchmarks-verify.md); never more jobs than cores
+# two lessons side by side took 0.86x (whole course) and 0.60x (3 lessons) the time of one
+# at a time on the 2-core build machine (docs/benchmarks-verify.md); never more than cores
 DEFAULT_JOBS = 2
 DATA_ENV = "COURSE_DATA_DIR"
 DATA_FOLDER = "data"  # inside the kernel's working folder, where the data files are linked

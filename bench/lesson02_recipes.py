@@ -1,0 +1,238 @@
+"""Lesson 02 recipe vs the 2018 Keras CIFAR-10 recipe: test accuracy after a fixed training time.
+
+Both recipes get the same wall-clock training budget (default 60 s each) on the same
+CIFAR-10 arrays (pixels scaled to [0, 1]) and are scored on the full 10,000-image test set:
+
+* keras2018: the classic `examples/cifar10_cnn.py` of Keras 2, ported to Keras 3:
+  Conv 32-32 / pool / dropout 0.25, Conv 64-64 / pool / dropout 0.25, Dense 512 / dropout
+  0.5, softmax over 10; RMSprop at 1e-4 (its 1e-6 decay as an InverseTimeDecay), batch
+  32, augmentation with random horizontal flips and shifts of up to 10% (the old
+  `ImageDataGenerator`, here RandomFlip + RandomTranslation layers, fill "nearest"), all
+  50,000 training images.
+* lesson: lesson 02's recipe with the parameters of its smoke profile (read from
+  content/02_cifar10.py): three conv blocks (Conv-BN-ReLU, max-pool, dropout), flatten,
+  Dense logits; AdamW with linear warm-up (first 20% of the steps) and cosine decay; its
+  batch size, image subset and epochs. Its schedule has a fixed length: when the steps
+  run out before the budget, it stops early (the time it used is reported); when the
+  budget runs out first, it stops there, un-annealed.
+
+To share the machine's load fairly, the recipes train in turns of about 10 s each, in
+one process (a callback stops `fit` at the end of a turn and the next turn resumes with
+the following batches and the same optimizer state). The time counted is the training
+loop inside `fit` (from its first batch to its last, tracing included, as in the
+lesson); converting each turn's arrays is not counted.
+
+    python bench/lesson02_recipes.py                    # about 2.5 minutes on 2 idle cores
+    python bench/lesson02_recipes.py --budget 60 --json results.json
+
+Prints one summary table (accuracy, time used, steps, images seen) and the ratio of the
+accuracies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSON = ROOT / "content" / "02_cifar10.py"
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cifar10.npz"
+
+import numpy as np  # noqa: E402
+
+
+def lesson_parameters(profile: str) -> dict:
+    """The lesson's parameters cell, with the profile's overrides applied."""
+    import jupytext
+
+    notebook = jupytext.read(LESSON)
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    params: dict = {}
+    exec(cell.source, {}, params)  # the cell holds plain literal assignments
+    params.update(notebook.metadata["course"]["profiles"][profile].get("parameters") or {})
+    return params
+
+
+def load_cifar10(path: Path):
+    with np.load(path) as archive:
+        x_train = archive["x_train"].astype("float32") / 255.0
+        x_test = archive["x_test"].astype("float32") / 255.0
+        y_train = archive["y_train"].reshape(-1).astype("int32")
+        y_test = archive["y_test"].reshape(-1).astype("int32")
+    return x_train, y_train, x_test, y_test
+
+
+def build_keras2018(keras):
+    layers = keras.layers
+    model = keras.Sequential([
+        keras.Input(shape=(32, 32, 3)),
+        layers.RandomFlip("horizontal"),
+        layers.RandomTranslation(0.1, 0.1, fill_mode="nearest"),
+        layers.Conv2D(32, 3, padding="same", activation="relu"),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Dropout(0.25),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Dropout(0.25),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ], name="keras2018")
+    # Keras 2's RMSprop(lr=1e-4, decay=1e-6): lr / (1 + 1e-6 * step).
+    schedule = keras.optimizers.schedules.InverseTimeDecay(1e-4, decay_steps=1, decay_rate=1e-6)
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=schedule),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_lesson(keras, p: dict, total_steps: int):
+    layers = keras.layers
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = inputs
+    if p["augment"]:
+        x = layers.RandomFlip("horizontal")(x)
+        x = layers.RandomTranslation(0.125, 0.125, fill_mode="reflect")(x)
+    for block in range(3):
+        for _ in range(p["convs_per_block"]):
+            x = layers.Conv2D(p["width"] * 2**block, 3, padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization()(x)
+            x = layers.ReLU()(x)
+        x = layers.MaxPooling2D()(x)
+        x = layers.Dropout(p["dropout"])(x)
+    x = layers.Flatten()(x)
+    model = keras.Model(inputs, layers.Dense(10)(x), name="lesson02")
+    warmup = total_steps // 5
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, total_steps - warmup, warmup_target=p["learning_rate"], warmup_steps=warmup)
+    model.compile(
+        optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=p["weight_decay"]),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"])
+    return model
+
+
+class Recipe:
+    """A model, its stream of training batches, and the time it has trained so far."""
+
+    def __init__(self, name, model, x, y, batch_size, max_steps, seed):
+        self.name, self.model, self.batch_size, self.max_steps = name, model, batch_size, max_steps
+        rng = np.random.default_rng(seed)
+        epochs = -(-max_steps * batch_size // len(x))
+        # One shuffled order per epoch, concatenated: the batches the recipe will see.
+        self.order = np.concatenate([rng.permutation(len(x)) for _ in range(epochs)])
+        self.x, self.y = x, y
+        self.steps = 0
+        self.seconds = 0.0
+
+    def done(self, budget):
+        return self.steps >= self.max_steps or self.seconds >= budget
+
+    def train_turn(self, keras, seconds):
+        stop = StopAfter(keras, seconds)
+        steps = min(self.max_steps - self.steps, 400)  # more than a turn needs on a CPU
+        index = self.order[self.steps * self.batch_size:(self.steps + steps) * self.batch_size]
+        self.model.fit(self.x[index], self.y[index], batch_size=self.batch_size, epochs=1,
+                       shuffle=False, verbose=0, callbacks=[stop])
+        self.seconds += stop.seconds
+        self.steps += stop.steps
+
+    def test_accuracy(self, x_test, y_test):
+        scores = self.model.predict(x_test, batch_size=500, verbose=0)
+        return float((scores.argmax(axis=1) == y_test).mean())
+
+
+def StopAfter(keras, seconds):
+    class _StopAfter(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.steps = 0
+            self.seconds = 0.0
+
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.steps += 1
+            if time.perf_counter() - self.start >= seconds:
+                self.model.stop_training = True
+
+        def on_train_end(self, logs=None):
+            self.seconds = time.perf_counter() - self.start
+
+    return _StopAfter()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--budget", type=float, default=60.0, help="training seconds per recipe")
+    parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="cifar10.npz")
+    parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    import keras
+
+    p = lesson_parameters(args.profile)
+    keras.utils.set_random_seed(p["seed"])
+    if p.get("mixed_precision"):
+        keras.config.set_dtype_policy("mixed_float16")
+    x_train, y_train, x_test, y_test = load_cifar10(args.data)
+    x_lesson, y_lesson = x_train[:-5000][:p["n_train"]], y_train[:-5000][:p["n_train"]]
+    lesson_steps = p["epochs"] * -(-len(x_lesson) // p["batch_size"])
+    recipes = [
+        Recipe("keras2018", build_keras2018(keras), x_train, y_train, 32, 10**9, seed=1),
+        Recipe("lesson", build_lesson(keras, p, lesson_steps), x_lesson, y_lesson,
+               p["batch_size"], lesson_steps, seed=2),
+    ]
+    load_before = os.getloadavg()
+    print(f"Keras {keras.__version__} ({keras.backend.backend()}), budget {args.budget:.0f} s per "
+          f"recipe in turns of {args.turn:.0f} s, load average before {load_before[0]:.2f}",
+          flush=True)
+    while not all(r.done(args.budget) for r in recipes):
+        for r in recipes:
+            if not r.done(args.budget):
+                r.train_turn(keras, min(args.turn, args.budget - r.seconds))
+    load_after = os.getloadavg()
+
+    results = {}
+    for r in recipes:
+        results[r.name] = {
+            "test_accuracy": r.test_accuracy(x_test, y_test),
+            "train_seconds": round(r.seconds, 1),
+            "steps": r.steps,
+            "images_seen": r.steps * r.batch_size,
+            "parameters": r.model.count_params(),
+        }
+    ratio = results["lesson"]["test_accuracy"] / results["keras2018"]["test_accuracy"]
+
+    print(f"\n| recipe | test accuracy | training s | steps | images seen | parameters |")
+    print("|---|---|---|---|---|---|")
+    for name, res in results.items():
+        print(f"| {name} | {res['test_accuracy']:.4f} | {res['train_seconds']} | {res['steps']} | "
+              f"{res['images_seen']:,} | {res['parameters']:,} |")
+    print(f"\nratio lesson / keras2018 test accuracy: {ratio:.2f}")
+    print(f"load average before {load_before[0]:.2f} / {load_before[1]:.2f}, after "
+          f"{load_after[0]:.2f} / {load_after[1]:.2f} (1 / 5 min); {os.cpu_count()} CPUs, "
+          f"{platform.processor() or platform.machine()}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "budget_seconds": args.budget, "profile": args.profile, "lesson_parameters": p,
+            "results": results, "ratio": ratio, "backend": keras.backend.backend(),
+            "keras": keras.__version__, "load_before": load_before, "load_after": load_after,
+        }, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

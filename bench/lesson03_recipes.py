@@ -1,0 +1,242 @@
+"""Lesson 03 recipe vs a plain one-layer LSTM of 128 units: validation loss after a fixed time.
+
+Both recipes get the same wall-clock training budget (default 60 s each) on Tiny
+Shakespeare (first 90% for training, last 10% held out) and are scored the same way:
+
+* plain: the classic Keras character model (the keras-io / Keras 2 `lstm_text_generation`
+  recipe): windows of 40 one-hot characters cut every 3 characters, one LSTM of 128
+  units, a Dense softmax that predicts only the character after the window, RMSprop at
+  0.01, batch 128, shuffled windows.
+* lesson: lesson 03's recipe with the parameters of its smoke profile (read from
+  content/03_shakespeare.py): Embedding -> LSTM(s) returning sequences -> Dense logits,
+  a prediction at every position of random windows of `seq_length` characters; Adam with
+  cosine decay to 10% of the peak and clipping at norm 1; its batch size and number of
+  steps. When its steps run out before the budget it stops early (the time it used is
+  reported); when the budget runs out first, it stops there.
+
+Score (the same for both, so the numbers compare): the mean cross-entropy, in nats per
+character, of predicting held-out character t from the 40 characters before it, for every
+4th position of the held-out text (27,875 predictions). The lesson's own metric (windows
+of `seq_length`, every position, less context at the start of each window) is printed too.
+
+To share the machine's load fairly, the recipes train in turns of about 10 s each in one
+process; the time counted is the training loop inside `fit` (tracing included).
+
+    python bench/lesson03_recipes.py                    # about 2.5 minutes on 2 idle cores
+    python bench/lesson03_recipes.py --budget 60 --json results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSON = ROOT / "content" / "03_shakespeare.py"
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tinyshakespeare.txt"
+CONTEXT = 40  # characters of context in the common score
+
+import numpy as np  # noqa: E402
+
+
+def lesson_parameters(profile: str) -> dict:
+    """The lesson's parameters cell, with the profile's overrides applied."""
+    import jupytext
+
+    notebook = jupytext.read(LESSON)
+    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    params: dict = {}
+    exec(cell.source, {}, params)  # the cell holds plain literal assignments
+    params.update(notebook.metadata["course"]["profiles"][profile].get("parameters") or {})
+    return params
+
+
+def windows(ids, starts, length):
+    index = np.asarray(starts)[:, None] + np.arange(length)
+    return ids[index], ids[index + 1]
+
+
+def build_plain(keras, vocab_size):
+    class OneHot(keras.layers.Layer):
+        def call(self, x):
+            return keras.ops.one_hot(x, vocab_size)
+
+    inputs = keras.Input(shape=(CONTEXT,), dtype="int32")
+    x = OneHot()(inputs)
+    x = keras.layers.LSTM(128)(x)
+    model = keras.Model(inputs, keras.layers.Dense(vocab_size)(x), name="plain_lstm128")
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def build_lesson(keras, vocab_size, p, total_steps):
+    layers = keras.layers
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    x = layers.Embedding(vocab_size, p["embedding_dim"])(inputs)
+    for _ in range(p["num_layers"]):
+        x = layers.LSTM(p["units"], return_sequences=True)(x)
+        x = layers.Dropout(p["dropout"])(x)
+    model = keras.Model(inputs, layers.Dense(vocab_size)(x), name="lesson03")
+    schedule = keras.optimizers.schedules.CosineDecay(p["learning_rate"], total_steps, alpha=0.1)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=1.0),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def StopAfter(keras, seconds):
+    class _StopAfter(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.steps = 0
+            self.seconds = 0.0
+
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.steps += 1
+            if time.perf_counter() - self.start >= seconds:
+                self.model.stop_training = True
+
+        def on_train_end(self, logs=None):
+            self.seconds = time.perf_counter() - self.start
+
+    return _StopAfter()
+
+
+class Recipe:
+    """A model, a function giving its batches for steps [a, b), and its training time."""
+
+    def __init__(self, name, model, batches, batch_size, max_steps):
+        self.name, self.model, self.batches = name, model, batches
+        self.batch_size, self.max_steps = batch_size, max_steps
+        self.steps, self.seconds = 0, 0.0
+
+    def done(self, budget):
+        return self.steps >= self.max_steps or self.seconds >= budget
+
+    def train_turn(self, keras, seconds):
+        stop = StopAfter(keras, seconds)
+        steps = min(self.max_steps - self.steps, 2000)  # more than a turn needs on a CPU
+        x, y = self.batches(self.steps, self.steps + steps)
+        self.model.fit(x, y, batch_size=self.batch_size, epochs=1, shuffle=False, verbose=0,
+                       callbacks=[stop])
+        self.seconds += stop.seconds
+        self.steps += stop.steps
+
+
+def common_score(model, val_ids, last_only):
+    """Mean nats of predicting val_ids[t] from the CONTEXT characters before it, t = 40, 44, ..."""
+    targets_at = np.arange(CONTEXT, len(val_ids), 4)
+    x = val_ids[targets_at[:, None] - CONTEXT + np.arange(CONTEXT)]
+    logits = model.predict(x, batch_size=512, verbose=0)
+    if not last_only:
+        logits = logits[:, -1, :]
+    logits = logits.astype("float64")
+    logits -= logits.max(axis=-1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+    return float(-log_probs[np.arange(len(targets_at)), val_ids[targets_at]].mean())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--budget", type=float, default=60.0, help="training seconds per recipe")
+    parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tinyshakespeare.txt")
+    parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    import keras
+
+    p = lesson_parameters(args.profile)
+    keras.utils.set_random_seed(p["seed"])
+    text = args.data.read_text(encoding="utf-8")
+    vocab = sorted(set(text))
+    char_to_id = {c: i for i, c in enumerate(vocab)}
+    ids = np.array([char_to_id[c] for c in text], dtype="int32")
+    n_val = int(len(ids) * 0.1)
+    train_ids, val_ids = ids[: len(ids) - n_val], ids[len(ids) - n_val:]
+
+    # plain: every 3rd window of 40 characters, the next character as the target, shuffled.
+    plain_starts = np.arange(0, len(train_ids) - CONTEXT, 3)
+    plain_order = np.concatenate([np.random.default_rng(s).permutation(plain_starts)
+                                  for s in range(20)])
+
+    def plain_batches(a, b):
+        starts = plain_order[a * 128:b * 128]
+        x = train_ids[starts[:, None] + np.arange(CONTEXT)]
+        return x, train_ids[starts + CONTEXT]
+
+    # lesson: random windows of seq_length, targets shifted by one, as in the lesson.
+    L, bs = p["seq_length"], p["batch_size"]
+    lesson_steps = p["epochs"] * p["steps_per_epoch"]
+    lesson_starts = np.random.default_rng(p["seed"]).integers(
+        0, len(train_ids) - L, size=lesson_steps * bs)
+
+    def lesson_batches(a, b):
+        return windows(train_ids, lesson_starts[a * bs:b * bs], L)
+
+    recipes = [
+        Recipe("plain", build_plain(keras, len(vocab)), plain_batches, 128, len(plain_order) // 128),
+        Recipe("lesson", build_lesson(keras, len(vocab), p, lesson_steps), lesson_batches, bs,
+               lesson_steps),
+    ]
+    load_before = os.getloadavg()
+    print(f"Keras {keras.__version__} ({keras.backend.backend()}), budget {args.budget:.0f} s per "
+          f"recipe in turns of {args.turn:.0f} s, load average before {load_before[0]:.2f}",
+          flush=True)
+    while not all(r.done(args.budget) for r in recipes):
+        for r in recipes:
+            if not r.done(args.budget):
+                r.train_turn(keras, min(args.turn, args.budget - r.seconds))
+    load_after = os.getloadavg()
+
+    results = {}
+    for r in recipes:
+        nats = common_score(r.model, val_ids, last_only=(r.name == "plain"))
+        results[r.name] = {
+            "val_loss_nats": nats,
+            "val_bits_per_char": nats / math.log(2),
+            "train_seconds": round(r.seconds, 1),
+            "steps": r.steps,
+            "characters_predicted": r.steps * r.batch_size * (1 if r.name == "plain" else L),
+            "parameters": r.model.count_params(),
+        }
+    x_val, y_val = windows(val_ids, np.arange(0, len(val_ids) - L, L), L)
+    lesson_metric = float(recipes[1].model.evaluate(x_val, y_val, batch_size=256, verbose=0))
+    ratio = results["lesson"]["val_loss_nats"] / results["plain"]["val_loss_nats"]
+
+    print("\n| recipe | val loss (nats/char) | bits/char | training s | steps | "
+          "characters predicted | parameters |")
+    print("|---|---|---|---|---|---|---|")
+    for name, res in results.items():
+        print(f"| {name} | {res['val_loss_nats']:.3f} | {res['val_bits_per_char']:.3f} | "
+              f"{res['train_seconds']} | {res['steps']} | {res['characters_predicted']:,} | "
+              f"{res['parameters']:,} |")
+    print(f"\nratio lesson / plain validation loss: {ratio:.2f}")
+    print(f"lesson's own metric (windows of {L}, every position): {lesson_metric:.3f} nats")
+    print(f"load average before {load_before[0]:.2f} / {load_before[1]:.2f}, after "
+          f"{load_after[0]:.2f} / {load_after[1]:.2f} (1 / 5 min); {os.cpu_count()} CPUs, "
+          f"{platform.processor() or platform.machine()}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "budget_seconds": args.budget, "profile": args.profile, "lesson_parameters": p,
+            "results": results, "ratio": ratio, "lesson_metric_nats": lesson_metric,
+            "backend": keras.backend.backend(), "keras": keras.__version__,
+            "load_before": load_before, "load_after": load_after,
+        }, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
