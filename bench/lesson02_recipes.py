@@ -32,6 +32,7 @@ accuracies.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -178,12 +179,17 @@ def main(argv=None) -> int:
     parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="cifar10.npz")
     parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a lesson parameter (a Python literal), e.g. epochs=6")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
 
     import keras
 
     p = lesson_parameters(args.profile)
+    for item in args.set:
+        name, value = item.split("=", 1)
+        p[name] = ast.literal_eval(value)
     keras.utils.set_random_seed(p["seed"])
     if p.get("mixed_precision"):
         keras.config.set_dtype_policy("mixed_float16")
@@ -191,7 +197,8 @@ def main(argv=None) -> int:
     x_lesson, y_lesson = x_train[:-5000][:p["n_train"]], y_train[:-5000][:p["n_train"]]
     lesson_steps = p["epochs"] * -(-len(x_lesson) // p["batch_size"])
     recipes = [
-        Recipe("keras2018", build_keras2018(keras), x_train, y_train, 32, 10**9, seed=1),
+        Recipe("keras2018", build_keras2018(keras), x_train, y_train, 32,
+               100 * len(x_train) // 32, seed=1),  # 100 epochs: more than any budget here
         Recipe("lesson", build_lesson(keras, p, lesson_steps), x_lesson, y_lesson,
                p["batch_size"], lesson_steps, seed=2),
     ]
@@ -227,7 +234,7 @@ def main(argv=None) -> int:
           f"{platform.processor() or platform.machine()}")
     if args.json:
         args.json.write_text(json.dumps({
-            "budget_seconds": args.budget, "profile": args.profile, "lesson_parameters": p,
+            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set, "lesson_parameters": p,
             "results": results, "ratio": ratio, "backend": keras.backend.backend(),
             "keras": keras.__version__, "load_before": load_before, "load_after": load_after,
         }, indent=2, default=str))

@@ -29,6 +29,7 @@ process; the time counted is the training loop inside `fit` (tracing included).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import math
 import os
@@ -153,12 +154,17 @@ def main(argv=None) -> int:
     parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tinyshakespeare.txt")
     parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a lesson parameter (a Python literal), e.g. epochs=6")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
 
     import keras
 
     p = lesson_parameters(args.profile)
+    for item in args.set:
+        name, value = item.split("=", 1)
+        p[name] = ast.literal_eval(value)
     keras.utils.set_random_seed(p["seed"])
     text = args.data.read_text(encoding="utf-8")
     vocab = sorted(set(text))
@@ -230,7 +236,7 @@ def main(argv=None) -> int:
           f"{platform.processor() or platform.machine()}")
     if args.json:
         args.json.write_text(json.dumps({
-            "budget_seconds": args.budget, "profile": args.profile, "lesson_parameters": p,
+            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set, "lesson_parameters": p,
             "results": results, "ratio": ratio, "lesson_metric_nats": lesson_metric,
             "backend": keras.backend.backend(), "keras": keras.__version__,
             "load_before": load_before, "load_after": load_after,

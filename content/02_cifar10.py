@@ -17,7 +17,7 @@
 #       cifar10.npz: data_path
 #     profiles:
 #       smoke:
-#         parameters: {n_train: 20000, epochs: 3, batch_size: 64, width: 32, convs_per_block: 1,
+#         parameters: {n_train: 25000, epochs: 3, batch_size: 64, width: 32, convs_per_block: 1,
 #           dropout: 0.1, augment: false, learning_rate: 0.005, weight_decay: 0.05,
 #           mixed_precision: false}
 #         targets:
@@ -52,12 +52,12 @@
 # examples. Plan: 15 minutes of slides, then the notebook. The long training cell is at
 # the end, so everyone can do all the exercises first and then let the model train.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Parameters
 #
 # The defaults below are what you run on Colab with a GPU
 # (*Runtime → Change runtime type → GPU*): about 90% test accuracy in a few minutes.
-# On a laptop CPU, try `n_train = 20000`, `epochs = 3`, `width = 32`,
+# On a laptop CPU, try `n_train = 25000`, `epochs = 3`, `width = 32`,
 # `convs_per_block = 1`, `augment = False`, `learning_rate = 0.005` and
 # `mixed_precision = False`: about a minute of training for roughly 65–70%.
 
@@ -122,7 +122,7 @@ y_test = y_test.reshape(-1).astype("int32")
 print("training images:", x_train_raw.shape, x_train_raw.dtype)
 print("test images:    ", x_test_raw.shape, x_test_raw.dtype)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 1: scale the pixels
 #
 # Networks learn best from small numbers. Write `scale_images(images)` that turns an
@@ -215,7 +215,7 @@ plt.show()
 # logits, and the loss applies the softmax itself (`from_logits=True`), which is
 # numerically safer.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 2: build the CNN
 #
 # Write `build_model(width, convs_per_block, dropout, augmentation=None)`:
@@ -297,7 +297,7 @@ print(f"Exercise 2 passed: {_m.count_params():,} parameters at width=8.")
 # `model(x, training=False)` pass images through unchanged. (They replace the old `ImageDataGenerator`, and run on the GPU with the
 # rest of the model.)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 3: an augmentation layer
 #
 # Write `build_augmentation()` that returns a `keras.Sequential` of
@@ -328,8 +328,9 @@ _batch = x_train_all[:16]
 _train_out = keras.ops.convert_to_numpy(_aug(_batch, training=True))
 _infer_out = keras.ops.convert_to_numpy(_aug(_batch, training=False))
 assert _train_out.shape == _batch.shape, f"expected shape {_batch.shape}, got {_train_out.shape}"
-assert not np.allclose(_train_out, _batch), "in training mode the images should change"
-assert np.allclose(_infer_out, _batch), "at inference (training=False) images must pass unchanged"
+assert not np.allclose(_train_out, _batch, atol=2e-3), "in training mode the images should change"
+assert np.allclose(_infer_out, _batch, atol=2e-3), (  # float16 under mixed precision
+    "at inference (training=False) images must pass unchanged")
 assert _train_out.min() >= -1e-3 and _train_out.max() <= 1 + 1e-3, (
     f"augmented pixels should stay in [0, 1], got [{_train_out.min():.3f}, {_train_out.max():.3f}]")
 print("Exercise 3 passed: augmentation changes images in training only.")
@@ -362,7 +363,7 @@ plt.show()
 # A schedule is an object that Keras calls with the step number; pass it to the
 # optimizer in place of a fixed learning rate.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 4: warm-up and cosine decay
 #
 # Write `make_schedule(peak_lr, total_steps, warmup_steps)` that returns a
@@ -414,7 +415,7 @@ plt.show()
 # - a bright cell off the diagonal is a pair of classes the model mixes up (guess which
 #   two animals it confuses most).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 5: count the confusions
 #
 # Write `confusion_matrix(y_true, y_pred, num_classes)` with NumPy: an integer array of
@@ -444,7 +445,7 @@ assert np.asarray(confusion_matrix(np.array([3]), np.array([3]), num_classes=5))
     "the matrix should be num_classes x num_classes even when some classes never appear")
 print("Exercise 5 passed.")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 6: save and reload
 #
 # A trained model is worth keeping. Write `save_and_reload(model, path)` that saves
@@ -566,7 +567,7 @@ print(f"most frequent mistake: {CLASS_NAMES[_i]} taken for {CLASS_NAMES[_j]} "
 # are hard for people too at 32x32 pixels. Vehicles are easier than animals. Ask the room
 # why the diagonal is not equally dark everywhere.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Save, reload, predict
 #
 # We save the trained model with your `save_and_reload`, and use the **reloaded** copy

@@ -17,8 +17,8 @@
 #       tinyshakespeare.txt: data_path
 #     profiles:
 #       smoke:
-#         parameters: {seq_length: 32, batch_size: 64, embedding_dim: 64, units: 256,
-#           num_layers: 1, dropout: 0.0, epochs: 10, steps_per_epoch: 100,
+#         parameters: {seq_length: 32, batch_size: 64, embedding_dim: 64, units: 320,
+#           num_layers: 1, dropout: 0.0, epochs: 9, steps_per_epoch: 100,
 #           learning_rate: 0.006, gen_length: 200}
 #         targets:
 #           val_loss_nats: {max: 1.80}
@@ -53,12 +53,12 @@
 # names, line breaks and iambic rhythm: nobody told it, it only ever predicted the next
 # character. The whole lesson is about that one idea.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ## Parameters
 #
 # The defaults below are what you run on Colab with a GPU
 # (*Runtime → Change runtime type → GPU*), a few minutes of training. On a laptop CPU,
-# try `seq_length = 32`, `units = 256`, `num_layers = 1`, `dropout = 0.0`, `epochs = 10`,
+# try `seq_length = 32`, `units = 320`, `num_layers = 1`, `dropout = 0.0`, `epochs = 9`,
 # `learning_rate = 0.006`: about a minute, and already recognisable Shakespeare-ish
 # text.
 
@@ -69,7 +69,7 @@ batch_size = 64          # examples per gradient step
 embedding_dim = 64       # size of the learned vector for each character
 units = 768              # LSTM units per layer
 num_layers = 2           # stacked LSTM layers
-dropout = 0.3            # dropout between layers (0 = none)
+dropout = 0.3            # dropout rate after each LSTM layer
 epochs = 30              # an epoch here is steps_per_epoch batches of random windows
 steps_per_epoch = 100
 learning_rate = 0.002    # peak learning rate (decays along a cosine)
@@ -129,7 +129,7 @@ print(text[:250])
 # Tiny Shakespeare has 65 distinct characters. Guessing uniformly among them costs
 # $\ln 65 \approx 4.17$ nats per character: that is where an untrained model starts.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 1: vocabulary, encode, decode
 #
 # - `build_vocabulary(text)` returns the sorted list of distinct characters in `text`;
@@ -194,7 +194,7 @@ print("first ids:", ids[:20])
 # its loss there tells us how well it predicts Shakespeare it has not read. Training
 # windows start at random positions, so each epoch sees fresh cuts of the text.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 2: split and cut windows
 #
 # - `split_train_val(ids, val_fraction)` returns `(train, val)`: the first part and the
@@ -272,7 +272,7 @@ print(f"train on {len(train_ids):,} characters, validate on {len(val_ids):,} "
 #
 # The input shape is `(None,)`: any length works, which we use when generating.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 3: build the language model
 #
 # Write `build_model(vocab_size, embedding_dim, units, num_layers, dropout)`: an input of
@@ -327,7 +327,7 @@ print(f"Exercise 3 passed: {_m.count_params():,} parameters in the small test mo
 # - a loss of 1.5 nats ≈ 2.2 bits means the right character gets, on average, a
 #   probability of about $e^{-1.5} \approx 0.22$ (a geometric mean).
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 4: the loss by hand
 #
 # Write `cross_entropy(logits, targets)` with NumPy: `logits` has shape `(..., V)`,
@@ -383,7 +383,7 @@ print(f"Exercise 4 passed: matches Keras ({_keras_loss:.4f} nats).")
 # Always picking the most likely character tends to get stuck in loops: a little
 # randomness makes the text livelier.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Exercise 5: softmax with a temperature
 #
 # Write `temperature_softmax(logits, temperature)`: divide the logits by the temperature
@@ -422,7 +422,7 @@ assert np.allclose(_batch, [[1.0, 0.0], [0.5, 0.5]]), (
     f"large logits must not overflow (subtract the maximum); got {_batch}")
 print("Exercise 5 passed:", np.round(_p_cold, 3), np.round(_p1, 3), np.round(_p_hot, 3))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "skip"}
 # The generator below is written for you. It generates at several temperatures at once
 # (one row of the batch per temperature), always feeding the model the last
 # `seq_length` characters, the same length it trained on.

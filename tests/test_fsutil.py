@@ -18,8 +18,6 @@ def test_written_files_are_world_readable_and_unchanged_ones_untouched(tmp_path)
 def test_a_failure_before_the_renames_changes_nothing(tmp_path):
     a = tmp_path / "a.ipynb"
     a.write_bytes(b"old")
-
-
     with pytest.raises(TypeError):
         write_atomic({a: b"new", tmp_path / "b.ipynb": None})
     assert a.read_bytes() == b"old"
