@@ -38,18 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from benchkit import lesson_parameters  # noqa: E402
 
 CHARS = "0123456789+ "
-
-
-def lesson_parameters(profile: str) -> dict:
-    """Lesson 01's parameters: the parameters cell's defaults with the profile's overrides."""
-    from coursekit.lesson import read_lesson
-
-    lesson = read_lesson(ROOT / "content" / "01_addition.py")
-    params = dict(lesson.parameters)
-    params.update((lesson.profiles.get(profile) or {}).get("parameters") or {})
-    return params
 
 
 def make_data(n: int, digits: int, reverse: bool, seed: int):
@@ -140,7 +131,7 @@ def main(argv=None) -> int:
 
     import keras
 
-    params = lesson_parameters(args.profile)
+    params = lesson_parameters(ROOT / "content" / "01_addition.py", args.profile)
     digits, units = int(params["digits"]), int(params["hidden_units"])
     load_before = os.getloadavg()
     (x_train, y_train), (x_val, y_val) = make_data(args.examples, digits, True, args.seed)

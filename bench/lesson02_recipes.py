@@ -31,13 +31,10 @@ accuracies.
 
 from __future__ import annotations
 
-import argparse
-import ast
 import json
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -47,18 +44,7 @@ LESSON = ROOT / "content" / "02_cifar10.py"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cifar10.npz"
 
 import numpy as np  # noqa: E402
-
-
-def lesson_parameters(profile: str) -> dict:
-    """The lesson's parameters cell, with the profile's overrides applied."""
-    import jupytext
-
-    notebook = jupytext.read(LESSON)
-    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
-    params: dict = {}
-    exec(cell.source, {}, params)  # the cell holds plain literal assignments
-    params.update(notebook.metadata["course"]["profiles"][profile].get("parameters") or {})
-    return params
+from benchkit import StopAfter, budget_parser, recipe_parameters, train_in_turns  # noqa: E402
 
 
 def load_cifar10(path: Path):
@@ -152,44 +138,12 @@ class Recipe:
         return float((scores.argmax(axis=1) == y_test).mean())
 
 
-def StopAfter(keras, seconds):
-    class _StopAfter(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.steps = 0
-            self.seconds = 0.0
-
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.steps += 1
-            if time.perf_counter() - self.start >= seconds:
-                self.model.stop_training = True
-
-        def on_train_end(self, logs=None):
-            self.seconds = time.perf_counter() - self.start
-
-    return _StopAfter()
-
-
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--budget", type=float, default=60.0, help="training seconds per recipe")
-    parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="cifar10.npz")
-    parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a lesson parameter (a Python literal), e.g. epochs=6")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args(argv)
+    args = budget_parser(__doc__.split("\n")[0], DEFAULT_DATA, "cifar10.npz").parse_args(argv)
 
     import keras
 
-    p = lesson_parameters(args.profile)
-    for item in args.set:
-        name, value = item.split("=", 1)
-        p[name] = ast.literal_eval(value)
+    p = recipe_parameters(LESSON, args.profile, args.set)
     keras.utils.set_random_seed(p["seed"])
     if p.get("mixed_precision"):
         keras.config.set_dtype_policy("mixed_float16")
@@ -202,15 +156,7 @@ def main(argv=None) -> int:
         Recipe("lesson", build_lesson(keras, p, lesson_steps), x_lesson, y_lesson,
                p["batch_size"], lesson_steps, seed=2),
     ]
-    load_before = os.getloadavg()
-    print(f"Keras {keras.__version__} ({keras.backend.backend()}), budget {args.budget:.0f} s per "
-          f"recipe in turns of {args.turn:.0f} s, load average before {load_before[0]:.2f}",
-          flush=True)
-    while not all(r.done(args.budget) for r in recipes):
-        for r in recipes:
-            if not r.done(args.budget):
-                r.train_turn(keras, min(args.turn, args.budget - r.seconds))
-    load_after = os.getloadavg()
+    load_before, load_after = train_in_turns(keras, recipes, args.budget, args.turn)
 
     results = {}
     for r in recipes:
@@ -223,7 +169,7 @@ def main(argv=None) -> int:
         }
     ratio = results["lesson"]["test_accuracy"] / results["keras2018"]["test_accuracy"]
 
-    print(f"\n| recipe | test accuracy | training s | steps | images seen | parameters |")
+    print("\n| recipe | test accuracy | training s | steps | images seen | parameters |")
     print("|---|---|---|---|---|---|")
     for name, res in results.items():
         print(f"| {name} | {res['test_accuracy']:.4f} | {res['train_seconds']} | {res['steps']} | "

@@ -28,14 +28,11 @@ process; the time counted is the training loop inside `fit` (tracing included).
 
 from __future__ import annotations
 
-import argparse
-import ast
 import json
 import math
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -46,18 +43,7 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tinyshakespeare.txt"
 CONTEXT = 40  # characters of context in the common score
 
 import numpy as np  # noqa: E402
-
-
-def lesson_parameters(profile: str) -> dict:
-    """The lesson's parameters cell, with the profile's overrides applied."""
-    import jupytext
-
-    notebook = jupytext.read(LESSON)
-    cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
-    params: dict = {}
-    exec(cell.source, {}, params)  # the cell holds plain literal assignments
-    params.update(notebook.metadata["course"]["profiles"][profile].get("parameters") or {})
-    return params
+from benchkit import StopAfter, budget_parser, recipe_parameters, train_in_turns  # noqa: E402
 
 
 def windows(ids, starts, length):
@@ -91,27 +77,6 @@ def build_lesson(keras, vocab_size, p, total_steps):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=1.0),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return model
-
-
-def StopAfter(keras, seconds):
-    class _StopAfter(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.steps = 0
-            self.seconds = 0.0
-
-        def on_train_begin(self, logs=None):
-            self.start = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.steps += 1
-            if time.perf_counter() - self.start >= seconds:
-                self.model.stop_training = True
-
-        def on_train_end(self, logs=None):
-            self.seconds = time.perf_counter() - self.start
-
-    return _StopAfter()
 
 
 class Recipe:
@@ -149,22 +114,11 @@ def common_score(model, val_ids, last_only):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--budget", type=float, default=60.0, help="training seconds per recipe")
-    parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tinyshakespeare.txt")
-    parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a lesson parameter (a Python literal), e.g. epochs=6")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args(argv)
+    args = budget_parser(__doc__.split("\n")[0], DEFAULT_DATA, "tinyshakespeare.txt").parse_args(argv)
 
     import keras
 
-    p = lesson_parameters(args.profile)
-    for item in args.set:
-        name, value = item.split("=", 1)
-        p[name] = ast.literal_eval(value)
+    p = recipe_parameters(LESSON, args.profile, args.set)
     keras.utils.set_random_seed(p["seed"])
     text = args.data.read_text(encoding="utf-8")
     vocab = sorted(set(text))
@@ -197,15 +151,7 @@ def main(argv=None) -> int:
         Recipe("lesson", build_lesson(keras, len(vocab), p, lesson_steps), lesson_batches, bs,
                lesson_steps),
     ]
-    load_before = os.getloadavg()
-    print(f"Keras {keras.__version__} ({keras.backend.backend()}), budget {args.budget:.0f} s per "
-          f"recipe in turns of {args.turn:.0f} s, load average before {load_before[0]:.2f}",
-          flush=True)
-    while not all(r.done(args.budget) for r in recipes):
-        for r in recipes:
-            if not r.done(args.budget):
-                r.train_turn(keras, min(args.turn, args.budget - r.seconds))
-    load_after = os.getloadavg()
+    load_before, load_after = train_in_turns(keras, recipes, args.budget, args.turn)
 
     results = {}
     for r in recipes:

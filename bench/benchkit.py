@@ -1,0 +1,84 @@
+"""What the recipe benchmarks share: a lesson's parameters and a time-budget callback."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coursekit.lesson import read_lesson  # noqa: E402
+
+
+def lesson_parameters(lesson_path: Path, profile: str) -> dict:
+    """The lesson's parameters cell, with the profile's overrides applied."""
+    lesson = read_lesson(lesson_path)
+    params = dict(lesson.parameters)
+    params.update(lesson.profiles[profile].get("parameters") or {})
+    return params
+
+
+def StopAfter(keras, seconds):
+    """A callback that stops ``fit`` once ``seconds`` of training have passed."""
+    class _StopAfter(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.steps = 0
+            self.seconds = 0.0
+
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.steps += 1
+            if time.perf_counter() - self.start >= seconds:
+                self.model.stop_training = True
+
+        def on_train_end(self, logs=None):
+            self.seconds = time.perf_counter() - self.start
+
+    return _StopAfter()
+
+
+def budget_parser(description: str, default_data: Path, data_help: str):
+    """The options every recipe benchmark takes: budget, turns, data, profile, overrides."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--budget", type=float, default=60.0, help="training seconds per recipe")
+    parser.add_argument("--turn", type=float, default=10.0, help="seconds per turn")
+    parser.add_argument("--data", type=Path, default=default_data, help=data_help)
+    parser.add_argument("--profile", default="smoke", help="lesson profile to take parameters from")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a lesson parameter (a Python literal), e.g. epochs=6")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    return parser
+
+
+def recipe_parameters(lesson_path: Path, profile: str, overrides: list[str]) -> dict:
+    """``lesson_parameters`` plus ``--set NAME=VALUE`` overrides."""
+    import ast
+
+    params = lesson_parameters(lesson_path, profile)
+    for item in overrides:
+        name, value = item.split("=", 1)
+        params[name] = ast.literal_eval(value)
+    return params
+
+
+def train_in_turns(keras, recipes, budget: float, turn: float) -> tuple[tuple, tuple]:
+    """Train ``recipes`` (objects with ``done(budget)``, ``train_turn(keras, s)``,
+    ``seconds``) in alternating turns so they share the machine's load; returns the
+    load averages (1, 5, 15 min) before and after."""
+    import os
+
+    before = os.getloadavg()
+    print(f"Keras {keras.__version__} ({keras.backend.backend()}), budget {budget:.0f} s per "
+          f"recipe in turns of {turn:.0f} s, load average before {before[0]:.2f}", flush=True)
+    while not all(r.done(budget) for r in recipes):
+        for r in recipes:
+            if not r.done(budget):
+                r.train_turn(keras, min(turn, budget - r.seconds))
+    return before, os.getloadavg()
