@@ -82,3 +82,25 @@ def train_in_turns(keras, recipes, budget: float, turn: float) -> tuple[tuple, t
             if not r.done(budget):
                 r.train_turn(keras, min(turn, budget - r.seconds))
     return before, os.getloadavg()
+
+
+def timed(command: list[str], env: dict | None = None) -> float:
+    """Wall-clock seconds of one whole process (it must succeed)."""
+    import subprocess
+
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def verify_parser(description: str):
+    """The options every ``build.py verify`` benchmark takes: course, profile, backend, data."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--profile", default="smoke")
+    parser.add_argument("--backend", default="tensorflow")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    return parser

@@ -17,16 +17,12 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "bench"))
 
-
-def timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+from benchkit import timed, verify_parser  # noqa: E402
 
 
 def verify_command(root: Path, args: argparse.Namespace, *extra: str) -> list[str]:
@@ -36,11 +32,7 @@ def verify_command(root: Path, args: argparse.Namespace, *extra: str) -> list[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=HERE)
-    parser.add_argument("--profile", default="smoke")
-    parser.add_argument("--backend", default="tensorflow")
-    parser.add_argument("--data-dir", type=Path, default=None)
+    parser = verify_parser(__doc__.split("\n")[0])
     parser.add_argument("--jobs", default="1")
     parser.add_argument("--cold", type=int, default=1, help="cold runs (each is the course)")
     parser.add_argument("--warm", type=int, default=5)

@@ -10,30 +10,21 @@ medians and jobs2/jobs1 (below 1: two jobs are faster). Prints one JSON object. 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "bench"))
 
-
-def timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+from benchkit import timed, verify_parser  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=HERE)
-    parser.add_argument("--profile", default="smoke")
-    parser.add_argument("--backend", default="tensorflow")
-    parser.add_argument("--data-dir", type=Path, default=None)
+    parser = verify_parser(__doc__.split("\n")[0])
     parser.add_argument("--lesson", action="append", default=[], help="default: all lessons")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()

@@ -20,7 +20,6 @@ Prints one JSON object. Usage:
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -28,10 +27,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "bench"))
+
+from benchkit import timed, verify_parser  # noqa: E402
 sys.path.insert(0, str(HERE))
 
 from coursekit.config import Project  # noqa: E402
@@ -40,20 +41,9 @@ from coursekit.notebooks import generate  # noqa: E402
 from coursekit.verify import data_inputs, profile_of  # noqa: E402
 
 
-def timed(command: list[str], env: dict) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--root", type=Path, default=HERE)
+    parser = verify_parser(__doc__.split("\n")[0])
     parser.add_argument("--lesson", default=None, help="default: the first lesson")
-    parser.add_argument("--profile", default="smoke")
-    parser.add_argument("--backend", default="tensorflow")
-    parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     project = Project(args.root.resolve())
