@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coursekit.lesson import read_lesson  # noqa: E402
+from coursekit.source.lesson import read_lesson  # noqa: E402
 
 
 def lesson_parameters(lesson_path: Path, profile: str) -> dict:

@@ -36,9 +36,9 @@ from benchkit import timed, verify_parser  # noqa: E402
 sys.path.insert(0, str(HERE))
 
 from coursekit.config import Project  # noqa: E402
-from coursekit.kernel import kernel_env  # noqa: E402
-from coursekit.notebooks import generate  # noqa: E402
-from coursekit.verify import data_inputs, profile_of  # noqa: E402
+from coursekit.run.kernel import kernel_env  # noqa: E402
+from coursekit.source.notebooks import generate  # noqa: E402
+from coursekit.run.verify import data_inputs, profile_of  # noqa: E402
 
 
 def main() -> None:

@@ -77,12 +77,12 @@ def golden_renderings() -> dict[str, str]:
     with synthetic outputs (no kernel): the notes pages with and without published
     solutions, and the slides of each deck."""
     from coursekit.config import load_course
-    from coursekit.lesson import load_lessons
-    from coursekit.pages import LessonLinks, lesson_page
-    from coursekit.slides import render_deck
-    from coursekit.student_view import deck_notebook, notes_notebook
-    from coursekit.transforms import exercise_notebook, solution_notebook
-    from coursekit.verified import Verified
+    from coursekit.source.lesson import load_lessons
+    from coursekit.publish.pages import LessonLinks, lesson_page
+    from coursekit.publish.slides import render_deck
+    from coursekit.publish.student_view import deck_notebook, notes_notebook
+    from coursekit.source.transforms import exercise_notebook, solution_notebook
+    from coursekit.run.verify import Verified
 
     course = load_course(FIXTURE / "course.yml")
     found = {}

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build
-from coursekit.bundle import ZIP_DATE, zip_bytes
-from coursekit.mathjax import SITE_MATHJAX
+from coursekit.publish.bundle import ZIP_DATE, zip_bytes
+from coursekit.publish.mathjax import SITE_MATHJAX
 
 TOP = "tiny-course-1.0"
 STEMS = ("01_squares", "02_words")

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import ROOT, run_build
-from coursekit.lesson import load_lessons
+from coursekit.source.lesson import load_lessons
 
 LESSONS = load_lessons(ROOT / "content")
 BY_STEM = {lesson.stem: lesson for lesson in LESSONS}

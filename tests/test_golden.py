@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from coursekit.config import load_course
-from coursekit.lesson import read_lesson
-from coursekit.transforms import exercise_notebook, solution_notebook, to_bytes
+from coursekit.source.lesson import read_lesson
+from coursekit.source.transforms import exercise_notebook, solution_notebook, to_bytes
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.parent.name for p in GOLDEN.glob("*/lesson.py"))

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import HEADER, lesson_source
 from coursekit.errors import CourseError, LessonFormatError, MarkerError
-from coursekit.lesson import discover, load_lessons, read_lesson
+from coursekit.source.lesson import discover, load_lessons, read_lesson
 
 
 def write(tmp_path, source, name="01_demo.py"):

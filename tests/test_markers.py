@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from coursekit.errors import MarkerError
-from coursekit.markers import split_cell
+from coursekit.source.markers import split_cell
 
 
 def src(text: str) -> str:

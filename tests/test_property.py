@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import lesson_source
 from coursekit.config import load_course
-from coursekit.leaks import lesson_secrets, scan_notebook
-from coursekit.lesson import read_lesson
-from coursekit.transforms import exercise_notebook, solution_notebook
+from coursekit.source.leaks import lesson_secrets, scan_notebook
+from coursekit.source.lesson import read_lesson
+from coursekit.source.transforms import exercise_notebook, solution_notebook
 
 from conftest import ROOT
 

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import coursekit.site
+import coursekit.publish.site
 from conftest import run_build
 from coursekit.config import Project
 from coursekit.errors import LeakError
-from coursekit.serve import refresh_preview
+from coursekit.publish.serve import refresh_preview
 from coursekit.fsutil import read_tree
-from coursekit.mathjax import SITE_MATHJAX
-from coursekit.site import build_site
-from coursekit.student_view import deck_notebook, merge_outputs
+from coursekit.publish.mathjax import SITE_MATHJAX
+from coursekit.publish.site import build_site
+from coursekit.publish.student_view import deck_notebook, merge_outputs
 from site_fixture import FIXTURE
 
 STEMS = ("01_squares", "02_words")
@@ -114,7 +114,7 @@ def test_a_broken_link_fails_the_strict_build_and_keeps_the_last_site(course_cop
 def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(course_copy,
                                                                            monkeypatch):
     before = read_tree(course_copy / "build" / "site")
-    monkeypatch.setattr(coursekit.site, "notes_notebook",
+    monkeypatch.setattr(coursekit.publish.site, "notes_notebook",
                         lambda exercise, solution, executed, published:
                         merge_outputs(solution, executed))
     with pytest.raises(LeakError) as caught:
@@ -130,7 +130,7 @@ def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(cours
 
 
 def test_a_deck_that_leaks_fails_the_build(course_copy, monkeypatch):
-    monkeypatch.setattr(coursekit.site, "deck_notebook",
+    monkeypatch.setattr(coursekit.publish.site, "deck_notebook",
                         lambda exercise, executed: deck_notebook(executed, executed))
     with pytest.raises(LeakError, match=r"build/site/slides/02_words.html: contains solution "
                                         r"line 'words = sentence.split\(\)'"):

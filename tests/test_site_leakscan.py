@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from conftest import lesson_source
-from coursekit.leakscan import lesson_of, scan_file, secrets_by_stem
-from coursekit.lesson import read_lesson
+from coursekit.source.leaks import lesson_of, scan_file, secrets_by_stem
+from coursekit.source.lesson import read_lesson
 
 SOURCE = lesson_source('''
     # %% [markdown]

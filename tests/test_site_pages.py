@@ -12,12 +12,12 @@ import nbformat
 import pytest
 
 from coursekit.config import load_course
-from coursekit.lesson import load_lessons
-from coursekit.pages import (badge, device_text, fenced, home_page, render_notes,
+from coursekit.source.lesson import load_lessons
+from coursekit.publish.pages import (badge, device_text, fenced, home_page, render_notes,
                              schedule_table, verification_page)
-from coursekit.student_view import (add_solutions, clean_logs, merge_outputs,
+from coursekit.publish.student_view import (add_solutions, clean_logs, merge_outputs,
                                     resolve_overwrites, trim_lines)
-from coursekit.verified import Verified
+from coursekit.run.verify import Verified
 from site_fixture import FIXTURE, GOLDEN, PIXEL, golden_renderings
 
 COURSE = load_course(FIXTURE / "course.yml")

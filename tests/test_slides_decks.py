@@ -15,10 +15,10 @@ import pytest
 
 from conftest import ROOT
 from coursekit.errors import CourseError
-from coursekit.mathjax import (DECK_MATHJAX_URL, MATHJAX_DIR, MATHJAX_FONTS, MATHJAX_SCRIPT,
+from coursekit.publish.mathjax import (DECK_MATHJAX_URL, MATHJAX_DIR, MATHJAX_FONTS, MATHJAX_SCRIPT,
                                SITE_MATHJAX, mathjax_assets)
-from coursekit.slides import REVEAL_DIR, render_deck, reveal_assets
-from coursekit.student_view import deck_notebook
+from coursekit.publish.slides import REVEAL_DIR, render_deck, reveal_assets
+from coursekit.publish.student_view import deck_notebook
 from site_fixture import GOLDEN, golden_renderings
 
 # every URL a deck loads: src/href attributes and CSS url(...)

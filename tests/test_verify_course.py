@@ -11,7 +11,7 @@ import pytest
 
 from coursekit import cli
 from coursekit.config import Project
-from coursekit.verify import verify
+from coursekit.run.verify import verify
 from verify_fixture import (DATA, build, cell_text, copy_course, executed, line_of, run_log,
                             runs)
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from coursekit import backends
+from coursekit.run import backends
 from coursekit.config import Project
 from coursekit.errors import CourseError
-from coursekit.verify import verify
+from coursekit.run.verify import verify
 from verify_fixture import DATA, build, copy_course, line_of
 
 

@@ -9,15 +9,15 @@ import nbformat
 import pytest
 
 from conftest import lesson_source
-from coursekit import contract
-from coursekit.cache import (EXECUTION_CODE, RunCache, code_hash, code_outputs, pour_outputs,
+from coursekit.run import contract
+from coursekit.run.cache import (EXECUTION_CODE, RunCache, code_hash, code_outputs, pour_outputs,
                              run_key)
-from coursekit.kernel import kernel_env
-from coursekit.lesson import read_lesson
-from coursekit.metrics import missed_targets, read_metrics
-from coursekit.progress import Progress
-from coursekit.report import RunRecord, write_report
-from coursekit.tracebacks import Executed, line_map, locate, stub_line
+from coursekit.run.kernel import kernel_env
+from coursekit.source.lesson import read_lesson
+from coursekit.run.metrics import missed_targets, read_metrics
+from coursekit.run.progress import Progress
+from coursekit.run.report import RunRecord, write_report
+from coursekit.run.tracebacks import Executed, line_map, locate, stub_line
 
 BODY = '''
 # %% tags=["parameters"]

@@ -9,8 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from coursekit.config import load_course  # noqa: E402
-from coursekit.lesson import read_lesson  # noqa: E402
-from coursekit.transforms import exercise_notebook, solution_notebook, to_bytes  # noqa: E402
+from coursekit.source.lesson import read_lesson  # noqa: E402
+from coursekit.source.transforms import exercise_notebook, solution_notebook, to_bytes  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

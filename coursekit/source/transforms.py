@@ -11,8 +11,8 @@ from typing import Callable
 import nbformat
 from nbformat import NotebookNode
 
-from .config import Course, instructors_markdown
-from .errors import LessonFormatError
+from ..config import Course, instructors_markdown
+from ..errors import LessonFormatError
 from .lesson import Lesson
 
 Transform = Callable[[NotebookNode, Lesson, Course], NotebookNode]

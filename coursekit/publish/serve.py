@@ -16,9 +16,9 @@ from mkdocs.commands.build import build
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from .config import Project
-from .errors import CourseError
-from .fsutil import read_tree, write_atomic
+from ..config import Project
+from ..errors import CourseError
+from ..fsutil import read_tree, write_atomic
 from .mkdocs_run import mkdocs_config
 from .site import nav, read_inputs, site_sources
 

@@ -24,18 +24,18 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from ..config import Project
+from ..errors import CourseError
+from ..fsutil import write_atomic
+from ..source.lesson import Lesson
+from ..source.transforms import to_bytes
 from .cache import RunCache, code_outputs, pour_outputs
-from .config import Project
 from .contract import Probe, unchecked
-from .errors import CourseError
 from .execute import Execution, execute
-from .fsutil import write_atomic
 from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
-from .lesson import Lesson
 from .metrics import has_metrics_cell, missed_targets, read_metrics
 from .progress import Progress
 from .report import RunRecord
-from .transforms import to_bytes
 
 
 @dataclass

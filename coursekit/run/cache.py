@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .fsutil import write_atomic
-from .lesson import Lesson
+from ..fsutil import write_atomic
+from ..source.lesson import Lesson
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
 EXECUTION_CODE = ("kernel.py", "execute.py", "contract.py", "metrics.py", "tracebacks.py",

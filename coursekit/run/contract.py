@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lesson import Cell, Lesson
+from ..source.lesson import Cell, Lesson
 from .tracebacks import stub_line
 
 STUB_ERROR = "NotImplementedError"

@@ -10,11 +10,11 @@ import argparse
 import logging
 from pathlib import Path
 
-from .backends import BACKENDS
-from .bundle import build_bundle
-from .config import Project
-from .serve import serve
-from .site import build_site
+from ..config import Project
+from ..publish.bundle import build_bundle
+from ..publish.serve import serve
+from ..publish.site import build_site
+from ..run.backends import BACKENDS
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:

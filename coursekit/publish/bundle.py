@@ -13,14 +13,14 @@ import io
 import zipfile
 from pathlib import Path
 
-from .config import Course, Project
-from .errors import CourseError, LeakError
-from .fsutil import read_tree, write_atomic
-from .leakscan import scan_file, secrets_by_stem
-from .lesson import Lesson
-from .notebooks import Generated, generate
+from ..config import Course, Project
+from ..errors import CourseError, LeakError
+from ..fsutil import read_tree, write_atomic
+from ..run.report import report_path
+from ..source.leaks import scan_file, secrets_by_stem
+from ..source.lesson import Lesson
+from ..source.notebooks import Generated, generate
 from .pages import data_instructions
-from .verified import report_path
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time inside
 SITE_DOWNLOADS = "downloads"  # build/site/downloads/: the published site serves the zip

@@ -16,19 +16,20 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .config import Course, Project
-from .errors import ConfigError, CourseError, LeakError
-from .fsutil import read_tree, replace_dir, write_tree
-from .leakscan import scan_files, secrets_by_stem
-from .lesson import Lesson
+from ..config import Course, Project
+from ..errors import ConfigError, CourseError, LeakError
+from ..fsutil import read_tree, replace_dir, write_tree
+from ..run.report import load_runs
+from ..run.verify import Verified, ensure_verified, find_verified
+from ..source.leaks import scan_files, secrets_by_stem
+from ..source.lesson import Lesson
+from ..source.notebooks import generate
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
-from .notebooks import generate
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
                     verification_page)
 from .slides import REVEAL_DIR, deck_exporter, reveal_assets, render_deck
 from .student_view import deck_notebook, notes_notebook
-from .verified import Verified, ensure_verified, find_verified, load_runs
 
 STATIC = Path(__file__).parent / "site_static"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills

@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from .errors import CourseError
+from ..errors import CourseError
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 1800  # per cell; the full profile trains for minutes, never for hours

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jupytext
 
-from .errors import CourseError, LessonFormatError, MarkerError
+from ..errors import CourseError, LessonFormatError, MarkerError
 from .markers import SplitCell, split_cell
 
 KNOWN_TAGS = ("solution", "check", "parameters", "metrics")

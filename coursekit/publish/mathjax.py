@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import CourseError
+from ..errors import CourseError
 
 MATHJAX_DIR = "assets/vendor/mathjax"  # under the site root
 MATHJAX_SCRIPT = "tex-chtml-full.js"

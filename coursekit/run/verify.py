@@ -8,28 +8,30 @@ any kernel starts, so every input error is reported at once with exit code 2.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import difflib
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import nbformat
+from nbformat import NotebookNode
 
+from ..config import Project
+from ..errors import CourseError
+from ..source.lesson import Lesson
+from ..source.notebooks import Generated, generate
 from . import contract
 from .backends import BACKENDS, DEFAULT_BACKEND, require_backend
 from .cache import code_hash, file_sha256, installed_packages, run_key
-from .config import Project
-from .errors import CourseError
 from .execute import parameterize
 from .kernel import CELL_TIMEOUT_S, check_kernel
-from .lesson import Lesson
-from .notebooks import Generated, generate
 from .progress import Progress
-from .report import Report, device_info, package_versions, write_report
+from .report import (INJECTED, PASSED, Report, device_info, executed_path, load_runs,
+                     package_versions, pick_run, report_path, write_report)
 from .runner import Job, Settings, run_all
 
 DEFAULT_PROFILE = "smoke"
@@ -160,47 +162,70 @@ def plan_job(project: Project, generated: Generated, lesson: Lesson, profile: st
                probes=contract.plan(lesson), key=key)
 
 
-# --- the command line ------------------------------------------------------------------
+# --- the runs the site publishes: verified again where missing or stale --------------
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not '{text}'")
-    return value
+class NotVerified(CourseError):
+    """A lesson the site needs has no passing run: the course failed a check (exit 1)."""
+
+    exit_code = 1
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", default=DEFAULT_PROFILE,
-                        help="profile declared in the lesson headers: smoke or full "
-                             f"(default {DEFAULT_PROFILE})")
-    parser.add_argument("--backend", default=DEFAULT_BACKEND, choices=list(BACKENDS),
-                        help=f"Keras backend (default {DEFAULT_BACKEND})")
-    parser.add_argument("--lesson", action="append", metavar="STEM",
-                        help="verify only this lesson; repeat for several")
-    parser.add_argument("--jobs", type=_positive, default=None,
-                        help=f"lessons run side by side (default {DEFAULT_JOBS}, at most one "
-                             "per core)")
-    parser.add_argument("--force", action="store_true", help="ignore the cache")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help=f"folder with the lessons' offline data (default ${DATA_ENV})")
+@dataclass(frozen=True)
+class Verified:
+    run: dict | None
+    executed: NotebookNode | None
+    current: bool = False  # the executed code is the solution's code as it is now
 
 
-def run_verify(project: Project, args: argparse.Namespace) -> int:
-    report = verify(project, profile=getattr(args, "profile", DEFAULT_PROFILE),
-                    backend=getattr(args, "backend", DEFAULT_BACKEND),
-                    lessons=getattr(args, "lesson", None), jobs=getattr(args, "jobs", None),
-                    force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None))
-    for run in report.runs:
-        if not run.passed:
-            print(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")
-            for line in run.messages():
-                print(f"  {line}")
-            print(f"  executed notebook: {run.executed}")
-    print(report.table())
-    failed = sum(not run.passed for run in report.runs)
-    print(f"{len(report.runs) - failed} passed, {failed} failed; "
-          f"report: {report.path.relative_to(project.root)}")
-    return 0 if report.ok else 1
+def is_current(executed: NotebookNode, solution: NotebookNode) -> bool:
+    """The executed notebook ran the solution's code as it is now (cell by cell)."""
+    ran = {cell.get("id"): cell.source for cell in executed.cells
+           if cell.cell_type == "code" and INJECTED not in cell.metadata.get("tags", [])}
+    return all(ran.get(cell.id) == cell.source
+               for cell in solution.cells if cell.cell_type == "code")
+
+
+def find_verified(project: Project, solutions: dict[str, NotebookNode], profile: str | None,
+                  backend: str | None) -> dict[str, Verified]:
+    """stem → its run and executed notebook. A failed run has no notebook to publish."""
+    runs = load_runs(project)
+    found = {}
+    for stem, solution in solutions.items():
+        run = pick_run(runs, stem, profile, backend)
+        path = executed_path(project, run) if run else None
+        if run is not None and run.get("status") != PASSED:
+            found[stem] = Verified(run, None)
+        elif path is None or not path.is_file():
+            found[stem] = Verified(None, None)
+        else:
+            executed = nbformat.read(path, as_version=4)
+            found[stem] = Verified(run, executed, is_current(executed, solution))
+    return found
+
+
+def ensure_verified(project: Project, solutions: dict[str, NotebookNode],
+                    profile: str | None, backend: str | None,
+                    data_dir: Path | None) -> dict[str, Verified]:
+    """Like :func:`find_verified`, first verifying the lessons that need it."""
+    found = find_verified(project, solutions, profile, backend)
+    needed = sorted(stem for stem, v in found.items() if not v.current)
+    if not needed:
+        return found
+    run_verification(project, needed, profile, backend, data_dir)
+    found = find_verified(project, solutions, profile, backend)
+    failed = sorted(stem for stem, v in found.items() if v.run and not v.current)
+    missing = sorted(stem for stem, v in found.items() if not v.run)
+    if failed or missing:
+        what = [f"{', '.join(failed)} failed verification"] if failed else []
+        what += [f"no verified run of {', '.join(missing)}"] if missing else []
+        raise NotVerified(f"cannot build the site: {'; '.join(what)}",
+                          path=report_path(project),
+                          hint="`python build.py verify` shows what went wrong")
+    return found
+
+
+def run_verification(project: Project, stems: list[str], profile: str | None,
+                     backend: str | None, data_dir: Path | None) -> None:
+    options = {key: value for key, value in
+               (("profile", profile), ("backend", backend), ("data_dir", data_dir)) if value}
+    verify(project, lessons=stems, **options)

@@ -19,8 +19,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from .config import Course, Project
-from .errors import CourseError
+from ..config import Course, Project
+from ..errors import CourseError
 
 
 class _Collect(logging.Handler):

@@ -17,11 +17,11 @@ from typing import Callable
 from nbformat import NotebookNode
 from papermill.parameterize import parameterize_notebook
 
+from ..source.lesson import Cell, Lesson
+from ..source.transforms import cell_id
 from .contract import Failed, Probe, judge_check, judge_stub
 from .kernel import KERNEL_NAME, CellRun, KernelSession
-from .lesson import Cell, Lesson
 from .tracebacks import Executed, locate
-from .transforms import cell_id
 
 INJECTED_TAG = "injected-parameters"
 Progress = Callable[[int, int], None]

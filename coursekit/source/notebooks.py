@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Course, Project, load_course
-from .fsutil import write_atomic
+from ..config import Course, Project, load_course
+from ..fsutil import write_atomic
 from .leaks import lesson_secrets, raise_on_leaks, scan_notebook
 from .lesson import Lesson, load_lessons
 from .transforms import exercise_notebook, solution_notebook, to_bytes

@@ -16,9 +16,10 @@ from nbconvert.utils.base import NbConvertBase
 from nbformat import NotebookNode
 from traitlets.config import Config
 
-from .config import Course, instructors_markdown
-from .lesson import Lesson
-from .verified import PASSED, Verified
+from ..config import Course, instructors_markdown
+from ..run.report import PASSED
+from ..run.verify import Verified
+from ..source.lesson import Lesson
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -15,9 +15,13 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .fsutil import write_atomic
+from ..config import Project
+from ..errors import CourseError
+from ..fsutil import write_atomic
 
 REPORT_NAME = "report.json"
+INJECTED = "injected-parameters"  # papermill's cell with the profile's parameters
+PASSED = "passed"  # the status of a run that met its targets and its contract
 SUMMARY_PACKAGES = ("keras", "numpy", "papermill", "nbclient", "ipykernel")
 
 
@@ -138,3 +142,43 @@ def _previous_runs(path: Path) -> list[dict]:
     except (OSError, ValueError, AttributeError):
         return []  # no report yet, or one we cannot read: start over
     return [entry for entry in runs if isinstance(entry, dict)]
+
+
+# --- reading the last verification back (the site, the bundle) ----------------------
+
+def report_path(project: Project) -> Path:
+    return project.build / REPORT_NAME
+
+
+def executed_path(project: Project, run: dict) -> Path:
+    if run.get("executed"):  # the report names it, relative to the project
+        return project.root / run["executed"]
+    return (project.build / "executed" / str(run.get("profile")) / str(run.get("backend"))
+            / f"{run.get('lesson')}.ipynb")
+
+
+def load_runs(project: Project) -> list[dict]:
+    """The runs of the last verification; none when it never ran."""
+    path = report_path(project)
+    if not path.is_file():
+        return []
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CourseError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno,
+                          hint="run `python build.py verify` to write it again") from None
+    runs = report.get("runs") if isinstance(report, dict) else None
+    if not isinstance(runs, list) or not all(isinstance(run, dict) for run in runs):
+        raise CourseError("expected {\"runs\": [...]}", path=path,
+                          hint="run `python build.py verify` to write it again")
+    return runs
+
+
+def pick_run(runs: list[dict], stem: str, profile: str | None,
+             backend: str | None) -> dict | None:
+    """The lesson's run to publish (None matches any profile or backend): a passed run
+    before a failed one, then the latest date, then the last in the report."""
+    found = [(run.get("status") == "passed", str(run.get("date") or ""), number, run)
+             for number, run in enumerate(runs) if run.get("lesson") == stem
+             and profile in (None, run.get("profile")) and backend in (None, run.get("backend"))]
+    return max(found, key=lambda entry: entry[:3])[3] if found else None

@@ -14,7 +14,7 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbformat import NotebookNode
 
-from .errors import CourseError
+from ..errors import CourseError
 from .mathjax import DECK_MATHJAX_URL
 from .pages import with_json_outputs
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .config import Project
-from .errors import CourseError
-from .notebooks import out_of_sync, write_notebooks
-from .site_cli import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
-                       site_arguments)
-from .verify import add_arguments as verify_arguments, run_verify
+from ..config import Project
+from ..errors import CourseError
+from ..source.notebooks import out_of_sync, write_notebooks
+from .publish import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
+                      site_arguments)
+from .run import add_arguments as verify_arguments, run_verify
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ FULL_BUILD = ["notebooks", "verify", "site", "bundle"]
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
-    top.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent,
+    top.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent.parent,
                      help="the course folder (default: the folder of build.py)")
     subs = top.add_subparsers(dest="command")
     for name, command in COMMANDS.items():

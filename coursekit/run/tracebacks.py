@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lesson import Cell
-from .markers import BEGIN, CODE_STUB, END, has_markers
+from ..source.lesson import Cell
+from ..source.markers import BEGIN, CODE_STUB, END, has_markers
 
 _LINE_MARKER = re.compile(r"#\s*SOLUTION\s*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -13,7 +13,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-from .errors import MarkerError
+from ..errors import MarkerError
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"

@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from dataclasses import dataclass
 
-from .errors import CourseError
+from ..errors import CourseError
 
 
 @dataclass(frozen=True)

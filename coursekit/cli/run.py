@@ -1,0 +1,54 @@
+"""The ``verify`` command: its options and what it prints."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..config import Project
+from ..run.backends import BACKENDS, DEFAULT_BACKEND
+from ..run.verify import DATA_ENV, DEFAULT_JOBS, DEFAULT_PROFILE, verify
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not '{text}'")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", default=DEFAULT_PROFILE,
+                        help="profile declared in the lesson headers: smoke or full "
+                             f"(default {DEFAULT_PROFILE})")
+    parser.add_argument("--backend", default=DEFAULT_BACKEND, choices=list(BACKENDS),
+                        help=f"Keras backend (default {DEFAULT_BACKEND})")
+    parser.add_argument("--lesson", action="append", metavar="STEM",
+                        help="verify only this lesson; repeat for several")
+    parser.add_argument("--jobs", type=_positive, default=None,
+                        help=f"lessons run side by side (default {DEFAULT_JOBS}, at most one "
+                             "per core)")
+    parser.add_argument("--force", action="store_true", help="ignore the cache")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help=f"folder with the lessons' offline data (default ${DATA_ENV})")
+
+
+def run_verify(project: Project, args: argparse.Namespace) -> int:
+    report = verify(project, profile=getattr(args, "profile", DEFAULT_PROFILE),
+                    backend=getattr(args, "backend", DEFAULT_BACKEND),
+                    lessons=getattr(args, "lesson", None), jobs=getattr(args, "jobs", None),
+                    force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None))
+    for run in report.runs:
+        if not run.passed:
+            print(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")
+            for line in run.messages():
+                print(f"  {line}")
+            print(f"  executed notebook: {run.executed}")
+    print(report.table())
+    failed = sum(not run.passed for run in report.runs)
+    print(f"{len(report.runs) - failed} passed, {failed} failed; "
+          f"report: {report.path.relative_to(project.root)}")
+    return 0 if report.ok else 1
