@@ -17,7 +17,7 @@ from ..errors import CourseError
 from ..source.notebooks import out_of_sync, write_notebooks
 from .publish import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
                       site_arguments)
-from .run import add_arguments as verify_arguments, run_verify
+from .run import add_arguments as verify_arguments, cache_argument, run_verify
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
     top.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent.parent,
                      help="the course folder (default: the folder of build.py)")
+    cache_argument(top, default=None)
     subs = top.add_subparsers(dest="command")
     for name, command in COMMANDS.items():
         sub = subs.add_parser(name, help=command.help, description=command.help)

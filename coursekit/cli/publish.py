@@ -15,6 +15,7 @@ from ..publish.bundle import build_bundle
 from ..publish.serve import serve
 from ..publish.site import build_site
 from ..run.backends import BACKENDS
+from .run import cache_argument
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
@@ -29,12 +30,14 @@ def site_arguments(parser: argparse.ArgumentParser) -> None:
     _run_options(parser)
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="offline data folder, used if lessons must be verified first")
+    cache_argument(parser)
 
 
 def run_site(project: Project, args: argparse.Namespace) -> int:
     site = build_site(project, profile=getattr(args, "profile", None),
                       backend=getattr(args, "backend", None),
-                      data_dir=getattr(args, "data_dir", None))
+                      data_dir=getattr(args, "data_dir", None),
+                      cache=getattr(args, "cache", None))
     print(f"wrote {site.relative_to(project.root)}/ (open index.html)")
     return 0
 

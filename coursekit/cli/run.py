@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..run.backends import BACKENDS, DEFAULT_BACKEND
+from ..run.cache import CACHE_ENV
 from ..run.verify import DATA_ENV, DEFAULT_JOBS, DEFAULT_PROFILE, verify
 
 
@@ -18,6 +19,14 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not '{text}'")
     return value
+
+
+def cache_argument(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """``--cache URL``; a subcommand's default is SUPPRESS so that it does not overwrite
+    the value given before the subcommand (``build.py --cache URL`` for the full build)."""
+    parser.add_argument("--cache", metavar="URL", default=default,
+                        help="the run cache: a folder or an fsspec URL (file://, s3://, gs://) "
+                             f"shared by clones and CI (default ${CACHE_ENV}, else .cache/)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,13 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help=f"folder with the lessons' offline data (default ${DATA_ENV})")
+    cache_argument(parser)
 
 
 def run_verify(project: Project, args: argparse.Namespace) -> int:
     report = verify(project, profile=getattr(args, "profile", DEFAULT_PROFILE),
                     backend=getattr(args, "backend", DEFAULT_BACKEND),
                     lessons=getattr(args, "lesson", None), jobs=getattr(args, "jobs", None),
-                    force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None))
+                    force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None),
+                    cache=getattr(args, "cache", None))
     for run in report.runs:
         if not run.passed:
             print(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")

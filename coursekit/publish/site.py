@@ -50,7 +50,8 @@ class CourseInputs:
 
 
 def read_inputs(project: Project, profile: str | None = None, backend: str | None = None,
-                data_dir: Path | None = None, preview: bool = False) -> CourseInputs:
+                data_dir: Path | None = None, preview: bool = False,
+                cache: str | None = None) -> CourseInputs:
     """Lessons, notebooks and verified runs. The site needs exercises/ in sync with
     content/ (its download buttons serve those files, its Colab links open them) and a
     current verified run of every lesson; the live ``preview`` takes content/ as it is
@@ -70,7 +71,7 @@ def read_inputs(project: Project, profile: str | None = None, backend: str | Non
     if preview:
         verified = find_verified(project, solutions, profile, backend)
     else:
-        verified = ensure_verified(project, solutions, profile, backend, data_dir)
+        verified = ensure_verified(project, solutions, profile, backend, data_dir, cache)
     return CourseInputs(generated.course, generated.lessons, exercises, solutions, verified,
                         load_runs(project))
 
@@ -111,8 +112,8 @@ def nav(lessons: list[Lesson]) -> list:
 
 
 def build_site(project: Project, profile: str | None = None, backend: str | None = None,
-               data_dir: Path | None = None) -> Path:
-    inputs = read_inputs(project, profile, backend, data_dir)
+               data_dir: Path | None = None, cache: str | None = None) -> Path:
+    inputs = read_inputs(project, profile, backend, data_dir, cache=cache)
     sources = site_sources(inputs, project.root / "node_modules")
     project.build.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-src-", dir=project.build))

@@ -1,44 +1,104 @@
 """The run cache: a passed run is kept under a key of everything that can change its result.
 
-The key covers the lesson's code cells (both versions, in order, with their tags), the
-injected parameters, the profile and its targets, the backend, every installed package's
-version, the data files' hashes and the source of the build's execution code. Markdown is
-left out on purpose: a cached run's outputs are poured back into the current notebook, so
-editing prose re-runs nothing. Each entry is one JSON file, written atomically; failed
-runs are never stored.
+Two levels, because what a run imports is only known once it has run:
+
+1. the **static key** (:func:`run_key`), known before any kernel starts: the lesson's code
+   cells (both versions, in order, with their tags), the injected parameters, the profile
+   and its targets, the backend, the kernel's Python, the data files' hashes and the
+   source of the build's execution code. Markdown is left out on purpose: a cached run's
+   outputs are poured back into the current notebook, so editing prose re-runs nothing.
+2. the **dependencies** the entry records: every distribution whose modules the kernel
+   had imported when the run ended, with its version (:data:`DEPENDENCY_PROBE`). A lookup
+   is a hit only while each of them is still installed at that version, so installing an
+   unrelated package keeps the run, upgrading an imported one re-runs it.
+
+An entry holds the run's outcome, never the lesson it ran for: lessons with identical
+code share the entry, and each takes its identity from its own job (runner.from_cache).
+Failed runs are never stored. Where entries live is any fsspec URL (docs/verify.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import sys
+import uuid
 from pathlib import Path
 
+import fsspec
 import nbformat
+from fsspec.implementations.local import LocalFileSystem
 from nbformat import NotebookNode
 
-from ..fsutil import write_atomic
+from ..errors import CourseError
 from ..source.lesson import Lesson
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
 EXECUTION_CODE = ("kernel.py", "execute.py", "contract.py", "metrics.py", "tracebacks.py",
                   "cache.py")
+CACHE_ENV = "COURSE_CACHE"
+ENTRY_FOLDER = "verify"  # under the cache URL, as .cache/verify/ in the project
+
+# Run in the kernel after the last cell: the distributions of every imported top-level
+# module, as {distribution: version} on one line of JSON. Names with a leading underscore
+# and a del afterwards leave the student's namespace as it was.
+DEPENDENCY_PROBE = """\
+def _coursekit_dependencies():
+    import importlib.metadata as metadata, json, sys
+    owners = metadata.packages_distributions()
+    found = {}
+    for top in {name.partition(".")[0] for name in list(sys.modules)}:
+        for dist in owners.get(top, ()):
+            try:
+                found[dist] = metadata.version(dist)
+            except metadata.PackageNotFoundError:
+                pass
+    print(json.dumps(found, sort_keys=True))
+_coursekit_dependencies()
+del _coursekit_dependencies
+"""
 
 
-def installed_packages() -> list[str]:
-    """Every distribution on ``sys.path`` as its metadata folder (``keras-3.15.1.dist-info``).
+def normalized(name: str) -> str:
+    """A distribution name as PEP 503 compares them: ``PyYAML``, ``pyyaml`` → ``pyyaml``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-    The folder names carry name and version; listing them takes milliseconds, where
-    parsing every package's metadata (importlib.metadata) takes half a second.
+
+def installed_versions(path: list[str] | None = None) -> dict[str, str | None]:
+    """Every distribution on ``sys.path``: normalized name → version, the first one wins
+    (as for the import system).
+
+    Read from the metadata folder names (``keras-3.15.1.dist-info``): milliseconds, where
+    parsing every package's metadata takes a second.
     """
-    found: set[str] = set()
-    for entry in sys.path:
+    found: dict[str, str | None] = {}
+    for entry in sys.path if path is None else path:
         folder = Path(entry)
-        if entry and folder.is_dir():  # '' is the current folder: not an installation
-            found.update(p.name for pattern in ("*.dist-info", "*.egg-info")
-                         for p in folder.glob(pattern))
-    return sorted(found)
+        if not entry or not folder.is_dir():  # '' is the current folder: no installation
+            continue
+        for meta in sorted([*folder.glob("*.dist-info"), *folder.glob("*.egg-info")]):
+            name, _, rest = meta.name.rsplit(".", 1)[0].partition("-")
+            found.setdefault(normalized(name), rest.split("-")[0] or None)
+    return found
+
+
+def stale_dependencies(recorded: dict, installed: dict) -> list[str]:
+    """The recorded distributions that are gone or at another version now."""
+    return sorted(name for name, version in recorded.items()
+                  if installed.get(normalized(name)) != version)
+
+
+def parse_dependencies(text: str) -> dict[str, str]:
+    """What :data:`DEPENDENCY_PROBE` printed; a run whose list cannot be read gets
+    a sentinel that never matches, so it is stored but never reused."""
+    try:
+        found = json.loads(text.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"<unknown>": "<unknown>"}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else \
+        {"<unknown>": "<unknown>"}
 
 
 def file_sha256(path: Path) -> str:
@@ -63,10 +123,11 @@ def code_cells(lesson: Lesson) -> list[list]:
 
 
 def run_key(lesson: Lesson, *, parameters: dict, profile: str, targets: dict, backend: str,
-            data: dict, packages: list[str], code: str) -> str:
+            data: dict, python: str, code: str) -> str:
+    """The static key; the lesson's name and prose are not in it (see the module doc)."""
     payload = {"cells": code_cells(lesson), "parameters": parameters, "profile": profile,
-               "targets": targets, "backend": backend, "data": data, "packages": packages,
-               "python": sys.version, "code": code}
+               "targets": targets, "backend": backend, "data": data, "python": python,
+               "code": code}
     text = json.dumps(payload, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -88,20 +149,62 @@ def pour_outputs(nb: NotebookNode, saved: list[dict]) -> bool:
 
 
 class RunCache:
-    def __init__(self, folder: Path):
-        self.folder = folder
+    """Entries as ``<url>/verify/<static key>.json`` on any fsspec file system.
 
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}.json"
+    ``get`` and ``put`` are all an executor needs, local or remote: both run where the
+    report is written, so workers never touch the cache.
+    """
 
-    def load(self, key: str) -> dict | None:
-        """The entry, or None when absent or unreadable (then the run simply runs)."""
+    def __init__(self, url: str | Path):
         try:
-            entry = json.loads(self.path(key).read_text(encoding="utf-8"))
+            self.fs, root = fsspec.core.url_to_fs(str(url))
+        except (ImportError, ValueError) as exc:
+            raise CourseError(f"cannot open the run cache {url}: {exc}",
+                              hint=f"--cache (or ${CACHE_ENV}) takes a folder or an fsspec URL "
+                                   "(file://, s3://, gs://); s3:// needs s3fs, gs:// gcsfs "
+                                   "installed") from None
+        self.url = str(url)
+        self.root = f"{root.rstrip('/')}/{ENTRY_FOLDER}"
+
+    def path(self, key: str) -> str:
+        return f"{self.root}/{key}.json"
+
+    def get(self, key: str, installed: dict) -> dict | None:
+        """The entry for ``key`` whose dependencies are all installed as recorded; None when
+        absent, unreadable, half-written or stale (then the run simply runs)."""
+        try:
+            entry = json.loads(self.fs.cat_file(self.path(key)))
         except (OSError, ValueError):
             return None
-        return entry if isinstance(entry, dict) and entry.get("key") == key else None
+        if not isinstance(entry, dict) or entry.get("key") != key \
+                or not isinstance(entry.get("dependencies"), dict):
+            return None
+        return None if stale_dependencies(entry["dependencies"], installed) else entry
 
-    def store(self, key: str, record: dict, outputs: list[dict]) -> None:
-        entry = {"key": key, "record": record, "outputs": outputs}
-        write_atomic({self.path(key): json.dumps(entry, sort_keys=True).encode("utf-8")})
+    def put(self, key: str, outcome: dict, outputs: list[dict], dependencies: dict) -> None:
+        """Store a passed run; a reader sees the whole entry or none of it."""
+        entry = {"key": key, "dependencies": dependencies, "record": outcome,
+                 "outputs": outputs}
+        data = json.dumps(entry, sort_keys=True).encode("utf-8")
+        self.fs.makedirs(self.root, exist_ok=True)
+        if isinstance(self.fs, LocalFileSystem):
+            self._write_renamed(self.path(key), data)
+        else:
+            # object stores (S3, GCS, Azure) publish an object only once its upload is
+            # complete, multipart ones included: a single PUT is already atomic
+            self.fs.pipe_file(self.path(key), data)
+
+    def _write_renamed(self, path: str, data: bytes) -> None:
+        """A file system shows partial writes: write beside, then rename over."""
+        temporary = f"{self.root}/.{uuid.uuid4().hex}.tmp"
+        try:
+            self.fs.pipe_file(temporary, data)
+            self.fs.mv(temporary, path)
+        finally:
+            if self.fs.exists(temporary):
+                self.fs.rm_file(temporary)
+
+
+def open_cache(url: str | Path | None, default: Path) -> RunCache:
+    """``--cache URL``, else ``$COURSE_CACHE``, else the project's ``.cache/``."""
+    return RunCache(url or os.environ.get(CACHE_ENV) or default)

@@ -19,6 +19,7 @@ from papermill.parameterize import parameterize_notebook
 
 from ..source.lesson import Cell, Lesson
 from ..source.transforms import cell_id
+from .cache import DEPENDENCY_PROBE, parse_dependencies
 from .contract import Failed, Probe, judge_check, judge_stub
 from .kernel import KERNEL_NAME, CellRun, KernelSession
 from .tracebacks import Executed, locate
@@ -60,6 +61,7 @@ class Execution:
     problems: list[str] = field(default_factory=list)      # contract problems found
     transcript: list[NotebookNode] = field(default_factory=list)  # probe cells as run
     unprobed: int = 0  # probes the run never reached (the solution failed first)
+    dependencies: dict = field(default_factory=dict)  # distribution -> version it imported
 
 
 class LessonRun:
@@ -134,6 +136,8 @@ class LessonRun:
                 out.failure, out.unprobed = self.failure(index, result), len(pending)
                 return out
         renumber(self.nb)
+        # what the run imported, for the cache entry; only a passing run is ever stored
+        out.dependencies = parse_dependencies(await self.session.evaluate(DEPENDENCY_PROBE))
         return out
 
 

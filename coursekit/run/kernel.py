@@ -139,6 +139,17 @@ class KernelSession:
         error = next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
         return CellRun(cell, error)
 
+    async def evaluate(self, code: str, timeout: int = 120) -> str:
+        """Run ``code`` outside the notebook (no cell, no history); what it printed."""
+        printed: list[str] = []
+
+        def hook(message: dict) -> None:
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+        await self.client.kc.execute_interactive(code, store_history=False, output_hook=hook,
+                                                 timeout=timeout)
+        return "".join(printed)
+
 
 def _stand_in(ename: str, evalue: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}

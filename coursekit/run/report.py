@@ -45,6 +45,7 @@ class RunRecord:
     date: str = ""                  # UTC day of the execution
     device: dict = field(default_factory=dict)
     packages: dict = field(default_factory=dict)
+    dependencies: dict = field(default_factory=dict)  # distributions the run imported
     key: str = ""
 
     @property

@@ -13,11 +13,11 @@ and each job's kernel is shut down as its task unwinds.
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
-import dataclasses
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -64,16 +64,21 @@ class Settings:
     device: dict
     packages: dict
     progress: Progress
+    cache: RunCache
+    installed: dict           # distribution -> version installed now (cache.installed_versions)
     cell_timeout: int = CELL_TIMEOUT_S
 
 
 async def run_all(jobs: list[Job], settings: Settings) -> list[RunRecord]:
     slots = asyncio.Semaphore(settings.jobs)
     gpu = asyncio.Lock()  # one GPU lesson at a time: they would fight over its memory
+    # jobs with one key (lessons with identical code) wait for each other, so the first
+    # one's run is the others' cache hit; taken before a slot, so a waiting job holds none
+    same_key = collections.defaultdict(asyncio.Lock)
     records: list[RunRecord | None] = [None] * len(jobs)
 
     async def one(number: int, job: Job) -> None:
-        async with slots:
+        async with same_key[job.key], slots:
             if job.lesson.accelerator == "gpu" and settings.device.get("gpus"):
                 async with gpu:
                     records[number] = await run_job(job, settings)
@@ -112,7 +117,7 @@ def new_record(job: Job, settings: Settings) -> RunRecord:
 
 
 async def run_job(job: Job, settings: Settings) -> RunRecord:
-    cache = RunCache(settings.project.cache / "verify")
+    cache = settings.cache
     label = job.lesson.stem
     if not settings.force:
         hit = from_cache(job, settings, cache)
@@ -158,9 +163,12 @@ def judge(record: RunRecord, execution: Execution, job: Job, root: Path) -> None
     if failure is not None:
         record.error = {"path": str(rel), "line": failure.line, "cell": failure.cell,
                         "exception": failure.exception, "message": failure.message}
-    elif not has_metrics_cell(execution.notebook):
-        record.problems.append(f"{rel}: the solution publishes no metrics; add a cell tagged "
-                               "metrics that displays a dict as application/json "
+    elif job.targets and not has_metrics_cell(execution.notebook):
+        # targets need metrics; a lesson with nothing to measure needs no metrics cell
+        record.problems.append(f"{rel}: the {job.profile} profile targets "
+                               f"{', '.join(repr(name) for name in job.targets)} but the "
+                               "solution publishes no metrics; add a cell tagged metrics "
+                               "that displays a dict as application/json "
                                "(docs/lesson-format.md)")
     else:
         record.problems += [f"{rel}: {problem}" for problem in
@@ -180,7 +188,9 @@ def keep(record: RunRecord, execution: Execution, job: Job, project: Project,
         write_atomic({project.build / executed: to_bytes(execution.notebook)})
         for stale in (failed, probes):
             (project.build / stale).unlink(missing_ok=True)
-        cache.store(job.key, asdict(record), code_outputs(execution.notebook))
+        record.dependencies = execution.dependencies
+        cache.put(job.key, outcome(record), code_outputs(execution.notebook),
+                  execution.dependencies)
         return
     record.executed = shown(project, failed)
     files = {project.build / failed: to_bytes(execution.notebook)}
@@ -203,18 +213,29 @@ def transcript(execution: Execution, job: Job) -> NotebookNode:
     return nb
 
 
-_FIELDS = {f.name for f in dataclasses.fields(RunRecord)}
+# what a cache entry keeps of a run: its outcome. The identity (lesson, profile, backend,
+# parameters, data, key, executed notebook) always comes from the job being served, so
+# lessons with identical code can share an entry but never each other's report entry.
+OUTCOME = ("status", "seconds", "metrics", "contract", "contract_problems", "problems",
+           "error", "date", "device", "packages")
+
+
+def outcome(record: RunRecord) -> dict:
+    return {name: getattr(record, name) for name in OUTCOME}
 
 
 def from_cache(job: Job, settings: Settings, cache: RunCache) -> RunRecord | None:
-    entry = cache.load(job.key)
-    if entry is None or set(entry["record"]) - _FIELDS:
+    entry = cache.get(job.key, settings.installed)
+    if entry is None or not isinstance(entry.get("record"), dict) \
+            or set(entry["record"]) != set(OUTCOME):
         return None
     nb = copy.deepcopy(job.notebook)
     if not pour_outputs(nb, entry["outputs"]):
         return None
-    record = RunRecord(**entry["record"])
-    record.cached = True
+    record = new_record(job, settings)
+    for name in OUTCOME:
+        setattr(record, name, entry["record"][name])
+    record.cached, record.dependencies = True, entry["dependencies"]
     executed = job.part("executed", ".ipynb")
     write_atomic({settings.project.build / executed: to_bytes(nb)})
     record.executed = shown(settings.project, executed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import os
+import platform
 import re
 import sys
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
 from . import contract
 from .backends import BACKENDS, DEFAULT_BACKEND, require_backend
-from .cache import code_hash, file_sha256, installed_packages, run_key
+from .cache import code_hash, file_sha256, installed_versions, open_cache, run_key
 from .execute import parameterize
 from .kernel import CELL_TIMEOUT_S, check_kernel
 from .progress import Progress
@@ -44,17 +45,19 @@ DATA_FOLDER = "data"  # inside the kernel's working folder, where the data files
 
 def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFAULT_BACKEND,
            lessons: list[str] | None = None, jobs: int | None = None, force: bool = False,
-           data_dir: Path | str | None = None, *, cell_timeout: int = CELL_TIMEOUT_S,
-           stream: TextIO | None = None) -> Report:
+           data_dir: Path | str | None = None, *, cache: str | None = None,
+           cell_timeout: int = CELL_TIMEOUT_S, stream: TextIO | None = None) -> Report:
     """Verify lessons; returns the :class:`~coursekit.report.Report` of this run's runs.
 
     ``verify(project, profile="smoke", backend="tensorflow", lessons=None, jobs=None,
-    force=False, data_dir=None) -> Report``
+    force=False, data_dir=None, cache=None) -> Report``
 
     - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; None for all.
     - ``jobs``: lessons run side by side (None: ``DEFAULT_JOBS``, at most one per core).
     - ``data_dir``: folder of offline data files (None: ``$COURSE_DATA_DIR``, else none).
     - ``force``: ignore the cache. ``stream``: where progress goes (default stderr).
+    - ``cache``: folder or fsspec URL of the run cache (None: ``$COURSE_CACHE``, else
+      the project's ``.cache/``).
 
     Afterwards ``build/executed/<profile>/<backend>/<stem>.ipynb`` holds each passing
     solution with its outputs, and ``build/report.json`` one entry per lesson × profile ×
@@ -66,16 +69,18 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     if jobs < 1:
         raise CourseError(f"--jobs must be 1 or more, not {jobs}")
     folder = data_folder(data_dir)
+    runs = open_cache(cache, project.cache)
     generated = generate(project)
     selected = select_lessons(project, generated.lessons, lessons)
     check_kernel()
-    packages, code = installed_packages(), code_hash()
-    planned = [plan_job(project, generated, lesson, profile, backend, folder, packages, code)
+    code = code_hash()
+    planned = [plan_job(project, generated, lesson, profile, backend, folder, code)
                for lesson in selected]
     settings = Settings(project=project, jobs=jobs, force=force, device=device,
                         threads=max(1, device["cores"] // max(1, min(jobs, len(planned)))),
                         packages=package_versions(chosen.package), cell_timeout=cell_timeout,
-                        progress=Progress(stream or sys.stderr))
+                        progress=Progress(stream or sys.stderr), cache=runs,
+                        installed=installed_versions())
     records = asyncio.run(run_all(planned, settings))
     return write_report(project.build, records, {l.stem for l in generated.lessons}, device,
                         settings.packages)
@@ -148,15 +153,21 @@ def data_inputs(lesson: Lesson, folder: Path | None) -> tuple[dict, dict, dict, 
     return parameters, local, sources, hashes
 
 
+def kernel_python() -> str:
+    """The kernel's Python for the key: check_kernel makes sure it is this interpreter.
+    Its version and build, not its path, so that two clones share their runs."""
+    return f"{sys.implementation.name} {sys.version} {sys.platform} {platform.machine()}"
+
+
 def plan_job(project: Project, generated: Generated, lesson: Lesson, profile: str,
-             backend: str, folder: Path | None, packages: list[str], code: str) -> Job:
+             backend: str, folder: Path | None, code: str) -> Job:
     parameters, targets = profile_of(lesson, profile)
     data_parameters, local, sources, hashes = data_inputs(lesson, folder)
     parameters.update(data_parameters)
     source = generated.files[project.solutions / f"{lesson.stem}.ipynb"]
     notebook = parameterize(nbformat.reads(source.decode("utf-8"), as_version=4), parameters)
     key = run_key(lesson, parameters=parameters, profile=profile, targets=targets,
-                  backend=backend, data=hashes, packages=packages, code=code)
+                  backend=backend, data=hashes, python=kernel_python(), code=code)
     return Job(lesson=lesson, profile=profile, backend=backend, parameters=parameters,
                targets=targets, data=local, data_sources=sources, notebook=notebook,
                probes=contract.plan(lesson), key=key)
@@ -205,13 +216,13 @@ def find_verified(project: Project, solutions: dict[str, NotebookNode], profile:
 
 def ensure_verified(project: Project, solutions: dict[str, NotebookNode],
                     profile: str | None, backend: str | None,
-                    data_dir: Path | None) -> dict[str, Verified]:
+                    data_dir: Path | None, cache: str | None = None) -> dict[str, Verified]:
     """Like :func:`find_verified`, first verifying the lessons that need it."""
     found = find_verified(project, solutions, profile, backend)
     needed = sorted(stem for stem, v in found.items() if not v.current)
     if not needed:
         return found
-    run_verification(project, needed, profile, backend, data_dir)
+    run_verification(project, needed, profile, backend, data_dir, cache)
     found = find_verified(project, solutions, profile, backend)
     failed = sorted(stem for stem, v in found.items() if v.run and not v.current)
     missing = sorted(stem for stem, v in found.items() if not v.run)
@@ -225,7 +236,9 @@ def ensure_verified(project: Project, solutions: dict[str, NotebookNode],
 
 
 def run_verification(project: Project, stems: list[str], profile: str | None,
-                     backend: str | None, data_dir: Path | None) -> None:
+                     backend: str | None, data_dir: Path | None,
+                     cache: str | None = None) -> None:
     options = {key: value for key, value in
-               (("profile", profile), ("backend", backend), ("data_dir", data_dir)) if value}
+               (("profile", profile), ("backend", backend), ("data_dir", data_dir),
+                ("cache", cache)) if value}
     verify(project, lessons=stems, **options)
