@@ -10,8 +10,8 @@ import pytest
 
 from conftest import lesson_source
 from coursekit.run import contract
-from coursekit.run.cache import (EXECUTION_CODE, RunCache, code_hash, code_outputs, pour_outputs,
-                             run_key)
+from coursekit.run.cache import (EXECUTION_CODE, RunCache, code_hash, code_outputs,
+                                 installed_versions, pour_outputs, run_key)
 from coursekit.run.kernel import kernel_env
 from coursekit.source.lesson import read_lesson
 from coursekit.run.metrics import missed_targets, read_metrics
@@ -146,7 +146,7 @@ def test_targets_name_every_miss():
 
 def key_of(lesson, **changes):
     inputs = {"parameters": {"n": 4}, "profile": "smoke", "targets": {}, "backend": "jax",
-              "data": {"d.npz": "abc"}, "packages": ["keras==3"], "code": "c1"}
+              "data": {"d.npz": "abc"}, "python": "cpython 3.11.7", "code": "c1"}
     inputs.update(changes)
     return run_key(lesson, **inputs)
 
@@ -156,7 +156,7 @@ def test_the_cache_key_covers_every_input_but_prose(lesson, tmp_path):
     assert base == key_of(lesson)
     changed = [key_of(lesson, parameters={"n": 5}), key_of(lesson, profile="full"),
                key_of(lesson, targets={"a": {"min": 1}}), key_of(lesson, backend="torch"),
-               key_of(lesson, data={"d.npz": "abd"}), key_of(lesson, packages=["keras==4"]),
+               key_of(lesson, data={"d.npz": "abd"}), key_of(lesson, python="cpython 3.12.1"),
                key_of(lesson, code="c2")]
     assert base not in changed and len(set(changed)) == len(changed)
     text = lesson.path.read_text()
@@ -196,12 +196,36 @@ def test_cached_outputs_fit_only_the_same_code_cells(tmp_path):
 
 def test_an_unreadable_cache_entry_is_a_miss(tmp_path):
     cache = RunCache(tmp_path)
-    cache.store("k1", {"lesson": "x"}, [])
-    assert cache.load("k1") == {"key": "k1", "record": {"lesson": "x"}, "outputs": []}
-    cache.path("k2").write_text("{half a json")
-    cache.path("k3").write_text(json.dumps({"key": "other"}))
-    assert cache.load("k2") is None and cache.load("k3") is None and cache.load("k4") is None
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    cache.put("k1", {"status": "passed"}, [], {"numpy": "2.4.6"})
+    assert cache.get("k1", {"numpy": "2.4.6"}) == {
+        "key": "k1", "record": {"status": "passed"}, "outputs": [],
+        "dependencies": {"numpy": "2.4.6"}}
+    folder = tmp_path / "verify"
+    (folder / "k2.json").write_text("{half a json")
+    (folder / "k3.json").write_text(json.dumps({"key": "other", "dependencies": {}}))
+    (folder / "k5.json").write_text(json.dumps({"key": "k5"}))  # an entry of the old format
+    assert all(cache.get(key, {}) is None for key in ("k2", "k3", "k4", "k5"))
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_entry_is_reused_only_while_its_imported_distributions_are_as_recorded(tmp_path):
+    cache = RunCache(f"file://{tmp_path}")
+    cache.put("k", {"status": "passed"}, [], {"numpy": "2.4.6", "PyYAML": "6.0.3"})
+    now = {"numpy": "2.4.6", "pyyaml": "6.0.3", "keras": "3.15.1"}
+    assert cache.get("k", now) is not None
+    assert cache.get("k", {**now, "torch": "2.13.0"}) is not None  # an unrelated install
+    assert cache.get("k", {**now, "numpy": "2.5.0"}) is None       # an imported upgrade
+    assert cache.get("k", {"pyyaml": "6.0.3"}) is None             # an imported removal
+
+
+def test_installed_versions_reads_the_metadata_folders_first_one_wins(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, names in ((first, ["Fake_Dep-1.0.dist-info", "old.egg-info"]),
+                          (second, ["fake_dep-2.0.dist-info", "other-0.1-py3.11.egg-info"])):
+        for name in names:
+            (folder / name).mkdir(parents=True)
+    assert installed_versions([str(first), "", str(tmp_path / "none"), str(second)]) == {
+        "fake-dep": "1.0", "old": None, "other": "0.1"}
 
 
 def test_the_report_keeps_other_runs_and_drops_removed_lessons(tmp_path):
