@@ -106,11 +106,12 @@ def test_the_first_stub_must_raise_not_implemented_error(broken):
         "a student must meet the stub's own error first"]
 
 
-def test_a_solution_without_metrics_fails(broken):
+def test_targets_without_a_metrics_cell_fail_naming_the_lesson_and_the_metrics(broken):
     root, _, _ = broken
     assert run_of(root, "07_no_metrics")["problems"] == [
-        "content/07_no_metrics.py: the solution publishes no metrics; add a cell tagged "
-        "metrics that displays a dict as application/json (docs/lesson-format.md)"]
+        "content/07_no_metrics.py: the smoke profile targets 'seven', 'eight' but the solution "
+        "publishes no metrics; add a cell tagged metrics that displays a dict as "
+        "application/json (docs/lesson-format.md)"]
 
 
 def test_failed_runs_are_never_cached(broken, capsys):
