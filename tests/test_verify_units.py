@@ -285,3 +285,21 @@ def test_the_kernel_environment_names_the_backend_and_shares_the_cores(monkeypat
     assert "intra_op_parallelism_threads=1" in env["XLA_FLAGS"]
     assert "MPLBACKEND" not in env  # inline plots: ipykernel picks them when it is unset
     assert kernel_env("torch", threads=4)["OMP_NUM_THREADS"] == "4"
+
+
+def test_the_dependency_probe_agrees_with_importlib_metadata():
+    import contextlib
+    import importlib.metadata as metadata
+    import sys
+
+    from coursekit.run.cache import DEPENDENCY_PROBE, normalized, parse_dependencies
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(DEPENDENCY_PROBE, {})
+    probed = {normalized(k): v for k, v in parse_dependencies(printed.getvalue()).items()}
+    owners = metadata.packages_distributions()
+    expected = {normalized(dist): metadata.version(dist)
+                for top in {name.partition(".")[0] for name in list(sys.modules)}
+                for dist in owners.get(top, ())}
+    assert {"nbformat", "pytest"} <= set(probed)  # imported by these tests
+    assert probed == expected
