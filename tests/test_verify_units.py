@@ -303,3 +303,13 @@ def test_the_dependency_probe_agrees_with_importlib_metadata():
                 for dist in owners.get(top, ())}
     assert {"nbformat", "pytest"} <= set(probed)  # imported by these tests
     assert probed == expected
+
+
+def test_a_dependency_list_that_cannot_be_read_never_matches(tmp_path):
+    from coursekit.run.cache import parse_dependencies
+    assert parse_dependencies('noise\n{"numpy": "2.4.6"}\n') == {"numpy": "2.4.6"}
+    unknown = parse_dependencies("")
+    assert unknown == parse_dependencies("[1, 2]") == parse_dependencies("{half")
+    cache = RunCache(tmp_path)
+    cache.put("k", {"status": "passed"}, [], unknown)
+    assert cache.get("k", {"numpy": "2.4.6"}) is None

@@ -136,9 +136,17 @@ class LessonRun:
                 out.failure, out.unprobed = self.failure(index, result), len(pending)
                 return out
         renumber(self.nb)
-        # what the run imported, for the cache entry; only a passing run is ever stored
-        out.dependencies = parse_dependencies(await self.session.evaluate(DEPENDENCY_PROBE))
+        out.dependencies = await imported_distributions(self.session)
         return out
+
+
+async def imported_distributions(session: KernelSession) -> dict:
+    """What the run imported, for its cache entry (cache.DEPENDENCY_PROBE)."""
+    try:
+        printed = await session.evaluate(DEPENDENCY_PROBE)
+    except Exception:  # noqa: BLE001 - a timeout, a dead kernel: the run itself passed
+        printed = ""   # parse_dependencies turns this into an entry that is never reused
+    return parse_dependencies(printed)
 
 
 def renumber(nb: NotebookNode) -> None:
