@@ -162,3 +162,18 @@ def test_the_key_and_its_validation_take_milliseconds(importer):
     elapsed = time.perf_counter() - start
     assert installed["fakedep"] == "1.0"
     assert elapsed < 1.0, elapsed
+
+
+def test_a_cache_this_machine_cannot_write_warns_and_the_run_still_passes(tmp_path, capsys,
+                                                                         monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise PermissionError("read-only credentials")
+    monkeypatch.setattr(RunCache, "put", refuse)
+    root = copy_course("course", tmp_path)
+    result = build(capsys, root, "verify", "--lesson", "02_other", "--cache",
+                   str(tmp_path / "shared"))
+    assert result.code == 0, result.out + result.err
+    assert (f"verify 02_other: not cached: cannot write to {tmp_path / 'shared'}: "
+            "read-only credentials") in result.err
+    run = runs(root)[("02_other", "smoke", "tensorflow")]
+    assert run["status"] == "passed" and run["cached"] is False
