@@ -46,6 +46,11 @@ class Progress:
         self._print(f"verify {label}: {status} ({how})")
         self._draw(force=True)
 
+    def note(self, label: str, text: str) -> None:
+        """A line about a lesson that is neither its start nor its end (it waits, …)."""
+        self._print(f"verify {label}: {text}")
+        self._draw(force=True)
+
     def tick(self) -> None:
         """Redraw, so that elapsed time moves during a long cell."""
         self._draw(force=True)

@@ -46,6 +46,7 @@ class RunRecord:
     device: dict = field(default_factory=dict)
     packages: dict = field(default_factory=dict)
     key: str = ""
+    worker: str | None = None       # the Dask worker that ran it (verify --scheduler)
 
     @property
     def passed(self) -> bool:

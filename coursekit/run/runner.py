@@ -18,6 +18,7 @@ import dataclasses
 import shutil
 import time
 from dataclasses import asdict, dataclass
+from typing import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,6 +57,17 @@ class Job:
 
 
 @dataclass
+class Ran:
+    """What an executor gives back for one job (see :attr:`Settings.executor`)."""
+
+    execution: Execution | None  # None: the run was lost (its Dask worker died); see error
+    worker: str | None = None    # the Dask worker's address; None for a local kernel
+    device: dict | None = None   # the machine it ran on, when not this one
+    seconds: float | None = None  # the kernel's own time, when waiting came before it
+    error: dict | None = None    # why a lost run has no execution (the report's error)
+
+
+@dataclass
 class Settings:
     project: Project
     jobs: int
@@ -65,6 +77,8 @@ class Settings:
     packages: dict
     progress: Progress
     cell_timeout: int = CELL_TIMEOUT_S
+    # where a job's kernel runs: None is here (run_locally); cluster.py sends it to Dask
+    executor: Callable[[Job, "Settings"], Awaitable[Ran]] | None = None
 
 
 async def run_all(jobs: list[Job], settings: Settings) -> list[RunRecord]:
@@ -121,6 +135,22 @@ async def run_job(job: Job, settings: Settings) -> RunRecord:
             return hit
     settings.progress.start(label)
     started = time.monotonic()
+    ran = await (settings.executor or run_locally)(job, settings)
+    record = new_record(job, settings)
+    record.seconds = round(time.monotonic() - started if ran.seconds is None else ran.seconds, 2)
+    record.worker, record.device = ran.worker, ran.device or record.device
+    if ran.execution is None:  # lost with its worker: nothing to judge, nothing to keep
+        record.error = ran.error
+    else:
+        judge(record, ran.execution, job, settings.project.root)
+        keep(record, ran.execution, job, settings.project, cache)
+    settings.progress.done(label, record.status, record.seconds, cached=False)
+    return record
+
+
+async def run_locally(job: Job, settings: Settings) -> Ran:
+    """The job's kernel on this machine, its working folder and log under build/."""
+    label = job.lesson.stem
     workdir = prepare_workdir(settings.project.build / job.part("work"), job.data)
     session = KernelSession(job.notebook, env=kernel_env(job.backend, settings.threads),
                             cwd=workdir, log=settings.project.build / job.part("logs", ".log"),
@@ -129,12 +159,7 @@ async def run_job(job: Job, settings: Settings) -> RunRecord:
         execution = await execute(session, job.lesson, job.notebook, job.probes,
                                   settings.project.root,
                                   lambda k, n: settings.progress.cell(label, k, n))
-    record = new_record(job, settings)
-    record.seconds = round(time.monotonic() - started, 2)
-    judge(record, execution, job, settings.project.root)
-    keep(record, execution, job, settings.project, cache)
-    settings.progress.done(label, record.status, record.seconds, cached=False)
-    return record
+    return Ran(execution)
 
 
 def prepare_workdir(folder: Path, data: dict) -> Path:
