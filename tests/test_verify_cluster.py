@@ -8,9 +8,11 @@ file, so a test can tell which worker process ran a kernel, and kill it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -145,6 +147,22 @@ def alive(pid: int) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def gpu_worker(cluster: Cluster, path: Path = ROOT):
+    """A third worker, with the resource GPU=1, as `dask worker` starts it; ``path`` is
+    its PYTHONPATH (the checkout, so that coursekit imports)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", cluster.address, "--no-nanny",
+         "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--resources", "GPU=1"],
+        env={**os.environ, "PYTHONPATH": str(path)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
 # --- without a cluster ------------------------------------------------------------------
 
 def test_a_malformed_scheduler_address_from_the_environment_is_exit_2(tmp_path, capsys,
@@ -208,23 +226,33 @@ def test_a_gpu_lesson_waits_for_a_worker_with_the_gpu_resource(cluster, tmp_path
     time.sleep(2)  # a free CPU worker had time to take 02_gpu, had it been allowed to
     assert [line[0] for line in log_lines(log)] == ["01_cpu"]
     assert "02_gpu: waiting for a Dask worker with the resource GPU=1" in progress.getvalue()
-    gpu_worker = subprocess.Popen(
-        [sys.executable, "-m", "distributed.cli.dask_worker", cluster.address, "--no-nanny",
-         "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard", "--resources", "GPU=1"],
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    try:
+    with gpu_worker(cluster):
         report = finished(*job)
         gpu_address = next(address for address, info in
                            cluster.client.scheduler_info()["workers"].items()
                            if info["resources"].get("GPU"))
-    finally:
-        gpu_worker.terminate()
-        gpu_worker.wait(30)
     assert report.ok
     by_lesson = {run.lesson: run for run in report.runs}
     assert by_lesson["02_gpu"].worker == gpu_address
     assert by_lesson["01_cpu"].worker != gpu_address
+
+
+def test_a_worker_with_another_environment_stops_verify_with_exit_2(cluster, tmp_path,
+                                                                    capsys):
+    log = tmp_path / "runs.log"
+    root = make_course(tmp_path / "course", {"01_gpu": lesson("01_gpu", log, gpu=True)})
+    # the GPU worker sees one more distribution than the client: another environment
+    other = tmp_path / "other-env"
+    shutil.copytree(ROOT / "coursekit", other / "coursekit")
+    (other / "extra_package-1.0.dist-info").mkdir()
+    with gpu_worker(cluster, other):
+        result = build(capsys, root, "verify", "--scheduler", cluster.address)
+    assert result.code == 2, result.out + result.err
+    assert "the Dask worker tcp://127.0.0.1:" in result.err
+    assert "runs another environment than the client" in result.err
+    assert "start the workers from the same environment" in result.err
+    assert not log.exists()  # no kernel started
+    assert not (root / "build" / "report.json").exists() and not leftovers(root)
 
 
 def test_a_run_whose_worker_dies_passes_on_its_retry(cluster, tmp_path):

@@ -186,13 +186,24 @@ def run_remote(job: Job, root: Path, cell_timeout: int, fingerprint: str) -> Rem
     check_worker(job, worker.address, fingerprint)
     device = device_info()
     threads = max(1, device["cores"] // max(1, worker.state.nthreads))
-    with tempfile.TemporaryDirectory(prefix=f"coursekit-{job.lesson.stem}-") as scratch:
+    # in the worker's own folder (dask worker --local-directory), removed afterwards
+    with tempfile.TemporaryDirectory(prefix=f"coursekit-{job.lesson.stem}-",
+                                     dir=worker.local_directory) as scratch:
         workdir = prepare_workdir(Path(scratch) / "work", job.data)
         log = Path(scratch) / "kernel.log"
         started = time.monotonic()
-        execution = asyncio.run(_execute(job, workdir, log, threads, root, cell_timeout))
+        try:
+            execution = asyncio.run(_execute(job, workdir, log, threads, root, cell_timeout))
+        except CourseError as exc:  # the kernel did not start: its log goes with the error
+            raise CourseError(f"on the Dask worker {worker.address}: {exc.message}",
+                              hint=f"the kernel's log: {_tail(log)}") from None
         seconds = round(time.monotonic() - started, 2)
         return Remote(execution, log.read_bytes(), worker.address, device, seconds)
+
+
+def _tail(log: Path, lines: int = 5) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+    return " | ".join(text.strip().splitlines()[-lines:]) or "(empty)"
 
 
 def check_worker(job: Job, address: str, fingerprint: str) -> None:
