@@ -255,6 +255,26 @@ def test_a_worker_with_another_environment_stops_verify_with_exit_2(cluster, tmp
     assert not (root / "build" / "report.json").exists() and not leftovers(root)
 
 
+def test_ctrl_c_on_the_client_stops_the_kernel_on_the_worker(cluster, tmp_path):
+    log = tmp_path / "runs.log"
+    root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=1)})
+    client = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--root", str(root), "verify",
+         "--scheduler", cluster.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        _, worker_pid, kernel_pid = wait_for(lambda: log_lines(log), what="the run")[0]
+        client.send_signal(signal.SIGINT)
+        out, err = client.communicate(timeout=60)
+    finally:
+        client.kill()
+    assert client.returncode == 130, (out, err)
+    # the worker lives on, its kernel does not: the run saw it was cancelled
+    wait_for(lambda: not alive(int(kernel_pid)), timeout=30, what="the kernel to stop")
+    assert alive(int(worker_pid))
+    assert not (root / "build" / "report.json").exists() and not leftovers(root)
+
+
 def test_a_run_whose_worker_dies_passes_on_its_retry(cluster, tmp_path):
     log = tmp_path / "runs.log"
     root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=1)})

@@ -25,6 +25,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import CourseError
 from ..fsutil import write_atomic
@@ -40,6 +41,7 @@ GPU_RESOURCE = {"GPU": 1}  # what a lesson with accelerator: gpu needs from its 
 # a task that raises (the kernel did not start on that worker) runs once more; a worker's
 # death is the scheduler's to retry: its distributed.scheduler.allowed-failures setting
 TASK_RETRIES = 1
+WATCH_S = 1.0  # how often a worker's run checks that the client still wants it
 _ADDRESS = re.compile(r"^(tcp|tls|ws|wss|ucx)://[^\s/]+:\d+$")
 
 
@@ -193,7 +195,8 @@ def run_remote(job: Job, root: Path, cell_timeout: int, fingerprint: str) -> Rem
         log = Path(scratch) / "kernel.log"
         started = time.monotonic()
         try:
-            execution = asyncio.run(_execute(job, workdir, log, threads, root, cell_timeout))
+            execution = asyncio.run(_execute(job, workdir, log, threads, root, cell_timeout,
+                                             _wanted(worker)))
         except CourseError as exc:  # the kernel did not start: its log goes with the error
             raise CourseError(f"on the Dask worker {worker.address}: {exc.message}",
                               hint=f"the kernel's log: {_tail(log)}") from None
@@ -221,8 +224,39 @@ def check_worker(job: Job, address: str, fingerprint: str) -> None:
                                    "(shared storage, or a copy at that path)")
 
 
+class Abandoned(Exception):
+    """The client no longer wants this run (Ctrl-C, or it went away): its kernel stopped."""
+
+
+def _wanted(worker) -> Callable[[], bool]:
+    """Whether the client still wants the task now running on ``worker``.
+
+    Dask cannot stop a running task's thread; a cancelled task is only marked so on its
+    worker. The run looks at that mark, so that a Ctrl-C on the client stops the kernel.
+    """
+    key = worker.get_current_task()
+
+    def wanted() -> bool:
+        task = worker.state.tasks.get(key)
+        return task is not None and task.state not in ("cancelled", "released", "forgotten")
+    return wanted
+
+
 async def _execute(job: Job, workdir: Path, log: Path, threads: int, root: Path,
-                   cell_timeout: int) -> Execution:
+                   cell_timeout: int, wanted: Callable[[], bool]) -> Execution:
+    run = asyncio.ensure_future(_run_kernel(job, workdir, log, threads, root, cell_timeout))
+    while not run.done():
+        await asyncio.wait({run}, timeout=WATCH_S)
+        if not run.done() and not wanted():
+            run.cancel()  # the kernel is shut down as the run unwinds
+            with contextlib.suppress(asyncio.CancelledError):
+                await run
+            raise Abandoned(f"{job.lesson.stem}: cancelled by the client")
+    return run.result()
+
+
+async def _run_kernel(job: Job, workdir: Path, log: Path, threads: int, root: Path,
+                      cell_timeout: int) -> Execution:
     session = KernelSession(job.notebook, env=kernel_env(job.backend, threads), cwd=workdir,
                             log=log, timeout=cell_timeout)
     async with session:
