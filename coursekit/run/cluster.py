@@ -101,6 +101,7 @@ class DaskExecutor:
 
     async def __call__(self, job: Job, settings: Settings) -> Ran:
         from distributed import KilledWorker
+        from distributed.client import FutureCancelledError
 
         client = await self._connect(job, settings)
         gpu = job.lesson.accelerator == "gpu"
@@ -114,6 +115,10 @@ class DaskExecutor:
             remote = await future
         except KilledWorker as exc:
             return lost(job, settings, exc)
+        except FutureCancelledError as exc:  # not by us: the scheduler went away, or a peer
+            raise CourseError(f"the Dask cluster at {self.address} dropped the run of "
+                              f"{job.lesson.stem} ({exc.reason})",
+                              hint="check that its scheduler is up, then verify again") from None
         except BaseException:  # Ctrl-C or a failed task: do not leave it queued
             with contextlib.suppress(Exception):
                 await client.cancel([future])
