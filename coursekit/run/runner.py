@@ -18,9 +18,9 @@ import dataclasses
 import shutil
 import time
 from dataclasses import asdict, dataclass
-from typing import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Awaitable, Callable
 
 import nbformat
 from nbformat import NotebookNode
