@@ -20,11 +20,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import ROOT, make_course
 from coursekit.config import Project
+from coursekit.errors import CourseError
 from coursekit.run import cluster as cluster_module
 from coursekit.run.verify import verify
 from verify_fixture import DATA, build, cell_text, copy_course, executed, runs
@@ -173,6 +175,36 @@ def test_a_malformed_scheduler_address_from_the_environment_is_exit_2(tmp_path, 
     assert result.code == 2
     assert "not a Dask scheduler address: '127.0.0.1'" in result.err
     assert "tcp://" in result.err and not (root / "build" / "report.json").exists()
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "tls://node-3.example.org:8786",
+                                     "tcp://[::1]:8786"])
+def test_scheduler_addresses_are_urls_with_a_port(address, monkeypatch):
+    monkeypatch.delenv("COURSE_DASK_SCHEDULER", raising=False)
+    assert cluster_module.scheduler_address(address) == address
+    assert cluster_module.scheduler_address(None) is None  # local kernels
+    monkeypatch.setenv("COURSE_DASK_SCHEDULER", address)
+    assert cluster_module.scheduler_address(None) == address
+    for bad in ("10.0.0.5:8786", "tcp://10.0.0.5", "http://10.0.0.5:8786/"):
+        with pytest.raises(CourseError, match="not a Dask scheduler address"):
+            cluster_module.scheduler_address(bad)
+
+
+def test_a_worker_without_the_data_file_refuses_the_run(tmp_path):
+    present, missing = tmp_path / "numbers.txt", tmp_path / "gone" / "images.npz"
+    present.write_text("1 2 3\n")
+    job = SimpleNamespace(lesson=SimpleNamespace(stem="02_images"),
+                          data={"numbers.txt": present, "images.npz": missing})
+    fingerprint = cluster_module.environment_fingerprint()
+    with pytest.raises(CourseError) as raised:
+        cluster_module.check_worker(job, "tcp://10.0.0.7:4000", fingerprint)
+    text = str(raised.value)
+    assert f"the Dask worker tcp://10.0.0.7:4000 has no data file {missing}" in text
+    assert "02_images needs images.npz" in text and "same path on every worker" in text
+    job.data = {"numbers.txt": present}
+    cluster_module.check_worker(job, "tcp://10.0.0.7:4000", fingerprint)  # all there
+    with pytest.raises(CourseError, match="runs another environment than the client"):
+        cluster_module.check_worker(job, "tcp://10.0.0.7:4000", "0" * 64)
 
 
 def test_an_unreachable_scheduler_is_exit_2_and_writes_nothing(tmp_path, capsys, monkeypatch):
