@@ -25,6 +25,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import ROOT, make_course
+from coursekit.cli import main as cli_main
 from coursekit.config import Project
 from coursekit.errors import CourseError
 from coursekit.run import cluster as cluster_module
@@ -163,6 +164,34 @@ def gpu_worker(cluster: Cluster, path: Path = ROOT):
     finally:
         process.terminate()
         process.wait(30)
+
+
+@contextlib.contextmanager
+def dask_processes(folder: Path, path: Path, worker: bool = True):
+    """A `dask scheduler` (and a `dask worker`) as processes with PYTHONPATH ``path``;
+    yields (the scheduler's address, its process)."""
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    started = []
+
+    def start(*args):
+        started.append(subprocess.Popen([sys.executable, "-m", *args], env=env, cwd=folder,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return started[-1]
+
+    try:
+        info = folder / "scheduler.json"
+        scheduler = start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port",
+                          "0", "--no-dashboard", "--scheduler-file", str(info))
+        wait_for(lambda: info.exists() and info.read_text(), what="the scheduler")
+        address = json.loads(info.read_text())["address"]
+        if worker:
+            start("distributed.cli.dask_worker", address, "--no-nanny", "--nthreads", "1",
+                  "--host", "127.0.0.1", "--no-dashboard")
+        yield address, scheduler
+    finally:
+        for process in reversed(started):
+            process.kill()
+            process.wait(30)
 
 
 # --- without a cluster ------------------------------------------------------------------
@@ -307,6 +336,45 @@ def test_ctrl_c_on_the_client_stops_the_kernel_on_the_worker(cluster, tmp_path):
     assert not (root / "build" / "report.json").exists() and not leftovers(root)
 
 
+def test_a_scheduler_that_cannot_import_coursekit_is_exit_2(tmp_path, capsys):
+    log = tmp_path / "runs.log"
+    root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log)})
+    with dask_processes(tmp_path, tmp_path / "nowhere", worker=False) as (address, _):
+        result = build(capsys, root, "verify", "--scheduler", address)
+    assert result.code == 2, result.out + result.err
+    assert f"the Dask cluster at {address} could not run 01_slow: RuntimeError: Error " \
+        "during deserialization of the task graph" in result.err
+    assert "coursekit importable (docs/cluster.md)" in result.err
+    assert not (root / "build" / "report.json").exists()
+
+
+def test_a_scheduler_that_goes_away_stops_verify_at_once_with_exit_2(tmp_path):
+    log = tmp_path / "runs.log"
+    root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=1),
+                                             "02_slow": lesson("02_slow", log, held=1)})
+    with dask_processes(tmp_path, ROOT) as (address, scheduler):
+        client = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--root", str(root), "verify",
+             "--scheduler", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        try:
+            # one worker thread: one lesson runs, the other waits in the queue
+            stem, _, kernel_pid = wait_for(lambda: log_lines(log), what="a run")[0]
+            scheduler.kill()
+            stopped = time.monotonic()
+            out, err = client.communicate(timeout=90)
+            seconds = time.monotonic() - stopped
+        finally:
+            client.kill()
+    assert client.returncode == 2, (out, err)
+    assert f"the Dask cluster at {address} dropped the run of {stem} " \
+        "(scheduler-connection-lost)" in err
+    assert "Traceback" not in err, err  # the client's reconnection attempts stay quiet
+    assert seconds < 20  # neither cancelling the queued run nor closing waits to reconnect
+    assert not (root / "build" / "report.json").exists() and not leftovers(root)
+    wait_for(lambda: not alive(int(kernel_pid)), timeout=30, what="the kernel to stop")
+
+
 def test_a_run_whose_worker_dies_passes_on_its_retry(cluster, tmp_path):
     log = tmp_path / "runs.log"
     root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=1)})
@@ -331,8 +399,7 @@ def test_a_run_whose_workers_keep_dying_fails_clearly_and_leaves_no_files(cluste
     log = tmp_path / "runs.log"
     root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=99)})
     capsys.readouterr()
-    from coursekit import cli
-    job = in_background(cli.main, ["--root", str(root), "verify",
+    job = in_background(cli_main, ["--root", str(root), "verify",
                                    "--scheduler", cluster.address])
     killed = []
     while job[0].is_alive() and len(killed) < 2:  # allowed-failures=1: two deaths lose it

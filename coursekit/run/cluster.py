@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -37,11 +38,13 @@ from .runner import Job, Ran, Settings, prepare_workdir, run_all
 
 SCHEDULER_ENV = "COURSE_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 30
+CLOSE_TIMEOUT_S = 5
 GPU_RESOURCE = {"GPU": 1}  # what a lesson with accelerator: gpu needs from its worker
 # a task that raises (the kernel did not start on that worker) runs once more; a worker's
 # death is the scheduler's to retry: its distributed.scheduler.allowed-failures setting
 TASK_RETRIES = 1
 WATCH_S = 1.0  # how often a worker's run checks that the client still wants it
+_CLIENT_LOGGERS = ("distributed", "distributed.client")  # each has its own level and handler
 _ADDRESS = re.compile(r"^(tcp|tls|ws|wss|ucx)://[^\s/]+:\d+$")
 
 
@@ -63,7 +66,12 @@ def environment_fingerprint() -> str:
 
 def run_on_cluster(jobs: list[Job], settings: Settings, address: str) -> list[RunRecord]:
     """:func:`runner.run_all` with every kernel on the cluster at ``address``."""
-    return asyncio.run(_run_all(jobs, settings, address))
+    levels = {name: logging.getLogger(name).level for name in _CLIENT_LOGGERS}
+    try:
+        return asyncio.run(_run_all(jobs, settings, address))
+    finally:
+        for name, level in levels.items():  # DaskExecutor.close quietened them
+            logging.getLogger(name).setLevel(level)
 
 
 async def _run_all(jobs: list[Job], settings: Settings, address: str) -> list[RunRecord]:
@@ -101,7 +109,6 @@ class DaskExecutor:
 
     async def __call__(self, job: Job, settings: Settings) -> Ran:
         from distributed import KilledWorker
-        from distributed.client import FutureCancelledError
 
         client = await self._connect(job, settings)
         gpu = job.lesson.accelerator == "gpu"
@@ -115,17 +122,33 @@ class DaskExecutor:
             remote = await future
         except KilledWorker as exc:
             return lost(job, settings, exc)
-        except FutureCancelledError as exc:  # not by us: the scheduler went away, or a peer
-            raise CourseError(f"the Dask cluster at {self.address} dropped the run of "
-                              f"{job.lesson.stem} ({exc.reason})",
-                              hint="check that its scheduler is up, then verify again") from None
-        except BaseException:  # Ctrl-C or a failed task: do not leave it queued
-            with contextlib.suppress(Exception):
-                await client.cancel([future])
+        except asyncio.CancelledError:  # Ctrl-C, or another run failed: leave none queued
+            if client.status == "running":  # not when the scheduler is gone: it would wait
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.cancel([future]), CLOSE_TIMEOUT_S)
             raise
+        except Exception as exc:
+            raise self._failure(job, exc) from None
         write_atomic({settings.project.build / job.part("logs", ".log"): remote.log})
         return Ran(remote.execution, worker=remote.worker, device=remote.device,
                    seconds=remote.seconds)
+
+    def _failure(self, job: Job, exc: Exception) -> CourseError:
+        """A run that could not happen, as the error that stops verify (exit 2)."""
+        from distributed.client import FutureCancelledError
+
+        if isinstance(exc, CourseError):  # raised on the worker, which it names
+            return exc
+        if isinstance(exc, FutureCancelledError):  # not by us: the scheduler went away
+            return CourseError(f"the Dask cluster at {self.address} dropped the run of "
+                               f"{job.lesson.stem} ({exc.reason})",
+                               hint="check that its scheduler is up, then verify again")
+        # anything else: the scheduler could not unpickle the task, a worker's bug, ...
+        first = " ".join(str(exc).split())[:240]
+        return CourseError(f"the Dask cluster at {self.address} could not run "
+                           f"{job.lesson.stem}: {type(exc).__name__}: {first}",
+                           hint="the scheduler and the workers need this environment, with "
+                                "coursekit importable (docs/cluster.md)")
 
     async def _connect(self, job: Job, settings: Settings):
         async with self._connecting:
@@ -137,9 +160,15 @@ class DaskExecutor:
         return self.client
 
     async def close(self) -> None:
-        if self.client is not None:
-            await self.client.close()
-            self.client = None
+        if self.client is None:
+            return
+        # a client whose scheduler is gone logs its cancelled reconnection as a traceback,
+        # up to the end of the event loop; verify has already said what happened
+        for name in _CLIENT_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        with contextlib.suppress(asyncio.TimeoutError, OSError):
+            await self.client.close(timeout=CLOSE_TIMEOUT_S)
+        self.client = None
 
 
 async def connect(address: str):
