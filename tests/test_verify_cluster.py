@@ -1,9 +1,11 @@
 """``verify --scheduler``: runs on a Dask cluster of worker processes on 127.0.0.1.
 
-The tests start the cluster themselves (two worker processes, one thread each; a third
-worker with the resource GPU=1 where a test needs it) and stop it at the end. The
-lessons are pure Python; those written here append "stem worker-pid kernel-pid" to a log
-file, so a test can tell which worker process ran a kernel, and kill it.
+The tests start their clusters themselves and stop them at the end: a LocalCluster of two
+worker processes (one thread each) for the module, a third worker with the resource GPU=1
+where a test needs it, and `dask scheduler`/`dask worker` processes for the tests that
+kill the scheduler. The lessons are pure Python; those written here append "stem
+worker-pid kernel-pid" to a log file, so a test can tell which worker process ran a
+kernel, and kill it.
 """
 
 from __future__ import annotations
