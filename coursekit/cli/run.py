@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import Project
 from ..run.backends import BACKENDS, DEFAULT_BACKEND
 from ..run.cache import CACHE_ENV
+from ..run.cluster import SCHEDULER_ENV
 from ..run.verify import DATA_ENV, DEFAULT_JOBS, DEFAULT_PROFILE, verify
 
 
@@ -44,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help=f"folder with the lessons' offline data (default ${DATA_ENV})")
     cache_argument(parser)
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="run the lessons on this Dask cluster instead of local kernels "
+                             f"(default ${SCHEDULER_ENV}; docs/cluster.md)")
 
 
 def run_verify(project: Project, args: argparse.Namespace) -> int:
@@ -51,13 +55,16 @@ def run_verify(project: Project, args: argparse.Namespace) -> int:
                     backend=getattr(args, "backend", DEFAULT_BACKEND),
                     lessons=getattr(args, "lesson", None), jobs=getattr(args, "jobs", None),
                     force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None),
-                    cache=getattr(args, "cache", None))
+                    cache=getattr(args, "cache", None),
+                    scheduler=getattr(args, "scheduler", None))
     for run in report.runs:
         if not run.passed:
             print(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")
             for line in run.messages():
                 print(f"  {line}")
             print(f"  executed notebook: {run.executed}")
+            if run.worker:
+                print(f"  Dask worker: {run.worker}")
     print(report.table())
     failed = sum(not run.passed for run in report.runs)
     print(f"{len(report.runs) - failed} passed, {failed} failed; "

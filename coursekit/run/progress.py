@@ -47,7 +47,7 @@ class Progress:
         self._draw(force=True)
 
     def note(self, label: str, text: str) -> None:
-        """A line about a lesson that is neither its start nor its end (a warning)."""
+        """A line about a lesson that is neither its start nor its end (a warning, a wait)."""
         self._print(f"verify {label}: {text}")
         self._draw(force=True)
 

@@ -47,6 +47,7 @@ class RunRecord:
     packages: dict = field(default_factory=dict)
     dependencies: dict = field(default_factory=dict)  # distributions the run imported
     key: str = ""
+    worker: str | None = None       # the Dask worker that ran it (verify --scheduler)
 
     @property
     def passed(self) -> bool:

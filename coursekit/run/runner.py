@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Awaitable, Callable
 
 import nbformat
 from nbformat import NotebookNode
@@ -56,6 +57,17 @@ class Job:
 
 
 @dataclass
+class Ran:
+    """What an executor gives back for one job (see :attr:`Settings.executor`)."""
+
+    execution: Execution | None  # None: the run was lost (its Dask worker died); see error
+    worker: str | None = None    # the Dask worker's address; None for a local kernel
+    device: dict | None = None   # the machine it ran on, when not this one
+    seconds: float | None = None  # the kernel's own time, when waiting came before it
+    error: dict | None = None    # why a lost run has no execution (the report's error)
+
+
+@dataclass
 class Settings:
     project: Project
     jobs: int
@@ -67,6 +79,8 @@ class Settings:
     cache: RunCache
     installed: dict           # distribution -> version installed now (cache.installed_versions)
     cell_timeout: int = CELL_TIMEOUT_S
+    # where a job's kernel runs: None is here (run_locally); cluster.py sends it to Dask
+    executor: Callable[[Job, "Settings"], Awaitable[Ran]] | None = None
 
 
 async def run_all(jobs: list[Job], settings: Settings) -> list[RunRecord]:
@@ -126,6 +140,24 @@ async def run_job(job: Job, settings: Settings) -> RunRecord:
             return hit
     settings.progress.start(label)
     started = time.monotonic()
+    ran = await (settings.executor or run_locally)(job, settings)
+    record = new_record(job, settings)
+    record.seconds = round(time.monotonic() - started if ran.seconds is None else ran.seconds, 2)
+    record.worker, record.device = ran.worker, ran.device or record.device
+    if ran.execution is None:  # lost with its worker: nothing to judge, nothing to keep
+        record.error = ran.error
+    else:
+        judge(record, ran.execution, job, settings.project.root)
+        keep(record, ran.execution, job, settings.project)
+        if record.passed:
+            remember(record, ran.execution, job, settings)
+    settings.progress.done(label, record.status, record.seconds, cached=False)
+    return record
+
+
+async def run_locally(job: Job, settings: Settings) -> Ran:
+    """The job's kernel on this machine, its working folder and log under build/."""
+    label = job.lesson.stem
     workdir = prepare_workdir(settings.project.build / job.part("work"), job.data)
     session = KernelSession(job.notebook, env=kernel_env(job.backend, settings.threads),
                             cwd=workdir, log=settings.project.build / job.part("logs", ".log"),
@@ -134,14 +166,7 @@ async def run_job(job: Job, settings: Settings) -> RunRecord:
         execution = await execute(session, job.lesson, job.notebook, job.probes,
                                   settings.project.root,
                                   lambda k, n: settings.progress.cell(label, k, n))
-    record = new_record(job, settings)
-    record.seconds = round(time.monotonic() - started, 2)
-    judge(record, execution, job, settings.project.root)
-    keep(record, execution, job, settings.project)
-    if record.passed:
-        remember(record, execution, job, settings)
-    settings.progress.done(label, record.status, record.seconds, cached=False)
-    return record
+    return Ran(execution)
 
 
 def prepare_workdir(folder: Path, data: dict) -> Path:
@@ -227,7 +252,7 @@ def transcript(execution: Execution, job: Job) -> NotebookNode:
 # parameters, data, key, executed notebook) always comes from the job being served, so
 # lessons with identical code can share an entry but never each other's report entry.
 OUTCOME = ("status", "seconds", "metrics", "contract", "contract_problems", "problems",
-           "error", "date", "device", "packages")
+           "error", "date", "device", "packages", "worker")  # worker: who produced it
 
 
 def outcome(record: RunRecord) -> dict:

@@ -28,6 +28,7 @@ from ..source.notebooks import Generated, generate
 from . import contract
 from .backends import BACKENDS, DEFAULT_BACKEND, require_backend
 from .cache import code_hash, file_sha256, installed_versions, open_cache, run_key
+from .cluster import run_on_cluster, scheduler_address
 from .execute import parameterize
 from .kernel import CELL_TIMEOUT_S, check_kernel
 from .progress import Progress
@@ -46,11 +47,13 @@ DATA_FOLDER = "data"  # inside the kernel's working folder, where the data files
 def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFAULT_BACKEND,
            lessons: list[str] | None = None, jobs: int | None = None, force: bool = False,
            data_dir: Path | str | None = None, *, cache: str | None = None,
-           cell_timeout: int = CELL_TIMEOUT_S, stream: TextIO | None = None) -> Report:
+           cell_timeout: int = CELL_TIMEOUT_S, stream: TextIO | None = None,
+           scheduler: str | None = None) -> Report:
     """Verify lessons; returns the :class:`~coursekit.report.Report` of this run's runs.
 
     ``verify(project, profile="smoke", backend="tensorflow", lessons=None, jobs=None,
-    force=False, data_dir=None, cache=None) -> Report``
+    force=False, data_dir=None, *, cache=None, cell_timeout=1800, stream=None,
+    scheduler=None) -> Report``
 
     - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; None for all.
     - ``jobs``: lessons run side by side (None: ``DEFAULT_JOBS``, at most one per core).
@@ -58,13 +61,18 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     - ``force``: ignore the cache. ``stream``: where progress goes (default stderr).
     - ``cache``: folder or fsspec URL of the run cache (None: ``$COURSE_CACHE``, else
       the project's ``.cache/``).
+    - ``scheduler``: a Dask scheduler address (``tcp://HOST:PORT``; None:
+      ``$COURSE_DASK_SCHEDULER``, else local kernels). Each run is then a task on that
+      cluster, ``jobs`` (None: every run at once) caps how many wait there (cluster.py).
 
     Afterwards ``build/executed/<profile>/<backend>/<stem>.ipynb`` holds each passing
     solution with its outputs, and ``build/report.json`` one entry per lesson × profile ×
     backend. ``report.ok`` is False when a lesson failed; bad input raises CourseError.
     """
     chosen = require_backend(backend)
+    address = scheduler_address(scheduler)
     device = device_info()
+    in_flight = jobs
     jobs = min(DEFAULT_JOBS, device["cores"]) if jobs is None else jobs
     if jobs < 1:
         raise CourseError(f"--jobs must be 1 or more, not {jobs}")
@@ -81,7 +89,11 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
                         packages=package_versions(chosen.package), cell_timeout=cell_timeout,
                         progress=Progress(stream or sys.stderr), cache=runs,
                         installed=installed_versions())
-    records = asyncio.run(run_all(planned, settings))
+    if address is None:
+        records = asyncio.run(run_all(planned, settings))
+    else:  # the cluster's scheduler queues the runs: submit them all unless --jobs says
+        settings.jobs = in_flight or max(1, len(planned))
+        records = run_on_cluster(planned, settings, address)
     return write_report(project.build, records, {l.stem for l in generated.lessons}, device,
                         settings.packages)
 
