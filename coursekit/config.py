@@ -123,7 +123,8 @@ def load_course(path: Path) -> Course:
     """Read and validate ``course.yml``."""
     if not path.is_file():
         raise ConfigError("course configuration not found", path=path,
-                          hint=f"create {CONFIG_NAME} with title, slug, version, repository")
+                          hint=f"run coursekit in a course folder, create {CONFIG_NAME} (title, "
+                               "slug, version), or start a course with `coursekit init DIR`")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

@@ -193,3 +193,11 @@ def test_coursekit_builds_the_current_folder_by_default(tmp_path, monkeypatch, c
     assert "default: the current folder" in cli.parser().format_help()
     assert "default: the folder of build.py" in cli.parser(
         "build.py", ROOT, "the folder of build.py").format_help()
+
+
+def test_coursekit_outside_a_course_says_how_to_start_one(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "course.yml") in err and "coursekit init DIR" in err
+    assert list(tmp_path.iterdir()) == []
