@@ -34,8 +34,6 @@ from .markers import CODE_STUB, MARKDOWN_STUB
 
 MIN_SECRET_CHARS = 8
 _SPACE = re.compile(r"\s+")
-_SPACE_BUT_NEWLINE = re.compile(r"[^\S\n]+")
-_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
 _NO_WORD = re.compile(r"^[\W\d_]*$")
 
 
@@ -94,16 +92,8 @@ def strings(node) -> Iterator[str]:
             yield from strings(item)
 
 
-def normalise_lines(text: str) -> str:
-    """:func:`normalise` applied to every line, in two regex passes over the whole text:
-    a page's text grows with the course (the site's nav lists every lesson), and a
-    Python loop over its lines made the site's leak scan the slowest part of a build of
-    hundreds of lessons (docs/benchmarks.md)."""
-    return _SPACE_AROUND_NEWLINE.sub("\n", _SPACE_BUT_NEWLINE.sub(" ", text)).strip(" ")
-
-
 def scan_text(secrets: Iterable[Secret], text: str, artifact: str) -> list[Leak]:
-    haystack = normalise_lines(text)
+    haystack = "\n".join(normalise(line) for line in text.split("\n"))
     return [Leak(artifact, s) for s in secrets if s.text in haystack]
 
 
