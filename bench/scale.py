@@ -137,8 +137,9 @@ def measure(course: Path, size: int, added: int, cold: bool, cluster) -> dict:
     write_lessons(course, size)
     row = {"lessons": size, "notebooks": step(course, "notebooks"),
            "check": step(course, "check")}
-    seconds = step(course, "verify")
-    row["verify_new"] = {"lessons": added, "seconds": seconds, "cold_measured": cold}
+    if added:
+        seconds = step(course, "verify")
+        row["verify_new"] = {"lessons": added, "seconds": seconds, "cold_measured": cold}
     row["verify_warm"] = step(course, "verify")
     row["cpu"] = dict(CPU[size])  # verify: the warm run, the last one so far
     if cluster is not None:
@@ -161,10 +162,11 @@ def table(rows: list[dict]) -> str:
         n = row["lessons"]
         per = [f"{row[name]:.2f} s ({1000 * row[name] / n:.1f} / "
                f"{1000 * row['cpu'][name.split('_')[0]] / n:.1f} ms)" for name in names]
-        new = row["verify_new"]
-        cold = (f"{new['seconds']:.1f} s / {new['lessons']} = "
-                f"{new['seconds'] / max(1, new['lessons']):.2f} s/lesson"
-                + ("" if new["cold_measured"] else " (not a scaling measurement)"))
+        new = row.get("verify_new")
+        cold = "—" if new is None else (
+            f"{new['seconds']:.1f} s / {new['lessons']} = "
+            f"{new['seconds'] / new['lessons']:.2f} s/lesson"
+            + ("" if new["cold_measured"] else " (not a scaling measurement)"))
         lines.append(f"{row['lessons']} | " + " | ".join(per) + f" | {cold}")
     return "\n".join(lines)
 
