@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ _KEYS = {
     "title": (True, str),
     "slug": (True, str),
     "version": (True, str),
-    "repository": (True, str),
+    "repository": (False, str),  # default: `git remote get-url origin`
     "branch": (False, str),
     "summary": (False, str),
     "publish_solutions": (False, bool),
@@ -29,6 +30,12 @@ _INSTRUCTOR_KEYS = {"name", "role", "links"}
 # a schedule entry: when it happens, and what (free text) and/or which lesson (its stem)
 _SCHEDULE_KEYS = {"when", "what", "lesson"}
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+# the SSH forms of a GitHub remote: git@github.com:OWNER/REPO(.git), ssh://git@github.com/…
+_GITHUB_SSH = re.compile(r"^(?:ssh://)?git@github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+# names and accounts a template leaves behind; `check` warns while course.yml still has them
+PLACEHOLDER_NAMES = {"your name", "instructor name", "firstname lastname", "first last",
+                     "jane doe", "john doe", "tbd", "todo"}
+PLACEHOLDER_ACCOUNTS = {"your-account", "your-name", "owner", "example", "username"}
 
 
 @dataclass(frozen=True)
@@ -36,16 +43,26 @@ class Course:
     title: str
     slug: str
     version: str
-    repository: str
+    repository: str = ""
     branch: str = "main"
     summary: str = ""
     publish_solutions: bool = False
     instructors: list = field(default_factory=list)
     schedule: list = field(default_factory=list)
     site_url: str = ""
+    # where these settings came from: the errors about them name it
+    path: Path = field(default=Path(CONFIG_NAME), compare=False)
 
     def colab_url(self, rel_path: str) -> str:
-        owner, repo = _GITHUB.match(self.repository).groups()
+        match = _GITHUB.match(self.repository)
+        if not match:
+            found = f"'{self.repository}' is not" if self.repository else "no repository is"
+            raise ConfigError(f"{found} a https://github.com/OWNER/REPO URL, which the "
+                              "Open in Colab links need", path=self.path,
+                              hint="add `repository: https://github.com/OWNER/REPO` to "
+                                   "course.yml, or run `git remote add origin URL` in the "
+                                   "course folder")
+        owner, repo = match.groups()
         return (f"https://colab.research.google.com/github/{owner}/{repo}"
                 f"/blob/{self.branch}/{rel_path}")
 
@@ -106,7 +123,8 @@ def load_course(path: Path) -> Course:
     """Read and validate ``course.yml``."""
     if not path.is_file():
         raise ConfigError("course configuration not found", path=path,
-                          hint=f"create {CONFIG_NAME} with title, slug, version, repository")
+                          hint=f"run coursekit in a course folder, create {CONFIG_NAME} (title, "
+                               "slug, version), or start a course with `coursekit init DIR`")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -124,7 +142,9 @@ def load_course(path: Path) -> Course:
     missing = [k for k, (required, _) in _KEYS.items() if required and k not in data]
     if missing:
         raise ConfigError(f"missing setting(s): {', '.join(missing)}", path=path)
-    if not _GITHUB.match(data["repository"]):
+    if "repository" not in data:
+        data["repository"] = git_origin(path.parent)
+    elif not _GITHUB.match(data["repository"]):
         raise ConfigError("'repository' must be a https://github.com/OWNER/REPO URL", path=path,
                           hint="it builds the Open in Colab links")
     for person in data.get("instructors", []):
@@ -133,7 +153,32 @@ def load_course(path: Path) -> Course:
                               path=path)
     for number, entry in enumerate(data.get("schedule", []), start=1):
         _check_schedule_entry(entry, number, path)
-    return Course(**data)
+    return Course(**data, path=path)
+
+
+def git_origin(folder: Path) -> str:
+    """``git remote get-url origin`` in ``folder`` as an https URL; "" when there is none
+    (no git, not a clone, no origin): only the Colab links need it, and they say so."""
+    try:
+        result = subprocess.run(["git", "-C", str(folder), "remote", "get-url", "origin"],
+                                capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    url = result.stdout.strip() if result.returncode == 0 else ""
+    ssh = _GITHUB_SSH.match(url)
+    return f"https://github.com/{ssh.group(1)}/{ssh.group(2)}" if ssh else url
+
+
+def course_warnings(course: Course) -> list[str]:
+    """Settings that still hold a template's placeholder: fine for a draft, not to teach."""
+    found = [f"instructor '{person['name']}' looks like a placeholder: put the real name"
+             for person in course.instructors
+             if str(person["name"]).strip().lower() in PLACEHOLDER_NAMES]
+    match = _GITHUB.match(course.repository)
+    if match and match.group(1).lower() in PLACEHOLDER_ACCOUNTS:
+        found.append(f"repository '{course.repository}' looks like a placeholder: put the "
+                     "course's GitHub URL (the Open in Colab links point there)")
+    return found
 
 
 def _check_schedule_entry(entry, number: int, path: Path) -> None:

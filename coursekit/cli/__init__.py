@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..config import Project
+from ..config import Project, course_warnings, load_course
 from ..errors import CourseError
 from ..source.notebooks import out_of_sync, write_notebooks
 from .publish import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
                       site_arguments)
+from .init import add_arguments as init_arguments, run_init
 from .run import add_arguments as verify_arguments, cache_argument, run_verify
 
 
@@ -46,6 +47,8 @@ def run_notebooks(project: Project, args: argparse.Namespace) -> int:
 
 
 def run_check(project: Project, args: argparse.Namespace) -> int:
+    for warning in course_warnings(load_course(project.config_path)):
+        print(f"warning: {_rel(project, project.config_path)}: {warning}", file=sys.stderr)
     problems = out_of_sync(project)
     for path, reason in problems:
         print(f"out of sync: {_rel(project, path)} ({reason})")
@@ -73,23 +76,37 @@ COMMANDS: dict[str, Command] = {
 FULL_BUILD = ["notebooks", "verify", "site", "bundle"]
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n")[0])
-    top.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent.parent,
-                     help="the course folder (default: the folder of build.py)")
+DESCRIPTION = ("build a course: lesson sources in content/ become exercise and solution "
+               "notebooks, verified runs, a website with slides, and a bundle")
+INIT_HELP = "write a new course folder (course.yml, a sample lesson, …) that builds at once"
+
+
+def parser(prog: str = "coursekit", root: Path | None = None,
+           root_help: str = "the current folder") -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
+    top.add_argument("--root", type=Path, default=root or Path.cwd(),
+                     help=f"the course folder (default: {root_help})")
     cache_argument(top, default=None)
     subs = top.add_subparsers(dest="command")
     for name, command in COMMANDS.items():
         sub = subs.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(sub)
+    # init makes a course rather than reading one: it takes no Project
+    init_arguments(subs.add_parser("init", help=INIT_HELP, description=INIT_HELP))
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "coursekit",
+         root: Path | None = None) -> int:
+    """``root``: the default course folder (build.py passes its own; the ``coursekit``
+    command uses the current folder)."""
+    root_help = "the folder of build.py" if prog == "build.py" else "the current folder"
+    args = parser(prog, root, root_help).parse_args(argv)
     project = Project(args.root.resolve())
     steps = [args.command] if args.command else FULL_BUILD
     try:
+        if args.command == "init":
+            return run_init(args)
         for name in steps:
             code = COMMANDS[name].run(project, args)
             if code:
@@ -101,3 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; earlier outputs are left as they were", file=sys.stderr)
         return 130
     return 0
+
+
+def console_main() -> None:
+    """The ``coursekit`` command (pyproject.toml's entry point)."""
+    sys.exit(main())

@@ -20,13 +20,14 @@ from ..config import Project
 from ..errors import CourseError
 from ..fsutil import read_tree, write_atomic
 from .mkdocs_run import mkdocs_config
+from .node_assets import node_modules
 from .site import nav, read_inputs, site_sources
 
 
 def refresh_preview(project: Project, profile: str | None, backend: str | None):
     """Regenerate ``build/site-src``; returns (inputs, the paths whose bytes changed)."""
     inputs = read_inputs(project, profile, backend, preview=True)
-    files = site_sources(inputs, project.root / "node_modules")
+    files = site_sources(inputs, node_modules(project))
     docs = project.site_src
     changed = write_atomic({docs / rel: data for rel, data in files.items()})
     for rel in sorted(set(read_tree(docs)) - set(files)):

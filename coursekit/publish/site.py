@@ -26,6 +26,7 @@ from ..source.lesson import Lesson
 from ..source.notebooks import generate
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
+from .node_assets import node_modules
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
                     verification_page)
 from .slides import REVEAL_DIR, deck_exporter, reveal_assets, render_deck
@@ -114,7 +115,7 @@ def nav(lessons: list[Lesson]) -> list:
 def build_site(project: Project, profile: str | None = None, backend: str | None = None,
                data_dir: Path | None = None, cache: str | None = None) -> Path:
     inputs = read_inputs(project, profile, backend, data_dir, cache=cache)
-    sources = site_sources(inputs, project.root / "node_modules")
+    sources = site_sources(inputs, node_modules(project))
     project.build.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-src-", dir=project.build))
     site = Path(tempfile.mkdtemp(prefix=".site-", dir=project.build))

@@ -34,12 +34,19 @@ def _base(lesson: Lesson, version: str) -> NotebookNode:
                    "course": {"lesson": lesson.stem, "title": lesson.title, "variant": version}}
     for cell in lesson.cells:
         source = cell.split.exercise if version == "exercise" else cell.split.solution
-        make = nbformat.v4.new_code_cell if cell.cell_type == "code" else (
-            nbformat.v4.new_markdown_cell)
-        new = make(source=source, metadata=json.loads(json.dumps(cell.metadata)))
-        new.id = cell_id(cell.index)
-        nb.cells.append(new)
+        nb.cells.append(_cell(cell.cell_type, cell_id(cell.index), source, cell.metadata))
     return nb
+
+
+def _cell(cell_type: str, ident: str, source: str, metadata: dict) -> NotebookNode:
+    """A code or markdown cell, as nbformat's ``new_*_cell`` makes it, minus the schema
+    check those run per cell (jsonschema: most of a no-change verify's time at hundreds
+    of lessons, docs/benchmarks.md); :func:`to_bytes` validates the whole notebook."""
+    fields = {"cell_type": cell_type, "id": ident, "source": source,
+              "metadata": json.loads(json.dumps(metadata))}
+    if cell_type == "code":
+        fields.update(execution_count=None, outputs=[])
+    return nbformat.from_dict(fields)
 
 
 def drop_solution_tags(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
