@@ -151,7 +151,7 @@ def run_parameters_text(lesson: Lesson, verified: Verified) -> str:
     """``These outputs ran with `epochs = 8` …``, and the defaults a student runs instead."""
     used = injected_parameters(verified)
     if not used:
-        return "These outputs ran with the notebook's own parameters.{ #run-parameters }"
+        return "These outputs ran with the notebook's own parameters.\n{: #run-parameters }"
     shown = ", ".join(f"`{name} = {value!r}`" for name, value in used.items())
     text = f"These outputs ran with {shown}."
     defaults = lesson.parameters
@@ -160,7 +160,7 @@ def run_parameters_text(lesson: Lesson, verified: Verified) -> str:
     if differ:
         text += (" The parameters cell below shows the values your own run uses: "
                  f"{', '.join(differ)}.")
-    return text + "{ #run-parameters }"
+    return text + "\n{: #run-parameters }"
 
 
 def indent(text: str) -> str:
