@@ -231,7 +231,8 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     shared = devices.pop() if len(devices) == 1 else None
     columns = ["Lesson", "Profile", "Backend", *([] if shared else ["Device"]), "Status",
                "Metrics", "Date"]
-    rows = ["# Verification", "",
+    # no sidebars (Material's front matter): the table gets the page's whole width
+    rows = ["---", "hide: [navigation, toc]", "---", "", "# Verification", "",
             "Every solution notebook was executed by `python build.py verify`; each row is "
             "one run, with the metrics it published.", ""]
     if shared:
@@ -241,11 +242,12 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     for run in runs:
         stem = run.get("lesson", "")
         title = f"[{titles[stem]}](lessons/{stem}.md)" if stem in titles else stem
-        metrics = "<br>".join(f"{k} = {format_value(v)}"
+        metrics = "<br>".join(f'<span class="nowrap">{k} = {format_value(v)}</span>'
                               for k, v in (run.get("metrics") or {}).items()) or "–"
         cells = [title, run.get("profile", "–"), run.get("backend", "–"),
                  *([] if shared else [device_text(run.get("device"))]),
-                 run.get("status", "–"), metrics, run.get("date") or "–"]
+                 run.get("status", "–"), metrics,
+                 f'<span class="nowrap">{run.get("date") or "–"}</span>']
         rows.append("| " + " | ".join(str(c) for c in cells) + " |")
     if not runs:
         rows.append("| *(no runs: run `python build.py verify`)* |" + " |" * (len(columns) - 1))

@@ -24,7 +24,6 @@ from ..run.verify import Verified, ensure_verified, find_verified
 from ..source.leaks import scan_files, secrets_by_stem
 from ..source.lesson import Lesson
 from ..source.notebooks import generate
-from ..source.transforms import cell_id
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
@@ -95,7 +94,7 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
         links = LessonLinks(colab=course.colab_url(f"exercises/{stem}.ipynb"),
                             notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html")
         view = notes_notebook(exercise, solution, verified.executed, course.publish_solutions,
-                              instructor, captions(lesson))
+                              instructor)
         page, figures = lesson_page(lesson, view, links, verified, notes, instructor,
                                     slots.get(stem))
         files[f"lessons/{stem}.md"] = page.encode()
@@ -115,12 +114,6 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
 
 def lesson_link(stem: str) -> str:
     return f"lessons/{stem}.md"
-
-
-def captions(lesson: Lesson) -> dict[str, str]:
-    """Cell id → the figure caption the lesson declares (``# %% caption="…"``)."""
-    return {cell_id(cell.index): str(cell.metadata["caption"])
-            for cell in lesson.cells if cell.metadata.get("caption")}
 
 
 def nav(lessons: list[Lesson]) -> list:

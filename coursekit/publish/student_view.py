@@ -81,9 +81,10 @@ def drop_speaker_notes(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
-def add_figure_alt(nb: NotebookNode, captions: dict[str, str]) -> NotebookNode:
-    """Alt text of each figure: the caption the lesson declares for its cell (by id),
-    else the titles the cell's code gives its plots, else the lesson's words around it."""
+def add_figure_alt(nb: NotebookNode) -> NotebookNode:
+    """Alt text of each figure: the caption the lesson declares for its cell
+    (``# %% caption="…"``), else the titles the cell's code gives its plots, else the
+    heading the figure sits under."""
     last_heading = ""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -92,7 +93,7 @@ def add_figure_alt(nb: NotebookNode, captions: dict[str, str]) -> NotebookNode:
             continue
         titles = [match.group(2) for match in _TITLE_CALL.finditer(cell.source)
                   if "{" not in match.group(2)]  # an f-string's template is no title
-        alt = captions.get(cell.get("id")) or "; ".join(titles) or (
+        alt = str(cell.metadata.get("caption") or "") or "; ".join(titles) or (
             f"Figure: {last_heading}" if last_heading else "Figure")
         # Markdown or TeX in alt text would be rendered or typeset: keep the words
         cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = " ".join(_ALT_NOISE.sub(" ", alt).split())
@@ -177,8 +178,7 @@ def slide_cells(nb: NotebookNode) -> NotebookNode:
 
 def notes_notebook(exercise: NotebookNode, solution: NotebookNode,
                    executed: NotebookNode | None, publish_solutions: bool,
-                   instructor: bool = False, captions: dict[str, str] | None = None
-                   ) -> NotebookNode:
+                   instructor: bool = False) -> NotebookNode:
     """The page's notebook: the student's never has speaker notes; the instructor's has
     them as admonitions, and always the solutions."""
     if instructor:
@@ -188,7 +188,7 @@ def notes_notebook(exercise: NotebookNode, solution: NotebookNode,
         nb = merge_outputs(drop_speaker_notes(exercise), executed)
     if publish_solutions or instructor:
         nb = add_solutions(nb, solution, executed)
-    return add_figure_alt(clean_logs(nb), captions or {})
+    return add_figure_alt(clean_logs(nb))
 
 
 def deck_notebook(exercise: NotebookNode, executed: NotebookNode | None,
