@@ -179,7 +179,8 @@ def test_search_result_links_never_end_in_an_empty_highlight(offline, site_url):
     assert blocked == []
 
 
-def test_from_the_bundle_the_notebook_button_opens_its_exercises_folder(offline, bundle_site):  # noqa: F811
+def test_from_the_bundle_the_notebook_button_opens_its_exercises_folder(
+        offline, bundle_site):  # noqa: F811
     page, blocked = offline
     page.goto(bundle_site.joinpath("lessons", "01_squares.html").as_uri())
     button = page.locator("#download-notebook")

@@ -70,7 +70,8 @@ def test_a_check_after_a_stub_shows_no_success_the_next_check_does():
 
 
 def test_the_student_page_has_no_speaker_notes_the_instructors_has_them_as_admonitions():
-    with_notes = notebook(*SOLUTION.cells[:2], *EXERCISE.cells[1:])  # as before exercises dropped them
+    # an exercise that still has its notes cell (before the transform dropped them)
+    with_notes = notebook(*SOLUTION.cells[:2], *EXERCISE.cells[1:])
     student = notes_notebook(with_notes, SOLUTION, EXECUTED, publish_solutions=False)
     assert NOTE not in "".join(cell.source for cell in student.cells)
     instructor = notes_notebook(EXERCISE, SOLUTION, EXECUTED, False, instructor=True)

@@ -3,7 +3,8 @@
 Student bundle: the built site (browsable from ``file://``, decks included), the exercise
 notebooks, ``requirements.txt`` and a README. ``--instructor`` packs the instructor's site
 instead (speaker notes, solutions, timings; built from the same verified runs) and adds the
-solution notebooks and the verification report, under its own file name. The zip is byte-identical across
+solution notebooks and the verification report, under its own file name. The zip is
+byte-identical across
 rebuilds from the same inputs: members sorted, fixed timestamps and permissions, no
 machine paths. The student zip is leak-scanned as shipped (read back from its bytes).
 """

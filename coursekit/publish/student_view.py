@@ -96,7 +96,8 @@ def add_figure_alt(nb: NotebookNode) -> NotebookNode:
         alt = str(cell.metadata.get("caption") or "") or "; ".join(titles) or (
             f"Figure: {last_heading}" if last_heading else "Figure")
         # Markdown or TeX in alt text would be rendered or typeset: keep the words
-        cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = " ".join(_ALT_NOISE.sub(" ", alt).split())
+        words = _ALT_NOISE.sub(" ", alt).split()
+        cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = " ".join(words)
     return nb
 
 
