@@ -4,6 +4,8 @@ and speaker notes as secrets of every student artifact. Tiny in-memory notebooks
 
 from __future__ import annotations
 
+import dataclasses
+
 import nbformat
 
 from coursekit.publish.pages import LessonLinks, lesson_page, run_parameters_text
@@ -120,3 +122,9 @@ def test_speaker_notes_are_secrets_of_every_student_artifact():
     assert [str(found) for found in leak] == [
         "lessons/01_squares.html: contains speaker note 'Speaker note: remind everyone that "
         f"squaring doubles the exponent.' ({SQUARES.path}:{notes[0].line})"]
+
+
+def test_a_data_files_parameter_is_not_listed_as_a_run_setting():
+    reads_data = dataclasses.replace(SQUARES, data={"squares.csv": "n"})
+    text = run_parameters_text(reads_data, Verified({"profile": "smoke"}, EXECUTED, True))
+    assert text.startswith("These outputs ran with the notebook's own parameters.")

@@ -149,7 +149,10 @@ def injected_parameters(verified: Verified) -> dict:
 
 def run_parameters_text(lesson: Lesson, verified: Verified) -> str:
     """``These outputs ran with `epochs = 8` …``, and the defaults a student runs instead."""
-    used = injected_parameters(verified)
+    # a data file's parameter says where the data was read from, not how the run went
+    data_params = set(lesson.data.values())
+    used = {name: value for name, value in injected_parameters(verified).items()
+            if name not in data_params}
     if not used:
         return "These outputs ran with the notebook's own parameters.\n{: #run-parameters }"
     shown = ", ".join(f"`{name} = {value!r}`" for name, value in used.items())
