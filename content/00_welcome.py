@@ -12,6 +12,16 @@
 #     title: Welcome
 #     summary: Who is teaching, what we will build today, what machine learning and Keras
 #       are, and a first model that learns the line y = 2x + 1 from noisy points.
+#     teaching: 20
+#     exercises: 10
+#     objectives:
+#       - "Say in one sentence what machine learning is, and what Keras adds on top of it."
+#       - "Open a course notebook on Colab or on your own machine and run it."
+#       - "Build, train and inspect a one-neuron Keras model that finds y = 2x + 1 from examples."
+#     keypoints:
+#       - "Machine learning gives computers knowledge from data; the test is how well they generalise to new examples."
+#       - "Keras describes a model in a few lines (Sequential, Dense), chooses how it learns (compile) and trains it (fit), on TensorFlow, JAX or PyTorch."
+#       - "One neuron trained on noisy examples finds the rule by itself: its weight and bias end close to 2 and 1."
 #     accelerator: cpu
 #     profiles:
 #       smoke:

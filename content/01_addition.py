@@ -12,6 +12,18 @@
 #     title: Teach a neural network to add
 #     summary: A sequence-to-sequence LSTM learns to add 3-digit numbers from examples
 #       alone, never seeing the rule; we measure it the strict way, whole answers right.
+#     teaching: 35
+#     exercises: 40
+#     objectives:
+#       - "Turn text into tensors a network can read (one-hot encoding) and back."
+#       - "Build a sequence-to-sequence model out of two LSTM layers in Keras."
+#       - "Train it to add 3-digit numbers from examples only."
+#       - "Measure it honestly, with whole answers right on questions it has never seen."
+#     keypoints:
+#       - "One-hot encoding turns text into tensors; argmax turns the network's output back into text."
+#       - "An LSTM encoder, RepeatVector and an LSTM decoder map a sequence to a sequence of another length."
+#       - "Data details matter: unique questions, a shuffled split and reversed input."
+#       - "Per-character accuracy flatters a model; exact match counts whole answers."
 #     accelerator: gpu
 #     profiles:
 #       smoke:

@@ -12,6 +12,20 @@
 #     title: Classifying very small images
 #     summary: A convolutional network learns to tell cats from ships in 32x32 CIFAR-10
 #       photos, with batch normalization, data augmentation and a learning-rate schedule.
+#     teaching: 35
+#     exercises: 45
+#     objectives:
+#       - "Load an image data set and see it as a network does, as arrays of numbers."
+#       - "Build a convolutional network from conv blocks (convolution, batch normalization, ReLU, pooling, dropout)."
+#       - "Make a small data set go further with data augmentation."
+#       - "Steer training with a learning-rate schedule."
+#       - "Judge the result with a confusion matrix, and save, reload and use the model."
+#     keypoints:
+#       - "Images are arrays of shape (height, width, channels), with pixels scaled to small numbers."
+#       - "A CNN stacks conv blocks of small shared filters, normalization, pooling and dropout."
+#       - "Augmentation layers show a new variant of each photo at every epoch."
+#       - "A warm-up then cosine learning-rate schedule makes fast progress first and careful steps last."
+#       - "Keep test data out of every decision and read the confusion matrix, not only the accuracy."
 #     accelerator: gpu
 #     data:
 #       cifar10.npz: data_path

@@ -12,6 +12,18 @@
 #     title: The unreasonable effectiveness of recurrent networks
 #     summary: An LSTM reads Tiny Shakespeare one character at a time, learns to predict the
 #       next one, and then writes new "Shakespeare" at the temperature of your choice.
+#     teaching: 35
+#     exercises: 45
+#     objectives:
+#       - "Turn text into integers and cut it into training examples for next-character prediction."
+#       - "Build a character-level language model (Embedding, LSTM, Dense)."
+#       - "Measure it on held-out text, in nats and bits per character."
+#       - "Make it write, and control how adventurous it is with a temperature."
+#     keypoints:
+#       - "A language model predicts the next token; at the character level the vocabulary is tiny and needs no tokenizer."
+#       - "Training data is free: windows of text and the same windows shifted by one."
+#       - "Report the loss on held-out text; nats divided by ln 2 give bits per character."
+#       - "Sampling temperature trades safety (below 1) for surprise (above 1)."
 #     accelerator: gpu
 #     data:
 #       tinyshakespeare.txt: data_path

@@ -13,6 +13,18 @@
 #     summary: The LSTM equations with peephole connections, one step in NumPy checked
 #       against keras.layers.LSTM, then a peephole LSTM cell of your own, written with
 #       keras.ops, that learns to fire exactly k steps after a spike.
+#     teaching: 35
+#     exercises: 40
+#     objectives:
+#       - "Read the LSTM equations and say what each gate does."
+#       - "Compute one LSTM step in NumPy and show it matches keras.layers.LSTM."
+#       - "Write a recurrent cell of your own as a Keras layer with keras.ops."
+#       - "Train it on a task where timing matters, and look inside at its gates."
+#     keypoints:
+#       - "An LSTM is a few lines of algebra: three gates, a candidate, a cell state and a gated output."
+#       - "keras.layers.LSTM orders its gates i, f, c, o, starts the forget gate open and has no peepholes."
+#       - "A custom cell is a layer with state_size and call(inputs, states); with keras.ops it runs on every backend."
+#       - "On a counting task the gates use the cell state as a clock; peepholes let them see it directly."
 #     accelerator: cpu
 #     profiles:
 #       smoke:

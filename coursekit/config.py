@@ -23,12 +23,15 @@ _KEYS = {
     "summary": (False, str),
     "publish_solutions": (False, bool),
     "instructors": (False, list),
-    "schedule": (False, list),
+    "schedule": (False, dict),
     "site_url": (False, str),
 }
 _INSTRUCTOR_KEYS = {"name", "role", "links"}
-# a schedule entry: when it happens, and what (free text) and/or which lesson (its stem)
-_SCHEDULE_KEYS = {"when", "what", "lesson"}
+_SCHEDULE_KEYS = {"start", "breaks"}
+_BREAK_KEYS = {"after", "minutes", "title"}
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+SCHEDULE_SHAPE = ("schedule looks like {start: '09:30', breaks: [{after: 01_addition, "
+                  "minutes: 15, title: Coffee}]}")
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 # the SSH forms of a GitHub remote: git@github.com:OWNER/REPO(.git), ssh://git@github.com/…
 _GITHUB_SSH = re.compile(r"^(?:ssh://)?git@github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
@@ -36,6 +39,22 @@ _GITHUB_SSH = re.compile(r"^(?:ssh://)?git@github\.com[:/]([\w.-]+)/([\w.-]+?)(?
 PLACEHOLDER_NAMES = {"your name", "instructor name", "firstname lastname", "first last",
                      "jane doe", "john doe", "tbd", "todo"}
 PLACEHOLDER_ACCOUNTS = {"your-account", "your-name", "owner", "example", "username"}
+
+
+@dataclass(frozen=True)
+class Break:
+    after: str  # the stem of the lesson it follows
+    minutes: int
+    title: str
+    line: int  # its line in course.yml, for errors found later (an unknown lesson)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the day starts (minutes after midnight) and the breaks between lessons."""
+
+    start: int
+    breaks: tuple[Break, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,7 +67,7 @@ class Course:
     summary: str = ""
     publish_solutions: bool = False
     instructors: list = field(default_factory=list)
-    schedule: list = field(default_factory=list)
+    schedule: Schedule | None = None
     site_url: str = ""
     # where these settings came from: the errors about them name it
     path: Path = field(default=Path(CONFIG_NAME), compare=False)
@@ -106,6 +125,11 @@ class Project:
         return self.build / "site"
 
     @property
+    def instructor_site(self) -> Path:
+        """The instructor's site: speaker notes, solutions, timings. Never published."""
+        return self.build / "instructor-site"
+
+    @property
     def site_src(self) -> Path:
         """The generated mkdocs docs_dir (``mkdocs.yml`` points at it)."""
         return self.build / "site-src"
@@ -125,8 +149,9 @@ def load_course(path: Path) -> Course:
         raise ConfigError("course configuration not found", path=path,
                           hint=f"run coursekit in a course folder, create {CONFIG_NAME} (title, "
                                "slug, version), or start a course with `coursekit init DIR`")
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise ConfigError(f"invalid YAML: {exc}", path=path,
@@ -138,7 +163,9 @@ def load_course(path: Path) -> Course:
             raise ConfigError(f"unknown setting '{key}'", path=path,
                               hint=f"known settings: {', '.join(_KEYS)}")
         if not isinstance(value, _KEYS[key][1]):
-            raise ConfigError(f"'{key}' must be a {_KEYS[key][1].__name__}", path=path)
+            raise ConfigError(f"'{key}' must be a {_KEYS[key][1].__name__}", path=path,
+                              line=key_lines(text).get((key,)),
+                              hint=SCHEDULE_SHAPE if key == "schedule" else None)
     missing = [k for k, (required, _) in _KEYS.items() if required and k not in data]
     if missing:
         raise ConfigError(f"missing setting(s): {', '.join(missing)}", path=path)
@@ -151,8 +178,8 @@ def load_course(path: Path) -> Course:
         if not isinstance(person, dict) or "name" not in person or set(person) - _INSTRUCTOR_KEYS:
             raise ConfigError("each instructor needs 'name' and may have 'role' and 'links'",
                               path=path)
-    for number, entry in enumerate(data.get("schedule", []), start=1):
-        _check_schedule_entry(entry, number, path)
+    if "schedule" in data:
+        data["schedule"] = read_schedule(data["schedule"], path, key_lines(text))
     return Course(**data, path=path)
 
 
@@ -181,18 +208,61 @@ def course_warnings(course: Course) -> list[str]:
     return found
 
 
-def _check_schedule_entry(entry, number: int, path: Path) -> None:
-    shape = "each schedule entry looks like {when: 'Day 1, 09:00', lesson: 01_addition} " \
-            "or {when: ..., what: 'Coffee break'}"
-    if not isinstance(entry, dict) or set(entry) - _SCHEDULE_KEYS:
-        raise ConfigError(f"schedule entry {number}: unexpected shape", path=path, hint=shape)
-    if not isinstance(entry.get("when"), str) or not ("what" in entry or "lesson" in entry):
-        raise ConfigError(f"schedule entry {number} needs 'when' and 'what' or 'lesson'",
-                          path=path, hint=shape)
-    for key in ("what", "lesson"):
-        if key in entry and not isinstance(entry[key], str):
-            raise ConfigError(f"schedule entry {number}: '{key}' must be text", path=path,
-                              hint=shape)
+def key_lines(text: str) -> dict[tuple, int]:
+    """1-based line of every mapping key and sequence item, by its path
+    (``("schedule", "breaks", 0, "after")``): errors found after parsing can name it."""
+    lines: dict[tuple, int] = {}
+
+    def walk(node, where: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[where + (key.value,)] = key.start_mark.line + 1
+                walk(value, where + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for number, item in enumerate(node.value):
+                lines[where + (number,)] = item.start_mark.line + 1
+                walk(item, where + (number,))
+
+    walk(yaml.compose(text), ())
+    return lines
+
+
+def read_schedule(raw: dict, path: Path, lines: dict[tuple, int]) -> Schedule:
+    """``schedule: {start, breaks}`` → :class:`Schedule`; each error names its line."""
+    def fail(message: str, *where) -> ConfigError:
+        line = lines.get(("schedule", *where)) or lines.get(("schedule",))
+        return ConfigError(message, path=path, line=line, hint=SCHEDULE_SHAPE)
+
+    unknown = set(raw) - _SCHEDULE_KEYS
+    if unknown:
+        raise fail(f"unknown schedule setting '{sorted(unknown)[0]}'", sorted(unknown)[0])
+    start = raw.get("start")
+    if isinstance(start, int):  # YAML reads an unquoted 9:30 as the number 570
+        raise fail("schedule start must be quoted, like \"09:30\"", "start")
+    match = _CLOCK.match(start) if isinstance(start, str) else None
+    if not match:
+        raise fail(f"schedule start '{start}' is not a time like \"09:30\" (24-hour, "
+                   "quoted)", "start")
+    if not isinstance(raw.get("breaks", []), list):
+        raise fail("schedule breaks must be a list", "breaks")
+    breaks = tuple(_read_break(entry, number, fail, lines)
+                   for number, entry in enumerate(raw.get("breaks", [])))
+    return Schedule(int(match.group(1)) * 60 + int(match.group(2)), breaks)
+
+
+def _read_break(entry, number: int, fail, lines: dict[tuple, int]) -> Break:
+    where = ("breaks", number)
+    if not isinstance(entry, dict) or set(entry) - _BREAK_KEYS or "after" not in entry:
+        raise fail(f"break {number + 1} needs 'after' (a lesson) and 'minutes', and may "
+                   "have 'title'", *where)
+    minutes = entry.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        raise fail(f"break {number + 1}: minutes must be a whole number above 0, not "
+                   f"{minutes!r}", *where, "minutes")
+    if not isinstance(entry["after"], str) or not isinstance(entry.get("title", ""), str):
+        raise fail(f"break {number + 1}: 'after' and 'title' must be text", *where)
+    return Break(entry["after"], minutes, entry.get("title") or "Break",
+                 lines.get(("schedule", *where), 0))
 
 
 def instructors_markdown(course: Course) -> str:

@@ -46,6 +46,12 @@ def fake_executed(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A stand-in for an executed solution: every code cell prints its id; the plot cell
     shows a figure; the training loop prints a long log with a progress bar."""
     nb = copy.deepcopy(solution)
+    for index, cell in enumerate(nb.cells):  # papermill's cell of the profile's values
+        if "parameters" in cell.metadata.get("tags", []):
+            injected = nbformat.v4.new_code_cell("# Parameters\nn = 5\n",
+                                                 metadata={"tags": ["injected-parameters"]})
+            nb.cells.insert(index + 1, injected)
+            break
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -79,14 +85,18 @@ def golden_renderings() -> dict[str, str]:
     from coursekit.config import load_course
     from coursekit.source.lesson import load_lessons
     from coursekit.publish.pages import LessonLinks, lesson_page
+    from coursekit.publish.schedule import outcomes_page, schedule_table, timetable
     from coursekit.publish.slides import render_deck
     from coursekit.publish.student_view import deck_notebook, notes_notebook
     from coursekit.source.transforms import exercise_notebook, solution_notebook
     from coursekit.run.verify import Verified
 
     course = load_course(FIXTURE / "course.yml")
-    found = {}
-    for lesson in load_lessons(FIXTURE / "content"):
+    lessons = load_lessons(FIXTURE / "content")
+    link = lambda stem: f"lessons/{stem}.md"  # noqa: E731
+    found = {"schedule.md": schedule_table(course, lessons, link) + "\n",
+             "outcomes.md": outcomes_page(lessons, link)}
+    for lesson in lessons:
         exercise, solution = exercise_notebook(lesson, course), solution_notebook(lesson, course)
         executed = fake_executed(solution)
         run = dict(GOLDEN_RUN, lesson=lesson.stem, metrics={"total": 30, "words": 4})
@@ -95,6 +105,11 @@ def golden_renderings() -> dict[str, str]:
             view = notes_notebook(exercise, solution, executed, published)
             page, _ = lesson_page(lesson, view, links, Verified(run, executed, True))
             found[f"{lesson.stem}{'.solutions' if published else ''}.md"] = page
+        view = notes_notebook(exercise, solution, executed, False, instructor=True)
+        slot = next(s for s in timetable(course, lessons) if s.lesson is lesson)
+        page, _ = lesson_page(lesson, view, links, Verified(run, executed, True),
+                              instructor=True, slot=slot)
+        found[f"{lesson.stem}.instructor.md"] = page
         deck = render_deck(deck_notebook(exercise, executed), lesson.title)
         found[f"{lesson.stem}.slides.html"] = slides_part(deck)
     return found

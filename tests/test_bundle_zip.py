@@ -74,6 +74,22 @@ def test_the_instructor_bundle_adds_solutions_and_the_report(course_copy):
     assert not (course_copy / "build" / "site" / "downloads" / f"{top}.zip").exists()
 
 
+SPEAKER_NOTE = "remind everyone that squaring doubles the exponent"  # 01_squares' notes cell
+
+
+def test_the_instructor_bundle_carries_the_speaker_notes_the_student_one_does_not(course_copy):
+    result = run_build(course_copy, "bundle", "--instructor")
+    assert result.returncode == 0, result.stderr
+    instructor = members(course_copy / "dist" / f"{TOP}-instructor.zip")
+    page = instructor[f"{TOP}-instructor/site/lessons/01_squares.html"].decode()
+    assert 'class="admonition quote speaker-notes"' in page and SPEAKER_NOTE in page
+    assert SPEAKER_NOTE in instructor[f"{TOP}-instructor/site/slides/01_squares.html"].decode()
+    assert (course_copy / "build" / "instructor-site" / "index.html").is_file()
+    student = members(course_copy / "dist" / f"{TOP}.zip")
+    holding = [name for name, data in student.items() if SPEAKER_NOTE.encode() in data]
+    assert holding == []  # no page, deck, notebook or search index
+
+
 @pytest.mark.parametrize("flags", [(), ("--instructor",)], ids=["student", "instructor"])
 def test_bundles_are_byte_identical_across_rebuilds(course_copy, flags):
     first = run_build(course_copy, "bundle", *flags)
@@ -101,7 +117,7 @@ def test_a_leak_in_what_would_be_shipped_fails_and_writes_no_bundle(course_copy)
     assert result.returncode == 2
     assert (f"{TOP}.zip:{TOP}/site/lessons/02_words.html: contains solution line "
             "'words = sentence.split()'") in result.stderr
-    assert "content/02_words.py:25" in result.stderr
+    assert "content/02_words.py:29" in result.stderr
     assert not bundle.exists()
 
 

@@ -62,7 +62,7 @@ def test_the_full_build_writes_pages_decks_notebooks_and_the_verification_table(
     dates = {run["date"] for run in json.loads(
         (built_course / "build" / "report.json").read_text())["runs"]}
     sitemap = (site / "sitemap.xml").read_text()  # dated by the verification, not the clock
-    assert sitemap.count(f"<lastmod>{max(dates)}</lastmod>") == 4  # home, 2 lessons, table
+    assert sitemap.count(f"<lastmod>{max(dates)}</lastmod>") == 5  # home, lessons, outcomes, table
     assert (site / "downloads" / "tiny-course-1.0.zip").read_bytes() == (
         built_course / "dist" / "tiny-course-1.0.zip").read_bytes()
     assert sorted(p.name for p in (built_course / "build").iterdir() if p.name.startswith(".")) \
@@ -71,13 +71,15 @@ def test_the_full_build_writes_pages_decks_notebooks_and_the_verification_table(
 
 def test_formulas_are_marked_for_mathjax_and_every_script_is_in_the_site(built_course):
     site = built_course / "build" / "site"
-    for page in ("lessons/01_squares.html", "slides/01_squares.html", "index.html"):
+    with_math = ("lessons/01_squares.html", "slides/01_squares.html")
+    for page in (*with_math, "index.html", "lessons/02_words.html", "verification.html"):
         soup = BeautifulSoup((site / page).read_text(), "html.parser")
         scripts = [tag["src"] for tag in soup.find_all("script", src=True)]
         assert scripts, page
         for src in scripts:
             assert (site / page).parent.joinpath(src).resolve().is_file(), (page, src)
-        assert any(src.endswith(SITE_MATHJAX) for src in scripts), page
+        # MathJax is 1.3 MB: only pages with a formula load it
+        assert any(src.endswith(SITE_MATHJAX) for src in scripts) == (page in with_math), page
     soup = BeautifulSoup((site / "lessons" / "01_squares.html").read_text(), "html.parser")
     formulas = [tag.get_text() for tag in soup.select("article .arithmatex")]
     assert formulas[:3] == ["\\(x_i\\)", "\\(x_i^2\\)", "\\(n^2\\)"]
@@ -115,7 +117,7 @@ def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(cours
                                                                            monkeypatch):
     before = read_tree(course_copy / "build" / "site")
     monkeypatch.setattr(coursekit.publish.site, "notes_notebook",
-                        lambda exercise, solution, executed, published:
+                        lambda exercise, solution, executed, published, instructor=False:
                         merge_outputs(solution, executed))
     with pytest.raises(LeakError) as caught:
         build_site(Project(course_copy))
@@ -131,7 +133,8 @@ def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(cours
 
 def test_a_deck_that_leaks_fails_the_build(course_copy, monkeypatch):
     monkeypatch.setattr(coursekit.publish.site, "deck_notebook",
-                        lambda exercise, executed: deck_notebook(executed, executed))
+                        lambda exercise, executed, solution=None:
+                        deck_notebook(executed, executed))
     with pytest.raises(LeakError, match=r"build/site/slides/02_words.html: contains solution "
                                         r"line 'words = sentence.split\(\)'"):
         build_site(Project(course_copy))
@@ -199,9 +202,9 @@ def test_the_preview_rebuilds_a_changed_lesson_without_running_it(course_copy):
      "exercises/02_words.ipynb: differs from what content/ generates. run `python build.py "
      "notebooks`"),
     (lambda root: (root / "course.yml").write_text(
-        (FIXTURE / "course.yml").read_text().replace("lesson: 02_words", "lesson: 09_nope")),
-     "course.yml: schedule entry 3 names lesson '09_nope', which content/ does not have. "
-     "lessons: 01_squares, 02_words"),
+        (FIXTURE / "course.yml").read_text().replace("after: 01_squares", "after: 09_nope")),
+     "course.yml:16: the break 'Coffee break' comes after lesson '09_nope', which content/ "
+     "does not have. lessons: 01_squares, 02_words"),
     (lambda root: (root / "build" / "report.json").write_text('{"runs": [\n}'),
      "build/report.json:2: not valid JSON"),
 ], ids=["no-npm-packages", "exercises-out-of-sync", "unknown-schedule-lesson", "bad-report"])

@@ -1,14 +1,16 @@
-"""The course.yml settings the website reads: the schedule, validated with a message each."""
+"""The course.yml schedule: a start time and breaks, validated with a message that names
+course.yml, the line and what to write instead."""
 
 from __future__ import annotations
 
 import pytest
 
-from coursekit.config import load_course
+from coursekit.config import Break, Schedule, load_course
 from coursekit.errors import ConfigError
 from site_fixture import FIXTURE
 
 BASE = (FIXTURE / "course.yml").read_text().split("schedule:")[0]
+FIRST_LINE = BASE.count("\n") + 1  # the line of "schedule:"
 
 
 def course_with(tmp_path, schedule_yaml: str):
@@ -17,23 +19,39 @@ def course_with(tmp_path, schedule_yaml: str):
     return load_course(path)
 
 
-def test_a_schedule_mixes_lessons_and_free_text(tmp_path):
-    course = course_with(tmp_path, "schedule:\n  - {when: '9:00', lesson: 01_squares}\n"
-                                   "  - {when: '10:00', what: Lunch}\n")
-    assert course.schedule == [{"when": "9:00", "lesson": "01_squares"},
-                               {"when": "10:00", "what": "Lunch"}]
+def test_a_schedule_has_a_start_and_breaks_after_lessons(tmp_path):
+    course = course_with(tmp_path, "schedule:\n  start: '09:30'\n  breaks:\n"
+                                   "    - {after: 01_squares, minutes: 15, title: Coffee}\n"
+                                   "    - {after: 02_words, minutes: 60}\n")
+    assert course.schedule == Schedule(start=9 * 60 + 30, breaks=(
+        Break("01_squares", 15, "Coffee", FIRST_LINE + 3),
+        Break("02_words", 60, "Break", FIRST_LINE + 4)))
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("just text", "schedule entry 1: unexpected shape"),
-    ("{when: '9:00', what: Talk, room: B}", "schedule entry 1: unexpected shape"),
-    ("{what: Talk}", "schedule entry 1 needs 'when' and 'what' or 'lesson'"),
-    ("{when: '9:00'}", "schedule entry 1 needs 'when' and 'what' or 'lesson'"),
-    ("{when: '9:00', what: 12}", "schedule entry 1: 'what' must be text"),
-], ids=["not-a-mapping", "unknown-key", "no-when", "no-what", "what-not-text"])
-def test_bad_schedule_entries_are_named(tmp_path, entry, message):
+@pytest.mark.parametrize("schedule, message, line", [
+    ("  start: 9h30\n", "schedule start '9h30' is not a time like \"09:30\"", 1),
+    ("  start: '25:00'\n", "schedule start '25:00' is not a time", 1),
+    ("  start: 9:30\n", "schedule start must be quoted", 1),
+    ("  start: '09:30'\n  breaks:\n    - {after: 01_squares, minutes: -5}\n",
+     "break 1: minutes must be a whole number above 0, not -5", 3),
+    ("  start: '09:30'\n  breaks:\n    - {after: 01_squares, minutes: 10}\n"
+     "    - {after: 01_squares, minutes: ten}\n",
+     "break 2: minutes must be a whole number above 0, not 'ten'", 4),
+    ("  start: '09:30'\n  breaks:\n    - {minutes: 10}\n", "break 1 needs 'after'", 3),
+    ("  start: '09:30'\n  lunch: 12\n", "unknown schedule setting 'lunch'", 2),
+], ids=["not-a-time", "no-such-hour", "unquoted", "negative-minutes", "minutes-not-a-number",
+        "no-after", "unknown-key"])
+def test_bad_schedules_name_course_yml_and_the_line(tmp_path, schedule, message, line):
     with pytest.raises(ConfigError) as caught:
-        course_with(tmp_path, f"schedule:\n  - {entry}\n")
-    assert message in str(caught.value)
-    assert "course.yml" in str(caught.value)
-    assert "{when: 'Day 1, 09:00', lesson: 01_addition}" in str(caught.value)
+        course_with(tmp_path, "schedule:\n" + schedule)
+    text = str(caught.value)
+    assert message in text
+    assert f"course.yml:{FIRST_LINE + line}:" in text
+    assert "{start: '09:30', breaks: [{after: 01_addition" in text  # what to write
+
+
+def test_the_old_list_form_says_what_the_schedule_looks_like(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        course_with(tmp_path, "schedule:\n  - {when: '9:00', lesson: 01_squares}\n")
+    assert f"course.yml:{FIRST_LINE}: 'schedule' must be a dict" in str(caught.value)
+    assert "start: '09:30'" in str(caught.value)

@@ -6,15 +6,13 @@ Units on tiny in-memory notebooks; golden files for the fixture lessons' whole p
 
 from __future__ import annotations
 
-import dataclasses
-
 import nbformat
 import pytest
 
 from coursekit.config import load_course
 from coursekit.source.lesson import load_lessons
 from coursekit.publish.pages import (badge, device_text, fenced, home_page, render_notes,
-                             schedule_table, verification_page)
+                                     verification_page)
 from coursekit.publish.student_view import (add_solutions, clean_logs, merge_outputs,
                                     resolve_overwrites, trim_lines)
 from coursekit.run.verify import Verified
@@ -150,7 +148,7 @@ def test_home_page_has_overview_schedule_lessons_setup_and_bundle_download():
     assert page.startswith("# Tiny Fixture Course\n\nTwo small lessons")
     assert 'href="downloads/tiny-course-1.0.zip" download' in page
     assert "- **Ada Example**, Fixture instructor" in page
-    assert "| 09:30 | Coffee break |" in page
+    assert "| 09:30–09:45 | *Coffee break* | 15 |" in page
     assert ("| [Squares and a plot](lessons/01_squares.md) | Square numbers, check them, and "
             "draw them. | [Slides](slides/01_squares.html) · [Open in Colab](https://colab."
             "research.google.com/github/example-org/tiny-course/blob/main/exercises/"
@@ -158,20 +156,23 @@ def test_home_page_has_overview_schedule_lessons_setup_and_bundle_download():
     assert "pip install -r requirements.txt" in page
 
 
-def test_without_a_schedule_the_lessons_are_the_schedule():
-    assert schedule_table(dataclasses.replace(COURSE, schedule=[]), LESSONS).split("\n")[2:] == [
-        "| 1 | [Squares and a plot](lessons/01_squares.md) |",
-        "| 2 | [Counting words](lessons/02_words.md) |"]
-
-
 def test_verification_page_lists_every_run():
     page = verification_page(LESSONS, [RUN, dict(RUN, lesson="02_words", status="failed",
                                                  metrics={})])
     rows = [line for line in page.split("\n") if line.startswith("| [")]
-    assert rows == ["| [Squares and a plot](lessons/01_squares.md) | smoke | jax | NVIDIA H100 "
-                    "| passed | total = 30 | 2026-02-03 |",
-                    "| [Counting words](lessons/02_words.md) | smoke | jax | NVIDIA H100 | "
-                    "failed | – | 2026-02-03 |"]
+    assert rows == ["| [Squares and a plot](lessons/01_squares.md) | smoke | jax | passed | "
+                    '<span class="nowrap">total = 30</span> | '
+                    '<span class="nowrap">2026-02-03</span> |',
+                    "| [Counting words](lessons/02_words.md) | smoke | jax | failed | – | "
+                    '<span class="nowrap">2026-02-03</span> |']
+    assert "All runs: NVIDIA H100." in page  # one device: said once, not in every row
+
+
+def test_runs_on_different_devices_name_theirs_in_a_column():
+    other = dict(RUN, lesson="02_words", device={"cpu": "AMD EPYC", "cores": 2})
+    page = verification_page(LESSONS, [RUN, other])
+    assert "| Lesson | Profile | Backend | Device | Status | Metrics | Date |" in page
+    assert "| smoke | jax | AMD EPYC (2 cores) | passed |" in page
 
 
 RENDERINGS = golden_renderings()

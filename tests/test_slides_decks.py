@@ -33,12 +33,13 @@ def cell(kind: str, source: str, slide_type: str | None, cell_id: str):
     return new
 
 
-def deck(*cells) -> str:
+def deck(*cells, instructor: bool = False) -> str:
     nb = nbformat.v4.new_notebook()
     nb.cells = list(cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    return render_deck(deck_notebook(nb, None), "A deck")
+    # the instructor's deck takes its speaker notes from the solution (here: the same cells)
+    return render_deck(deck_notebook(nb, None, nb if instructor else None), "A deck")
 
 
 def loaded_urls(html: str) -> set[str]:
@@ -55,10 +56,12 @@ def test_only_slide_marked_cells_reach_the_deck():
     assert html.count("<section>") >= 2
 
 
-def test_notes_cells_become_speaker_notes():
-    html = deck(cell("markdown", "# Title", "slide", "cell-000"),
-                cell("markdown", "Say hello first", "notes", "cell-001"))
-    assert re.search(r'<aside class="notes">.*Say hello first', html, re.S)
+def test_notes_cells_become_speaker_notes_of_the_instructors_deck_only():
+    cells = (cell("markdown", "# Title", "slide", "cell-000"),
+             cell("markdown", "Say hello first", "notes", "cell-001"))
+    assert re.search(r'<aside class="notes">.*Say hello first', deck(*cells, instructor=True),
+                     re.S)
+    assert "Say hello first" not in deck(*cells)
 
 
 def test_a_lesson_without_slide_cells_gets_a_title_slide():
@@ -135,4 +138,5 @@ def test_deck_matches_golden(name):
 def test_golden_decks_show_the_student_version():
     squares = RENDERINGS["01_squares.slides.html"]
     assert "YOUR CODE HERE" in squares and "squared_value_of_x" not in squares
-    assert '<aside class="notes">' in squares
+    # speaker notes are the instructor's: only the instructor's deck has them (test_views)
+    assert '<aside class="notes">' not in squares

@@ -14,7 +14,8 @@ from typing import Callable
 
 from ..config import Project, course_warnings, load_course
 from ..errors import CourseError
-from ..source.notebooks import out_of_sync, write_notebooks
+from ..publish.schedule import check_breaks, untimed_warnings
+from ..source.notebooks import generate, out_of_sync, write_notebooks
 from .publish import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
                       site_arguments)
 from .init import add_arguments as init_arguments, run_init
@@ -50,6 +51,10 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
     for warning in course_warnings(load_course(project.config_path)):
         print(f"warning: {_rel(project, project.config_path)}: {warning}", file=sys.stderr)
     problems = out_of_sync(project)
+    generated = generate(project)
+    check_breaks(generated.course, generated.lessons, project.config_path)
+    for warning in untimed_warnings(generated.lessons):
+        print(warning, file=sys.stderr)
     for path, reason in problems:
         print(f"out of sync: {_rel(project, path)} ({reason})")
     if problems:

@@ -31,20 +31,25 @@ def site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="offline data folder, used if lessons must be verified first")
     cache_argument(parser)
+    parser.add_argument("--instructor", action="store_true",
+                        help="the instructor's site (speaker notes, solutions, timings, "
+                             "run details) in build/instructor-site/; never publish it")
 
 
 def run_site(project: Project, args: argparse.Namespace) -> int:
     site = build_site(project, profile=getattr(args, "profile", None),
                       backend=getattr(args, "backend", None),
                       data_dir=getattr(args, "data_dir", None),
-                      cache=getattr(args, "cache", None))
+                      cache=getattr(args, "cache", None),
+                      instructor=getattr(args, "instructor", False))
     print(f"wrote {site.relative_to(project.root)}/ (open index.html)")
     return 0
 
 
 def bundle_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--instructor", action="store_true",
-                        help="add the solution notebooks and the verification report")
+                        help="the instructor's bundle: the instructor site (built first), "
+                             "the solution notebooks and the verification report")
 
 
 def run_bundle(project: Project, args: argparse.Namespace) -> int:

@@ -1,8 +1,10 @@
 """``build.py bundle``: ``dist/<slug>-<version>.zip``, everything a student needs offline.
 
 Student bundle: the built site (browsable from ``file://``, decks included), the exercise
-notebooks, ``requirements.txt`` and a README. ``--instructor`` adds the solution notebooks
-and the verification report, under its own file name. The zip is byte-identical across
+notebooks, ``requirements.txt`` and a README. ``--instructor`` packs the instructor's site
+instead (speaker notes, solutions, timings; built from the same verified runs) and adds the
+solution notebooks and the verification report, under its own file name. The zip is
+byte-identical across
 rebuilds from the same inputs: members sorted, fixed timestamps and permissions, no
 machine paths. The student zip is leak-scanned as shipped (read back from its bytes).
 """
@@ -21,6 +23,7 @@ from ..source.leaks import scan_file, secrets_by_stem
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
 from .pages import data_instructions
+from .site import build_site
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time inside
 SITE_DOWNLOADS = "downloads"  # build/site/downloads/: the published site serves the zip
@@ -31,10 +34,14 @@ def bundle_files(project: Project, instructor: bool = False) -> tuple[Generated,
     generated = generate(project)
     course, lessons = generated.course, generated.lessons
     top = Path(course.bundle_name(instructor)).stem
-    if not (project.site / "index.html").is_file():
+    if instructor:
+        site = build_site(project, instructor=True)  # from the runs the student site shows
+    elif (project.site / "index.html").is_file():
+        site = project.site
+    else:
         raise CourseError("no built site to pack", path=project.site,
                           hint="run `python build.py site` first")
-    files = {f"{top}/site/{rel}": data for rel, data in read_tree(project.site).items()
+    files = {f"{top}/site/{rel}": data for rel, data in read_tree(site).items()
              if not rel.startswith(f"{SITE_DOWNLOADS}/")}
     folders = ("exercises", "solutions") if instructor else ("exercises",)
     for folder in folders:
@@ -99,7 +106,8 @@ def readme(course: Course, lessons: list[Lesson], instructor: bool) -> str:
              "- `exercises/`: the notebooks you work in: fill in every `# YOUR CODE HERE`.",
              "- `requirements.txt`: the Python packages the lessons were verified with."]
     if instructor:
-        lines += ["- `solutions/`: the solution notebooks (instructors only: do not share).",
+        lines += ["- `site/` is the instructor's site: speaker notes, solutions, timings.",
+                  "- `solutions/`: the solution notebooks (instructors only: do not share).",
                   "- `report.json`: the verification report (every run, metrics, versions)."]
     lines += ["", "## How to start", "", "### In Colab (nothing to install)", ""]
     lines += [f"- {lesson.title}: {course.colab_url(f'exercises/{lesson.stem}.ipynb')}"

@@ -22,6 +22,8 @@ from mkdocs.exceptions import MkDocsException
 from ..config import Course, Project
 from ..errors import CourseError
 
+HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # MathJax only on pages with math
+
 
 class _Collect(logging.Handler):
     """mkdocs reports broken links and the like as log warnings; keep them for the error."""
@@ -42,7 +44,7 @@ def mkdocs_config(project: Project, course: Course, nav: list, docs: Path,
                           hint="the course folder needs the site configuration")
     return load_config(str(path), docs_dir=str(docs), site_dir=str(site),
                        site_name=course.title, nav=nav, site_url=course.site_url or None,
-                       **overrides)
+                       hooks=[str(HOOKS)], **overrides)
 
 
 def run_mkdocs(project: Project, course: Course, nav: list, runs: list[dict], docs: Path,

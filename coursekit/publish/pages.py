@@ -17,9 +17,10 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 from ..config import Course, instructors_markdown
-from ..run.report import PASSED
+from ..run.report import INJECTED, PASSED
 from ..run.verify import Verified
-from ..source.lesson import Lesson
+from ..source.lesson import Lesson, parameter_defaults
+from .schedule import Slot, schedule_table, span_text, timing_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -61,10 +62,15 @@ def render_notes(nb: NotebookNode, stem: str,
 
 
 def lesson_page(lesson: Lesson, nb: NotebookNode, links: LessonLinks, verified: Verified,
-                exporter: MarkdownExporter | None = None) -> tuple[str, dict[str, bytes]]:
-    """The notes page: the lesson's own title, then buttons and badge, then the lesson."""
+                exporter: MarkdownExporter | None = None, instructor: bool = False,
+                slot: Slot | None = None) -> tuple[str, dict[str, bytes]]:
+    """The notes page: the lesson's own title, then buttons and badge, then the lesson.
+    The instructor's page adds the lesson's timing and the run's details."""
     nb = nbformat.from_dict(nb)
-    header = nbformat.v4.new_markdown_cell(actions(links) + "\n\n" + badge(lesson, verified),
+    blocks = [actions(links), badge(lesson, verified)]
+    if instructor:
+        blocks += [timing_box(lesson, slot), run_details(verified)]
+    header = nbformat.v4.new_markdown_cell("\n\n".join(b for b in blocks if b),
                                            id="coursekit-header")
     first = nb.cells[0] if nb.cells else None
     if first is not None and first.cell_type == "markdown" and first.source.startswith("# "):
@@ -99,7 +105,9 @@ def badge(lesson: Lesson, verified: Verified) -> str:
     if run.get("date"):
         facts.append(str(run["date"]))
     word = "Verified" if passed else f"Verification {run.get('status', 'unknown')}"
-    lines = [f'!!! {"success" if passed else "failure"} "{word}: {" · ".join(facts)}"']
+    lines = [f'!!! {"success" if passed else "failure"} "{word}: {" · ".join(facts)}"', "",
+             indent(run_parameters_text(lesson, verified)), "",
+             indent(profile_text(str(run.get("profile"))))]
     targets = (lesson.profiles.get(run.get("profile")) or {}).get("targets") or {}
     metrics = run.get("metrics") or {}
     if metrics:
@@ -107,6 +115,86 @@ def badge(lesson: Lesson, verified: Verified) -> str:
         lines += [f"    | {name} | {format_value(value)} | {target_text(targets.get(name))} |"
                   for name, value in metrics.items()]
     return "\n".join(lines)
+
+
+# what each profile's outputs are, said to a student reading them (a registry: a course
+# that declares another profile gets the generic sentence)
+PROFILE_MEANINGS = {
+    "smoke": ("**smoke** is a short run with reduced parameters (fewer epochs, fewer "
+              "examples): it proves that every cell works and that the metrics reach the "
+              "smoke targets, in minutes. It is not the lesson's full training: with the "
+              "notebook's own defaults your run takes longer and should score higher."),
+    "full": ("**full** is the lesson's complete run, with the parameters and targets the "
+             "text describes."),
+}
+
+
+def profile_text(profile: str) -> str:
+    return PROFILE_MEANINGS.get(profile, f"**{profile}** is a profile declared in the "
+                                         "lesson's header, with its own parameters.")
+
+
+def injected_parameters(verified: Verified) -> dict:
+    """The values the shown run used: papermill's injected cell of the executed notebook
+    (what really ran), else the report's record of them."""
+    executed = verified.executed
+    for cell in executed.cells if executed is not None else []:
+        if INJECTED in cell.metadata.get("tags", []):
+            try:
+                return parameter_defaults(cell.source)
+            except SyntaxError:
+                break  # not Python papermill wrote: fall back to the report
+    return dict((verified.run or {}).get("parameters") or {})
+
+
+def run_parameters_text(lesson: Lesson, verified: Verified) -> str:
+    """``These outputs ran with `epochs = 8` …``, and the defaults a student runs instead."""
+    # a data file's parameter says where the data was read from, not how the run went
+    data_params = set(lesson.data.values())
+    used = {name: value for name, value in injected_parameters(verified).items()
+            if name not in data_params}
+    if not used:
+        return "These outputs ran with the notebook's own parameters.\n{: #run-parameters }"
+    shown = ", ".join(f"`{name} = {value!r}`" for name, value in used.items())
+    text = f"These outputs ran with {shown}."
+    defaults = lesson.parameters
+    differ = [f"`{name} = {defaults[name]!r}`" for name in used
+              if name in defaults and defaults[name] != used[name]]
+    if differ:
+        text += (" The parameters cell below shows the values your own run uses: "
+                 f"{', '.join(differ)}.")
+    return text + "\n{: #run-parameters }"
+
+
+def indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.split("\n"))
+
+
+def timing_box(lesson: Lesson, slot: Slot | None) -> str:
+    when = f"{span_text(slot)} · " if slot is not None and slot.start is not None else ""
+    return f'!!! abstract "Timing: {when}{timing_text(lesson)}"{objectives_text(lesson)}'
+
+
+def objectives_text(lesson: Lesson) -> str:
+    if not lesson.objectives:
+        return ""
+    return "\n\n    Objectives:\n\n" + "\n".join(f"    - {o}" for o in lesson.objectives)
+
+
+def run_details(verified: Verified) -> str:
+    """The instructor's view of the run: how long, which packages, which data, the key."""
+    run = verified.run
+    if not run:
+        return ""
+    rows = [("seconds", format_value(run.get("seconds", "–"))),
+            ("cached", "yes" if run.get("cached") else "no"),
+            ("student contract", str(run.get("contract", "–"))),
+            ("data", ", ".join(f"{k}: {v}" for k, v in (run.get("data") or {}).items()) or "–"),
+            *[(name, str(version)) for name, version in
+              sorted((run.get("packages") or {}).items())],
+            ("cache key", f"`{run.get('key') or '–'}`")]
+    table = ["    | | |", "    |---|---|"] + [f"    | {k} | {v} |" for k, v in rows]
+    return '??? info "Verification details"\n' + "\n".join(table)
 
 
 def device_text(device) -> str:
@@ -139,60 +227,62 @@ def target_text(bounds: dict | None) -> str:
 
 
 def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
-    """Every run of the last verification, one row each."""
+    """Every run of the last verification, one row each. A device all runs share is said
+    once above the table, so that the table fits the page."""
     titles = {lesson.stem: lesson.title for lesson in lessons}
-    rows = ["# Verification", "",
+    devices = {device_text(run.get("device")) for run in runs}
+    shared = devices.pop() if len(devices) == 1 else None
+    columns = ["Lesson", "Profile", "Backend", *([] if shared else ["Device"]), "Status",
+               "Metrics", "Date"]
+    # no sidebars (Material's front matter): the table gets the page's whole width
+    rows = ["---", "hide: [navigation, toc]", "---", "", "# Verification", "",
             "Every solution notebook was executed by `python build.py verify`; each row is "
-            "one run, with the metrics it published.", "",
-            "| Lesson | Profile | Backend | Device | Status | Metrics | Date |",
-            "|---|---|---|---|---|---|---|"]
+            "one run, with the metrics it published.", ""]
+    if shared:
+        rows += [f"All runs: {shared}.", ""]
+    rows += ['<div class="verification-table" markdown>', "",
+             "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for run in runs:
         stem = run.get("lesson", "")
         title = f"[{titles[stem]}](lessons/{stem}.md)" if stem in titles else stem
-        metrics = ", ".join(f"{k} = {format_value(v)}"
-                            for k, v in (run.get("metrics") or {}).items()) or "–"
-        rows.append(f"| {title} | {run.get('profile', '–')} | {run.get('backend', '–')} | "
-                    f"{device_text(run.get('device'))} | {run.get('status', '–')} | {metrics} | "
-                    f"{run.get('date') or '–'} |")
+        metrics = "<br>".join(f'<span class="nowrap">{k} = {format_value(v)}</span>'
+                              for k, v in (run.get("metrics") or {}).items()) or "–"
+        cells = [title, run.get("profile", "–"), run.get("backend", "–"),
+                 *([] if shared else [device_text(run.get("device"))]),
+                 run.get("status", "–"), metrics,
+                 f'<span class="nowrap">{run.get("date") or "–"}</span>']
+        rows.append("| " + " | ".join(str(c) for c in cells) + " |")
     if not runs:
-        rows.append("| *(no runs: run `python build.py verify`)* | | | | | | |")
-    return "\n".join(rows) + "\n"
+        rows.append("| *(no runs: run `python build.py verify`)* |" + " |" * (len(columns) - 1))
+    return "\n".join(rows + ["", "</div>"]) + "\n"
 
 
-def home_page(course: Course, lessons: list[Lesson], bundle_name: str) -> str:
+INSTRUCTOR_NOTE = ('!!! warning "Instructor view"\n    This site shows the speaker notes, '
+                   "the solutions, the timings and the verification details. Keep it to the "
+                   "teaching team: students get the student site and bundle.")
+
+
+def home_page(course: Course, lessons: list[Lesson], bundle_name: str,
+              instructor: bool = False) -> str:
     colab = {lesson.stem: course.colab_url(f"exercises/{lesson.stem}.ipynb")
              for lesson in lessons}
+    download = [f'<p><a class="md-button md-button--primary" id="download-bundle" '
+                f'href="downloads/{bundle_name}" download>Download the course bundle '
+                f"(version {course.version})</a></p>",
+                '<p id="bundle-note" hidden>You are reading the course bundle: the exercise '
+                "notebooks are in its <code>exercises/</code> folder, and its README says how "
+                "to start.</p>"]
     parts = [f"# {course.title}", "", course.summary, "",
-             f'<p><a class="md-button md-button--primary" id="download-bundle" '
-             f'href="downloads/{bundle_name}" download>Download the course bundle '
-             f"(version {course.version})</a></p>",
-             '<p id="bundle-note" hidden>You are reading the course bundle: the exercise '
-             "notebooks are in its <code>exercises/</code> folder, and its README says how "
-             "to start.</p>", "",
+             *([INSTRUCTOR_NOTE] if instructor else download), "",
              "## Instructors", "", instructors_markdown(course), "",
-             "## Schedule", "", schedule_table(course, lessons), "",
+             "## Schedule", "", schedule_table(course, lessons, lambda s: f"lessons/{s}.md"),
+             "", "What each lesson teaches: [objectives and keypoints](outcomes.md).", "",
              "## Lessons", "", "| Lesson | | |", "|---|---|---|"]
     parts += [f"| [{lesson.title}](lessons/{lesson.stem}.md) | {lesson.summary} | "
               f"[Slides](slides/{lesson.stem}.html) · [Open in Colab]({colab[lesson.stem]}) |"
               for lesson in lessons]
     parts += ["", follow_along(course, lessons)]
     return "\n".join(parts) + "\n"
-
-
-def schedule_table(course: Course, lessons: list[Lesson]) -> str:
-    """The course.yml schedule; without one, the lessons in order."""
-    by_stem = {lesson.stem: lesson for lesson in lessons}
-    rows = ["| When | What |", "|---|---|"]
-    if not course.schedule:
-        return "\n".join(rows + [f"| {n} | [{lesson.title}](lessons/{lesson.stem}.md) |"
-                                 for n, lesson in enumerate(lessons, start=1)])
-    for entry in course.schedule:
-        what = entry.get("what", "")
-        if entry.get("lesson"):
-            lesson = by_stem[entry["lesson"]]
-            what = f"[{what or lesson.title}](lessons/{lesson.stem}.md)"
-        rows.append(f"| {entry['when']} | {what} |")
-    return "\n".join(rows)
 
 
 def follow_along(course: Course, lessons: list[Lesson]) -> str:

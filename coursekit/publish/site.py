@@ -17,7 +17,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..config import Course, Project
-from ..errors import ConfigError, CourseError, LeakError
+from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, replace_dir, write_tree
 from ..run.report import load_runs
 from ..run.verify import Verified, ensure_verified, find_verified
@@ -29,13 +29,14 @@ from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
                     verification_page)
+from .schedule import check_breaks, outcomes_page, timetable
 from .slides import REVEAL_DIR, deck_exporter, reveal_assets, render_deck
 from .student_view import deck_notebook, notes_notebook
 
 STATIC = Path(__file__).parent / "site_static"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills
 # site_static/ → assets/, loaded by mkdocs.yml's extra_javascript
-STATIC_FILES = ("coursekit.js", "mathjax-config.js")
+STATIC_FILES = ("coursekit.js", "coursekit.css", "mathjax-config.js")
 
 
 @dataclass
@@ -58,7 +59,7 @@ def read_inputs(project: Project, profile: str | None = None, backend: str | Non
     current verified run of every lesson; the live ``preview`` takes content/ as it is
     now and the last outputs as they are."""
     generated = generate(project)
-    _check_schedule(project.config_path, generated.course, generated.lessons)
+    check_breaks(generated.course, generated.lessons, project.config_path)
     exercises, solutions = {}, {}
     for lesson in generated.lessons:
         path = project.exercises / f"{lesson.stem}.ipynb"
@@ -77,25 +78,32 @@ def read_inputs(project: Project, profile: str | None = None, backend: str | Non
                         load_runs(project))
 
 
-def site_sources(inputs: CourseInputs, node_modules: Path) -> dict[str, bytes]:
-    """docs-folder path → bytes: every file mkdocs builds the site from."""
+def site_sources(inputs: CourseInputs, node_modules: Path,
+                 instructor: bool = False) -> dict[str, bytes]:
+    """docs-folder path → bytes: every file mkdocs builds the site from. The instructor's
+    site has the speaker notes, solutions, timings and run details; the student's none."""
     course = inputs.course
-    files = {"index.md": home_page(course, inputs.lessons, course.bundle_name()).encode(),
+    files = {"index.md": home_page(course, inputs.lessons, course.bundle_name(),
+                                   instructor).encode(),
+             "outcomes.md": outcomes_page(inputs.lessons, lesson_link).encode(),
              "verification.md": verification_page(inputs.lessons, inputs.runs).encode()}
+    slots = {slot.lesson.stem: slot for slot in timetable(course, inputs.lessons) if slot.lesson}
     notes, decks = notes_exporter(), deck_exporter()
     for lesson in inputs.lessons:
         stem, verified = lesson.stem, inputs.verified[lesson.stem]
         exercise = nbformat.reads(inputs.exercises[stem].decode(), as_version=4)
+        solution = inputs.solutions[stem]
         links = LessonLinks(colab=course.colab_url(f"exercises/{stem}.ipynb"),
                             notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html")
-        view = notes_notebook(exercise, inputs.solutions[stem], verified.executed,
-                              course.publish_solutions)
-        page, figures = lesson_page(lesson, view, links, verified, notes)
+        view = notes_notebook(exercise, solution, verified.executed, course.publish_solutions,
+                              instructor)
+        page, figures = lesson_page(lesson, view, links, verified, notes, instructor,
+                                    slots.get(stem))
         files[f"lessons/{stem}.md"] = page.encode()
         files.update({f"lessons/{name}": data for name, data in figures.items()})
         files[f"notebooks/{stem}.ipynb"] = inputs.exercises[stem]
-        deck = render_deck(deck_notebook(exercise, verified.executed), lesson.title, decks)
-        files[f"slides/{stem}.html"] = deck.encode()
+        deck_view = deck_notebook(exercise, verified.executed, solution if instructor else None)
+        files[f"slides/{stem}.html"] = render_deck(deck_view, lesson.title, decks).encode()
     files.update({f"slides/{REVEAL_DIR}/{name}": data
                   for name, data in reveal_assets(node_modules).items()})
     files.update({f"{MATHJAX_DIR}/{name}": data
@@ -106,16 +114,25 @@ def site_sources(inputs: CourseInputs, node_modules: Path) -> dict[str, bytes]:
     return files
 
 
+def lesson_link(stem: str) -> str:
+    return f"lessons/{stem}.md"
+
+
 def nav(lessons: list[Lesson]) -> list:
     return [{"Home": "index.md"},
             {"Lessons": [{lesson.title: f"lessons/{lesson.stem}.md"} for lesson in lessons]},
+            {"Outcomes": "outcomes.md"},
             {"Verification": "verification.md"}]
 
 
 def build_site(project: Project, profile: str | None = None, backend: str | None = None,
-               data_dir: Path | None = None, cache: str | None = None) -> Path:
+               data_dir: Path | None = None, cache: str | None = None,
+               instructor: bool = False) -> Path:
+    """``build/site``, or with ``instructor`` ``build/instructor-site``; the student's
+    site is leak-scanned before it replaces the last one."""
     inputs = read_inputs(project, profile, backend, data_dir, cache=cache)
-    sources = site_sources(inputs, node_modules(project))
+    sources = site_sources(inputs, node_modules(project), instructor)
+    target = project.instructor_site if instructor else project.site
     project.build.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-src-", dir=project.build))
     site = Path(tempfile.mkdtemp(prefix=".site-", dir=project.build))
@@ -124,18 +141,23 @@ def build_site(project: Project, profile: str | None = None, backend: str | None
             folder.chmod(0o755)  # mkdtemp makes private folders; a site is for everyone
         write_tree(docs, sources)
         run_mkdocs(project, inputs.course, nav(inputs.lessons), inputs.runs, docs, site)
-        leaks = scan_files(read_tree(site), secrets_by_stem(inputs.lessons),
-                           inputs.course.publish_solutions)
-        if leaks:
-            listing = "\n  ".join(f"build/site/{leak}" for leak in leaks)
-            raise LeakError(f"solution text found in the site:\n  {listing}",
-                            hint="the stripper or a renderer leaked; the site was not replaced")
-        replace_dir(docs, project.site_src)
-        replace_dir(site, project.site)
+        if not instructor:
+            _scan_student_site(site, inputs)
+            replace_dir(docs, project.site_src)
+        replace_dir(site, target)
     finally:
         shutil.rmtree(docs, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
-    return project.site
+    return target
+
+
+def _scan_student_site(site: Path, inputs: CourseInputs) -> None:
+    leaks = scan_files(read_tree(site), secrets_by_stem(inputs.lessons),
+                       inputs.course.publish_solutions)
+    if leaks:
+        listing = "\n  ".join(f"build/site/{leak}" for leak in leaks)
+        raise LeakError(f"solution text found in the site:\n  {listing}",
+                        hint="the stripper or a renderer leaked; the site was not replaced")
 
 
 def _iframe_worker(node_modules: Path) -> bytes:
@@ -144,12 +166,3 @@ def _iframe_worker(node_modules: Path) -> bytes:
         raise CourseError("iframe-worker is not installed", path=path,
                           hint="run `npm ci` in the course folder (package.json pins it)")
     return path.read_bytes()
-
-
-def _check_schedule(path: Path, course: Course, lessons: list[Lesson]) -> None:
-    stems = [lesson.stem for lesson in lessons]
-    for number, entry in enumerate(course.schedule, start=1):
-        if entry.get("lesson") and entry["lesson"] not in stems:
-            raise ConfigError(f"schedule entry {number} names lesson '{entry['lesson']}', "
-                              "which content/ does not have", path=path,
-                              hint=f"lessons: {', '.join(stems)}")

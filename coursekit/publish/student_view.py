@@ -16,27 +16,88 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbformat import NotebookNode
 
 BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
-SOLUTION_KEY = "coursekit"  # cell metadata the notes template reads: {"solution": true}
+# cell metadata the notes template reads: {"solution": true}, {"notes": true}, {"alt": …}
+SOLUTION_KEY = "coursekit"
+# a figure's title in the code that draws it: plt.title("…"), ax.set_title('…'), suptitle
+_TITLE_CALL = re.compile(r"""(?:\.|\b)(?:set_title|title|suptitle)\(\s*f?(["'])(.+?)\1""")
+_ALT_NOISE = re.compile(r"[\\$*_`\[\]{}<>]")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # long logs (a training run prints a line per epoch) keep their head and tail
 MAX_LOG_LINES = 30
 KEEP_HEAD, KEEP_TAIL = 8, 12
 
 
+def is_speaker_notes(cell) -> bool:
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
 def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:
-    """Exercise sources + executed outputs where the source is identical."""
+    """Exercise sources + executed outputs where the source is identical.
+
+    A check cell after a stub keeps no output either: it ran against the solution, and
+    "Exercise 1 passed." under a stub tells the student something false."""
     ran_by_id = {cell.get("id"): cell for cell in executed.cells} if executed else {}
     nb = copy.deepcopy(exercise)
     nb.cells = [cell for cell in nb.cells if cell.get("id") != BADGE_CELL]
+    stub_pending = False  # a stub since the last check cell
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         ran = ran_by_id.get(cell.id)
-        if ran is not None and ran.cell_type == "code" and ran.source == cell.source:
+        same = ran is not None and ran.cell_type == "code" and ran.source == cell.source
+        is_check = "check" in cell.metadata.get("tags", [])
+        if same and not (is_check and stub_pending):
             cell.outputs = copy.deepcopy(ran.outputs)
             cell.execution_count = ran.get("execution_count")
         else:
             cell.outputs, cell.execution_count = [], None
+        stub_pending = (stub_pending or (ran is not None and not same)) and not is_check
+    return nb
+
+
+def with_speaker_notes(exercise: NotebookNode, solution: NotebookNode) -> NotebookNode:
+    """The exercise with the solution's speaker-notes cells back in their places (the
+    exercise notebooks drop them; ids are positional, so the order is the solution's)."""
+    nb = copy.deepcopy(exercise)
+    by_id = {cell.get("id"): cell for cell in nb.cells}
+    badge = [cell for cell in nb.cells if cell.get("id") == BADGE_CELL]
+    nb.cells = badge + [copy.deepcopy(cell) if is_speaker_notes(cell) else by_id[cell.id]
+                        for cell in solution.cells
+                        if is_speaker_notes(cell) or cell.id in by_id]
+    return nb
+
+
+def mark_speaker_notes(nb: NotebookNode) -> NotebookNode:
+    """Instructor pages show each speaker-notes cell as an admonition."""
+    for cell in nb.cells:
+        if is_speaker_notes(cell):
+            cell.metadata.setdefault(SOLUTION_KEY, {})["notes"] = True
+    return nb
+
+
+def drop_speaker_notes(nb: NotebookNode) -> NotebookNode:
+    nb = copy.deepcopy(nb)
+    nb.cells = [cell for cell in nb.cells if not is_speaker_notes(cell)]
+    return nb
+
+
+def add_figure_alt(nb: NotebookNode) -> NotebookNode:
+    """Alt text of each figure: the caption the lesson declares for its cell
+    (``# %% caption="…"``), else the titles the cell's code gives its plots, else the
+    heading the figure sits under."""
+    last_heading = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            headings = re.findall(r"^#+\s+(.+)$", cell.source, flags=re.M)
+            last_heading = headings[-1].strip() if headings else last_heading
+            continue
+        titles = [match.group(2) for match in _TITLE_CALL.finditer(cell.source)
+                  if "{" not in match.group(2)]  # an f-string's template is no title
+        alt = str(cell.metadata.get("caption") or "") or "; ".join(titles) or (
+            f"Figure: {last_heading}" if last_heading else "Figure")
+        # Markdown or TeX in alt text would be rendered or typeset: keep the words
+        words = _ALT_NOISE.sub(" ", alt).split()
+        cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = " ".join(words)
     return nb
 
 
@@ -117,13 +178,24 @@ def slide_cells(nb: NotebookNode) -> NotebookNode:
 
 
 def notes_notebook(exercise: NotebookNode, solution: NotebookNode,
-                   executed: NotebookNode | None, publish_solutions: bool) -> NotebookNode:
-    nb = merge_outputs(exercise, executed)
-    if publish_solutions:
+                   executed: NotebookNode | None, publish_solutions: bool,
+                   instructor: bool = False) -> NotebookNode:
+    """The page's notebook: the student's never has speaker notes; the instructor's has
+    them as admonitions, and always the solutions."""
+    if instructor:
+        nb = mark_speaker_notes(merge_outputs(with_speaker_notes(exercise, solution),
+                                              executed))
+    else:
+        nb = merge_outputs(drop_speaker_notes(exercise), executed)
+    if publish_solutions or instructor:
         nb = add_solutions(nb, solution, executed)
-    return clean_logs(nb)
+    return add_figure_alt(clean_logs(nb))
 
 
-def deck_notebook(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:
-    """Decks always show the student version, even when the notes publish solutions."""
-    return clean_logs(slide_cells(merge_outputs(exercise, executed)))
+def deck_notebook(exercise: NotebookNode, executed: NotebookNode | None,
+                  solution: NotebookNode | None = None) -> NotebookNode:
+    """Decks always show the student version of the code, even when the notes publish
+    solutions; given the ``solution``, the instructor's deck gets its speaker notes."""
+    base = with_speaker_notes(exercise, solution) if solution is not None else (
+        drop_speaker_notes(exercise))
+    return clean_logs(slide_cells(merge_outputs(base, executed)))

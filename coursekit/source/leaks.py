@@ -42,6 +42,7 @@ class Secret:
     text: str  # whitespace-normalised line
     path: Path
     line: int
+    kind: str = "solution line"  # or "speaker note": what the report calls it
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Leak:
     secret: Secret
 
     def __str__(self) -> str:
-        return (f"{self.artifact}: contains solution line '{self.secret.text}' "
+        return (f"{self.artifact}: contains {self.secret.kind} '{self.secret.text}' "
                 f"({self.secret.path}:{self.secret.line})")
 
 
@@ -179,7 +180,27 @@ def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]]) -
 def prose_text(lesson: Lesson) -> str:
     """What the exercise's Markdown cells show a reader once rendered."""
     return "\n".join(html_text(markdown.markdown(cell.split.exercise))
-                     for cell in lesson.cells if cell.cell_type == "markdown")
+                     for cell in lesson.cells
+                     if cell.cell_type == "markdown" and not is_speaker_notes(cell))
+
+
+# --- speaker notes: instructor-only text, a secret for every student artifact --------
+
+def is_speaker_notes(cell) -> bool:
+    return cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+
+
+def speaker_note_secrets(lesson: Lesson) -> list[Secret]:
+    """Each non-trivial line of the lesson's ``slide_type: notes`` cells, as rendered."""
+    found = []
+    for cell in lesson.cells:
+        if not is_speaker_notes(cell):
+            continue
+        for offset, line in enumerate(cell.source.split("\n")):
+            text = normalise(html_text(markdown.markdown(line)))
+            if not is_trivial(text):
+                found.append(Secret(text, lesson.path, cell.line + offset, "speaker note"))
+    return found
 
 
 def secrets_by_stem(lessons: list[Lesson]) -> dict[str, list[Secret]]:
@@ -189,6 +210,7 @@ def secrets_by_stem(lessons: list[Lesson]) -> dict[str, list[Secret]]:
         prose = prose_text(lesson)
         found[lesson.stem] = [secret for secret in lesson_secrets(lesson)
                               if not scan_text([secret], prose, "prose")]
+        found[lesson.stem] += speaker_note_secrets(lesson)
     return found
 
 

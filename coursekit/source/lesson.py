@@ -18,12 +18,17 @@ from ..errors import CourseError, LessonFormatError, MarkerError
 from .markers import SplitCell, split_cell
 
 KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
-COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles")
+COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles",
+               "teaching", "exercises", "objectives", "keypoints")
+# the schedule's keys (the Carpentries Workbench's): minutes, and lists of sentences
+MINUTE_KEYS = ("teaching", "exercises")
+OUTCOME_KEYS = ("objectives", "keypoints")
 PROFILE_KEYS = ("parameters", "targets")
 TARGET_KEYS = ("min", "max")
 ACCELERATORS = ("cpu", "gpu")
 # cell metadata that reaches the notebooks; jupytext's own bookkeeping is dropped
-KEPT_CELL_METADATA = ("tags", "slideshow", "jupyter")
+# (``caption``: a figure's alt text on the pages, declared by the lesson)
+KEPT_CELL_METADATA = ("tags", "slideshow", "jupyter", "caption")
 
 _STEM = re.compile(r"^(\d+)_[a-z0-9_]+$")
 _CELL_MARKER = re.compile(r"^# %%")
@@ -55,6 +60,18 @@ class Lesson:
     profiles: dict
     meta: dict
     cells: list[Cell] = field(default_factory=list)
+    teaching: int | None = None  # minutes; None: the header does not say
+    exercises: int | None = None
+    objectives: list[str] = field(default_factory=list)
+    keypoints: list[str] = field(default_factory=list)
+
+    @property
+    def timed(self) -> bool:
+        return self.teaching is not None and self.exercises is not None
+
+    @property
+    def minutes(self) -> int:
+        return (self.teaching or 0) + (self.exercises or 0)
 
     @property
     def parameters(self) -> dict:
@@ -153,7 +170,32 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
     return Lesson(path=path, stem=path.stem, order=_order(path),
                   title=meta["title"].strip(), summary=str(meta.get("summary", "")).strip(),
                   accelerator=accelerator, data=dict(meta.get("data", {})),
-                  profiles=dict(meta.get("profiles", {})), meta=meta)
+                  profiles=dict(meta.get("profiles", {})), meta=meta,
+                  **_schedule_keys(path, file_lines, meta))
+
+
+def _schedule_keys(path: Path, file_lines: list[str], meta: dict) -> dict:
+    """``teaching``/``exercises`` minutes and the ``objectives``/``keypoints`` lists."""
+    found: dict = {}
+    for key in MINUTE_KEYS:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise LessonFormatError(f"'{key}' must be a whole number of minutes (0 or more), "
+                                    f"not {value!r}", path=path,
+                                    line=_key_line(file_lines, key),
+                                    hint=f"e.g. '{key}: 35'")
+        found[key] = value
+    for key in OUTCOME_KEYS:
+        value = meta.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                                  for v in value):
+            raise LessonFormatError(f"'{key}' must be a list of sentences", path=path,
+                                    line=_key_line(file_lines, key),
+                                    hint=f"e.g. '{key}: [Build a model in Keras.]'")
+        found[key] = [v.strip() for v in value]
+    return found
 
 
 def _order(path: Path) -> int:

@@ -87,6 +87,13 @@ def add_colab_badge(nb: NotebookNode, lesson: Lesson, course: Course) -> Noteboo
     return nb
 
 
+def drop_speaker_notes(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """``slide_type: notes`` cells are for the instructor: students never get them."""
+    nb.cells = [cell for cell in nb.cells
+                if cell.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    return nb
+
+
 def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -94,8 +101,8 @@ def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookN
     return nb
 
 
-EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, fill_placeholders, add_colab_badge,
-                                      clear_outputs]
+EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes,
+                                      fill_placeholders, add_colab_badge, clear_outputs]
 SOLUTION_PIPELINE: list[Transform] = [fill_placeholders, clear_outputs]
 
 

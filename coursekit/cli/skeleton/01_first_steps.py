@@ -11,6 +11,12 @@
 #   course:
 #     title: Fitting a line
 #     summary: Fit a straight line to noisy points with NumPy and measure how well it fits.
+#     teaching: 15
+#     exercises: 15
+#     objectives:
+#       - "Fit a straight line to noisy points with NumPy."
+#     keypoints:
+#       - "Least squares finds the slope and intercept that make the squared error smallest."
 #     profiles:
 #       smoke:
 #         parameters: {n_points: 50}

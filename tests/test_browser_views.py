@@ -1,0 +1,191 @@
+"""The student and instructor sites in a real browser, network off: speaker notes only on
+the instructor's pages and deck, axe-core (pinned) with no serious or critical violation on
+every page in both palettes, clock times, the parameters line, figure alt text, search
+links, and the exercise notebook link from the unzipped bundle.
+
+Reuses test_browser_site.py's setup: Debian's Chromium, every outside request blocked.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import ROOT, run_build
+from test_browser_site import (SPEAKER_NOTE, _QuietHandler, browser, bundle_site,  # noqa: F401
+                               offline, search, site_url)
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # package.json pins axe-core
+PAGES = ("index.html", "lessons/01_squares.html", "lessons/02_words.html",
+         "verification.html", "outcomes.html")
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture(scope="module")
+def instructor_url(built_course, tmp_path_factory):
+    """`build.py site --instructor` on a copy of the built fixture course, served."""
+    root = Path(shutil.copytree(built_course, tmp_path_factory.mktemp("instr") / "course",
+                                symlinks=True))
+    result = run_build(root, "site", "--instructor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(root / "build" / "instructor-site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join()
+
+
+def palette(browser, scheme: str, allowed: tuple[str, ...]):  # noqa: F811
+    """A page in the light or dark palette (Material follows prefers-color-scheme)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                  color_scheme=scheme)
+    blocked: list[str] = []
+
+    def gate(route):
+        if route.request.url.startswith(allowed):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", gate)
+    return context, context.new_page(), blocked
+
+
+def serious_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})"
+                          ".then(r => r.violations.map(v => [v.id, v.impact, "
+                          "v.nodes.map(n => n.target.join(' '))]))")
+    return [f"{rule} ({impact}): {', '.join(nodes[:5])}"
+            for rule, impact, nodes in found if impact in BLOCKING]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_serious_on_any_page(browser, site_url, scheme):  # noqa: F811
+    context, page, blocked = palette(browser, scheme, (site_url, "data:"))
+    try:
+        for path in PAGES:
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            expected = "slate" if scheme == "dark" else "default"
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
+            assert serious_violations(page) == [], f"{scheme} {path}"
+        assert blocked == []
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def both_sites(browser, site_url, instructor_url):  # noqa: F811
+    """A page that may reach the student and the instructor site, nothing else."""
+    context, page, blocked = palette(browser, "light",
+                                     (site_url, instructor_url, "data:", "about:"))
+    yield page, blocked
+    context.close()
+
+
+def test_speaker_notes_are_on_instructor_pages_and_never_on_student_pages(
+        both_sites, site_url, instructor_url):  # noqa: F811
+    page, blocked = both_sites
+    page.goto(f"{site_url}lessons/01_squares.html")
+    expect(page.locator("article")).not_to_contain_text(SPEAKER_NOTE)
+    expect(page.locator(".speaker-notes")).to_have_count(0)
+    page.goto(f"{instructor_url}lessons/01_squares.html")
+    notes = page.locator("article .admonition.speaker-notes")
+    expect(notes).to_have_count(1)
+    expect(notes).to_be_visible()
+    expect(notes).to_contain_text(SPEAKER_NOTE)
+    expect(page.locator("article .admonition.abstract")).to_contain_text(
+        "Timing: 09:00–09:30 · 20 min teaching + 10 min exercises")
+    expect(page.locator("article details.success summary", has_text="Solution")).to_have_count(2)
+    expect(page.locator("article details.info summary")).to_contain_text("Verification details")
+    assert blocked == []
+
+
+def test_axe_finds_nothing_serious_on_the_instructor_pages(browser, instructor_url):  # noqa: F811
+    for scheme in ("light", "dark"):
+        context, page, _ = palette(browser, scheme, (instructor_url, "data:"))
+        page.goto(f"{instructor_url}lessons/01_squares.html")
+        assert serious_violations(page) == [], scheme
+        context.close()
+
+
+def test_only_the_instructors_deck_opens_speaker_notes(both_sites, site_url,
+                                                      instructor_url):  # noqa: F811
+    page, blocked = both_sites
+    page.goto(f"{instructor_url}slides/01_squares.html")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    with page.expect_popup() as popup_info:
+        page.keyboard.press("s")
+    speaker = popup_info.value
+    expect(speaker.locator(".speaker-controls-notes .value")).to_contain_text(SPEAKER_NOTE)
+    speaker.close()
+    page.goto(f"{site_url}slides/01_squares.html")
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    assert SPEAKER_NOTE not in page.content()
+    assert blocked == []
+
+
+def test_the_home_page_shows_clock_times_and_breaks(offline, site_url):  # noqa: F811
+    page, blocked = offline
+    page.goto(site_url)
+    rows = page.locator("article h2#schedule + table tbody tr, "
+                        "article h2#schedule + .md-typeset__scrollwrap table tbody tr")
+    expect(rows).to_have_count(3)
+    texts = [re.sub(r"\s+", " ", row) for row in rows.all_inner_texts()]
+    assert texts == ["09:00–09:30 Squares and a plot 20 + 10",
+                     "09:30–09:45 Coffee break 15",
+                     "09:45–10:15 Counting words 15 + 15"]
+    page.locator("article a", has_text="objectives and keypoints").click()
+    expect(page.locator("article")).to_contain_text("Write a function that squares a number.")
+    assert blocked == []
+
+
+def test_lesson_pages_state_the_parameters_their_outputs_ran_with(offline, site_url):  # noqa: F811
+    page, blocked = offline
+    page.goto(f"{site_url}lessons/01_squares.html")
+    line = page.locator("#run-parameters")
+    expect(line).to_be_visible()
+    expect(line).to_have_text("These outputs ran with n = 5. The parameters cell below shows "
+                              "the values your own run uses: n = 4.")
+    expect(page.locator("article .admonition.success")).to_contain_text(
+        "smoke is a short run with reduced parameters")
+    image = page.locator("article img").first
+    expect(image).to_have_attribute("alt", "The squares of 0 to n - 1, rising ever faster")
+    page.goto(f"{site_url}lessons/02_words.html")
+    expect(page.locator("#run-parameters")).to_be_visible()
+    assert blocked == []
+
+
+def test_search_result_links_never_end_in_an_empty_highlight(offline, site_url):  # noqa: F811
+    page, blocked = offline
+    page.goto(site_url)
+    search(page, "squares")
+    links = page.locator(".md-search-result__item a")
+    expect(links.first).to_be_attached()
+    hrefs = [links.nth(n).get_attribute("href") for n in range(links.count())]
+    assert len(hrefs) > 2 and not [h for h in hrefs if re.search(r"\?h=(#|$)", h)], hrefs
+    assert any("?h=squares" in h for h in hrefs)  # highlighting itself still works
+    assert blocked == []
+
+
+def test_from_the_bundle_the_notebook_button_opens_its_exercises_folder(
+        offline, bundle_site):  # noqa: F811
+    page, blocked = offline
+    page.goto(bundle_site.joinpath("lessons", "01_squares.html").as_uri())
+    button = page.locator("#download-notebook")
+    expect(button).to_contain_text("exercises/01_squares.ipynb")
+    target = bundle_site.joinpath("lessons", button.get_attribute("href")).resolve()
+    assert target == bundle_site.parent / "exercises"
+    assert (target / "01_squares.ipynb").is_file()
+    assert blocked == []
