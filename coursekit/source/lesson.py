@@ -111,7 +111,8 @@ def read_lesson(path: Path) -> Lesson:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types; all mean "cannot parse"
         raise LessonFormatError(f"cannot read as a jupytext percent script: {exc}",
-                                path=path) from None
+                                path=path, line=_parse_error_line(exc),
+                                hint="check the '# ---' header block") from None
     file_lines = text.split("\n")
     meta = dict(nb.metadata.get("course") or {})
     lesson = _header(path, file_lines, meta)
@@ -120,6 +121,13 @@ def read_lesson(path: Path) -> Lesson:
         lesson.cells.append(_read_cell(path, index, raw, start))
     _check_profiles(lesson, file_lines)
     return lesson
+
+
+def _parse_error_line(exc: Exception) -> int:
+    """The file line of a header YAML error (its mark counts from the line after the
+    opening '# ---'), else the first line."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 2 if mark is not None else 1
 
 
 def _key_line(file_lines: list[str], key: str) -> int | None:
