@@ -64,12 +64,13 @@ def test_otter_block_without_prompt_leaves_nothing():
         print(circumference(1))
     """), "code")
     assert cell.exercise == "def circumference(r):\nprint(circumference(1))"
-    assert cell.solution == "def circumference(r):\n    return 2 * 3.14159 * r\nprint(circumference(1))"
+    assert cell.solution == ("def circumference(r):\n    return 2 * 3.14159 * r\n"
+                             "print(circumference(1))")
 
 
 def test_otter_line_without_prompt_vanishes_from_the_exercise():
-    cell = split_cell("def square(x):\n    y = x * x  # SOLUTION NO PROMPT\n    return y  # SOLUTION",
-                      "code")
+    cell = split_cell("def square(x):\n    y = x * x  # SOLUTION NO PROMPT\n"
+                      "    return y  # SOLUTION", "code")
     assert cell.exercise == "def square(x):\n    ...  # YOUR CODE HERE"
     assert cell.solution == "def square(x):\n    y = x * x\n    return y"
     assert [text for _, text in cell.secrets] == ["y = x * x", "return y"]

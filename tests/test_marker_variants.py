@@ -114,4 +114,5 @@ def test_lesson_cells_expose_variants(tmp_path):
     lesson = read_lesson(path)
     cell = next(c for c in lesson.cells if c.split.variants)
     begin = cell.line + cell.split.variants[1].line
-    assert path.read_text().split("\n")[begin - 1].strip() == "### BEGIN MISTAKE: uses the diameter"
+    line = path.read_text().split("\n")[begin - 1]
+    assert line.strip() == "### BEGIN MISTAKE: uses the diameter"

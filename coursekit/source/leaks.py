@@ -74,8 +74,9 @@ class MarkerLeak:
 # the words of every marker form (markers.py, marker_forms.py), in any case and spacing;
 # a line marker only after code, so that a markdown heading "# Solution" stays legal
 MARKER_WORDS = re.compile(
-    r"\b(begin|end)[ \t_-]*(solutions?|hidden[ \t_-]*tests?|prompt|alternatives?|"
-    r"mistakes?)\b|\bsolutions?[ \t_-]*no[ \t_-]*prompt\b|[^\s#][ \t]*#+[ \t]*solutions?[ \t]*$",
+    r"\b(begin|end)[ \t_-]*(solutions?|hidden[ \t_-]*tests?|prompt|alternatives?|mistakes?)\b"
+    r"|\bsolutions?[ \t_-]*no[ \t_-]*prompt\b"
+    r"|(?<=[^\s#])[ \t]*#+[ \t]*solutions?[ \t]*$",
     re.IGNORECASE | re.MULTILINE)
 
 
@@ -99,10 +100,13 @@ def scan_exercise_markers(lesson: Lesson, nb: dict, artifact: str) -> list[Marke
 def _marker_origin(lesson: Lesson, cell, words: str) -> str:
     if cell is None:
         return str(lesson.path)
-    needle = normalise(words).lower()
-    for offset, line in enumerate(cell.source.split("\n")):
-        if needle in normalise(line).lower():
-            return f"{lesson.path}:{cell.line + offset}"
+    lines = [normalise(line) for line in cell.source.split("\n")]
+    needle = normalise(words)
+    # the words as found first: the cell's own (stripped) markers match only ignoring case
+    for match in (lambda line: needle in line, lambda line: needle.lower() in line.lower()):
+        for offset, line in enumerate(lines):
+            if match(line):
+                return f"{lesson.path}:{cell.line + offset}"
     return f"{lesson.path}:{cell.line}"
 
 

@@ -155,10 +155,3 @@ def markdown_mark(line: str, lineno: int) -> Mark | None:
     keys = [k for k in FORMS if k not in _CODE_ONLY]
     _near_miss(body, keys, lineno)
     return None
-
-
-def looks_marked(source: str) -> bool:
-    """Whether a cell holds anything like a solution marker (no validation)."""
-    return bool(_phrase(source) or _LINE.search(source) or _PROMPT.search(source)
-                or _LOOSE.search(source) or re.search(r"(?m)^\s*#+\s*(BEGIN|END) "
-                                                      r"(ALTERNATIVE|MISTAKE)", source))

@@ -15,7 +15,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from ..errors import MarkerError
-from .marker_forms import Mark, code_mark, looks_marked, markdown_mark
+from .marker_forms import Mark, code_mark, markdown_mark
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -115,10 +115,12 @@ def _trim(lines: list[str]) -> str:
 
 
 
-def has_markers(source: str) -> bool:
-    """Whether a cell has anything marker-like (a tagged cell then is not a whole-cell
-    solution)."""
-    return looks_marked(source)
+def has_markers(source: str, cell_type: str = "code") -> bool:
+    """Whether a cell has markers (a tagged cell with none is a whole-cell solution)."""
+    try:
+        return any(_marks(source.split("\n"), cell_type == "code"))
+    except MarkerError:  # malformed markers are still markers
+        return True
 
 
 def split_cell(source: str, cell_type: str, solution_tag: bool = False) -> SplitCell:
