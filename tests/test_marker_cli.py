@@ -114,3 +114,13 @@ def test_marker_words_in_a_string_are_caught_by_the_scanner(tmp_path, capsys):
     assert f"contains marker text 'begin solution' ({root}/content/01_squares.py:{line})" \
         in err
     assert snapshot(root) == {}
+
+
+def test_broken_header_yaml_names_its_line(tmp_path, capsys):
+    bad = GOOD.replace("#   kernelspec:", "#  kernelspec:")
+    root = make_course(tmp_path / "c", {"01_squares": bad})
+    code, err = build(root, capsys)
+    # the line where YAML notices the bad indentation: the next key at the old depth
+    line = bad.split("\n").index("#   course:") + 1
+    assert code == 2
+    assert err.startswith(f"error: {root}/content/01_squares.py:{line}: cannot read"), err

@@ -110,9 +110,11 @@ def read_lesson(path: Path) -> Lesson:
     try:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types; all mean "cannot parse"
+        line = _parse_error_line(exc)
         raise LessonFormatError(f"cannot read as a jupytext percent script: {exc}",
-                                path=path, line=_parse_error_line(exc),
-                                hint="check the '# ---' header block") from None
+                                path=path, line=line or 1,
+                                hint="check the YAML of the '# ---' header" if line else None
+                                ) from None
     file_lines = text.split("\n")
     meta = dict(nb.metadata.get("course") or {})
     lesson = _header(path, file_lines, meta)
@@ -123,11 +125,11 @@ def read_lesson(path: Path) -> Lesson:
     return lesson
 
 
-def _parse_error_line(exc: Exception) -> int:
-    """The file line of a header YAML error (its mark counts from the line after the
-    opening '# ---'), else the first line."""
+def _parse_error_line(exc: Exception) -> int | None:
+    """The file line of a header YAML error: its mark counts 0-based from the line after
+    the opening '# ---'."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 2 if mark is not None else 1
+    return mark.line + 2 if mark is not None else None
 
 
 def _key_line(file_lines: list[str], key: str) -> int | None:

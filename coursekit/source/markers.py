@@ -113,8 +113,6 @@ def _trim(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
-
-
 def has_markers(source: str, cell_type: str = "code") -> bool:
     """Whether a cell has markers (a tagged cell with none is a whole-cell solution)."""
     try:
@@ -160,7 +158,7 @@ class _Open:
 
 
 _NAMES = {"begin": "BEGIN SOLUTION", "hidden_begin": "BEGIN HIDDEN TESTS",
-          "prompt_begin": "# BEGIN PROMPT", "vbegin": "BEGIN {variant}"}
+          "prompt_begin": "BEGIN PROMPT", "vbegin": "BEGIN {variant}"}
 _CLOSERS = {"begin": "end", "hidden_begin": "hidden_end", "prompt_begin": "prompt_end",
             "vbegin": "vend"}
 
@@ -190,7 +188,7 @@ class _Machine:
         if self.open is not None:
             name = _name(self.open.kind, self.open.mark)
             raise MarkerError(f"'{name}' is never closed", line=self.open.line,
-                              hint=f"add the matching END marker after the block")
+                              hint="add the matching END marker after the block")
         self.out.variants = [self._variant(block, span) for block, span in self.pending]
         self.out.exercise, self.out.solution = _trim(self.exercise), _trim(self.solution)
         return self.out
