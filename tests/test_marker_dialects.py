@@ -185,3 +185,28 @@ def test_tagged_cell_with_only_other_markers_is_an_error():
     with pytest.raises(MarkerError, match="cannot hold other markers"):
         split_cell("x = 1\n### BEGIN HIDDEN TESTS\nassert x\n### END HIDDEN TESTS", "code",
                    solution_tag=True)
+
+
+def test_line_maps_point_back_to_the_cell():
+    source = src('''
+        import math
+        def area(r):
+            ### BEGIN SOLUTION
+            return math.pi * r ** 2
+            ### END SOLUTION
+        x = area(2)  # SOLUTION
+        # BEGIN PROMPT
+        y = None  # fill in
+        # END PROMPT
+        ### BEGIN HIDDEN TESTS
+        assert area(0) == 0
+        ### END HIDDEN TESTS
+    ''')
+    cell, lines = split_cell(source, "code"), source.split("\n")
+    assert cell.exercise_lines == [0, 1, 2, 2, 5, 7]
+    assert cell.solution_lines == [0, 1, 3, 5, 10]
+    for version, origins in ((cell.exercise, cell.exercise_lines),
+                             (cell.solution, cell.solution_lines)):
+        assert len(version.split("\n")) == len(origins)
+    whole = split_cell("a = 1\nb = 2", "code", solution_tag=True)
+    assert (whole.exercise_lines, whole.solution_lines) == ([0, 0], [0, 1])

@@ -47,6 +47,10 @@ class SplitCell:
     public: list[str] = field(default_factory=list)
     has_stub: bool = False
     variants: list[Variant] = field(default_factory=list)
+    #: for each line of ``exercise`` / ``solution``, the 0-based cell line it comes from
+    #: (a stub: its BEGIN marker), to map a traceback back to the lesson file
+    exercise_lines: list[int] = field(default_factory=list)
+    solution_lines: list[int] = field(default_factory=list)
 
 
 def _comment_lines(source: str) -> dict[int, int] | None:
@@ -141,8 +145,11 @@ def split_cell(source: str, cell_type: str, solution_tag: bool = False) -> Split
 
 def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
     secrets = [(i, l.strip()) for i, l in enumerate(lines) if l.strip()]
-    return SplitCell(exercise="\n".join(_stub("", is_code)), solution=_trim(list(lines)),
-                     secrets=secrets, has_stub=True)
+    solution = _trim(list(lines))
+    return SplitCell(exercise="\n".join(_stub("", is_code)), solution=solution,
+                     secrets=secrets, has_stub=True,
+                     exercise_lines=[0] * len(_stub("", is_code)),
+                     solution_lines=list(range(solution.count("\n") + 1)))
 
 
 @dataclass
@@ -174,6 +181,8 @@ class _Machine:
         self.lines, self.is_code = lines, is_code
         self.exercise: list[str] = []
         self.solution: list[str] = []
+        self.ex_map: list[int] = []  # cell line of each exercise / solution line
+        self.sol_map: list[int] = []
         self.out = SplitCell(exercise="", solution="")
         self.open: _Open | None = None
         self.last_block: tuple[int, int, str] | None = None  # solution span and indent
@@ -191,12 +200,14 @@ class _Machine:
                               hint="add the matching END marker after the block")
         self.out.variants = [self._variant(block, span) for block, span in self.pending]
         self.out.exercise, self.out.solution = _trim(self.exercise), _trim(self.solution)
+        self.out.exercise_lines = self.ex_map[: len(self.exercise)]
+        self.out.solution_lines = self.sol_map[: len(self.solution)]
         return self.out
 
     def _outside(self, i: int, line: str, mark: Mark | None) -> None:
         if mark is None:
-            self.exercise.append(line)
-            self.solution.append(line)
+            self._add(self.exercise, self.ex_map, [line], i)
+            self._add(self.solution, self.sol_map, [line], i)
             self.out.public.append(line.strip())
         elif mark.kind == "line":
             self._line(i, line, mark)
@@ -219,9 +230,9 @@ class _Machine:
                                   hint="put it at the end of the line it hides")
         else:
             stub, answer = _line_stub(line, i)
-            self.exercise.append(stub)
+            self._add(self.exercise, self.ex_map, [stub], i)
             self.out.has_stub = True
-        self.solution.append(answer)
+        self._add(self.solution, self.sol_map, [answer], i)
         self.out.secrets.append((i, answer.strip()))
 
     def _inside(self, i: int, line: str, mark: Mark | None) -> None:
@@ -234,14 +245,14 @@ class _Machine:
                               f"cell line {block.line + 1})", line=i,
                               hint="close the open block first; blocks do not nest")
         elif block.kind == "prompt_begin":  # prompt text: the exercise only
-            self.exercise.append(line)
+            self._add(self.exercise, self.ex_map, [line], i)
             self.out.public.append(line.strip())
         else:
             answer = _without_marker(line) if mark is not None else line
             if block.kind == "vbegin":
                 block.body.append(answer)
             else:
-                self.solution.append(answer)
+                self._add(self.solution, self.sol_map, [answer], i)
             if answer.strip():
                 self.out.secrets.append((i, answer.strip()))
 
@@ -258,9 +269,15 @@ class _Machine:
             self.pending.append((block, self.last_block))
         elif block.kind == "begin":
             if not block.mark.no_prompt:  # an empty block still gets its stub (nbgrader)
-                self.exercise.extend(_stub(block.indent, self.is_code))
+                self._add(self.exercise, self.ex_map, _stub(block.indent, self.is_code),
+                          block.line)
                 self.out.has_stub = True
             self.last_block = (block.start, len(self.solution), block.indent)
+
+    @staticmethod
+    def _add(lines: list[str], origins: list[int], new: list[str], origin: int) -> None:
+        lines.extend(new)
+        origins.extend([origin] * len(new))
 
     def _variant(self, block: _Open, span: tuple[int, int, str]) -> Variant:
         start, end, indent = span
