@@ -210,3 +210,9 @@ def test_line_maps_point_back_to_the_cell():
         assert len(version.split("\n")) == len(origins)
     whole = split_cell("a = 1\nb = 2", "code", solution_tag=True)
     assert (whole.exercise_lines, whole.solution_lines) == ([0, 0], [0, 1])
+
+
+def test_a_marker_without_its_hash_is_refused():
+    with pytest.raises(MarkerError) as info:
+        split_cell("x = 1\nBEGIN SOLUTION\ny = 2\nEND SOLUTION", "code")
+    assert info.value.line == 1 and "not in a comment" in info.value.message

@@ -120,8 +120,10 @@ def code_mark(line: str, comment_col: int | None, lineno: int) -> Mark | None:
         return Mark("prompt_begin" if prompt.group(1) == "BEGIN" else "prompt_end")
     if comment_col is None:
         if _phrase(line) or _LINE.search(line):
-            raise MarkerError("solution marker inside a string literal", line=lineno,
-                              hint="markers must be comments; move it out of the string")
+            raise MarkerError("solution marker inside a string literal, or not in a "
+                              "comment", line=lineno,
+                              hint="in a code cell a marker is a comment alone on its line, "
+                              "e.g. '### BEGIN SOLUTION'")
         return None
     comment = line[comment_col:]
     body = _body(comment)
