@@ -10,6 +10,11 @@ the search index entry by entry. An artifact that belongs to a lesson (its file 
 with the lesson's stem) is searched for that lesson's secrets; every other artifact (home,
 verification, README) for all lessons' secrets.
 
+Independently of the parser, every student artifact is also searched for the words of
+any marker form, in any case (``begin solution``, ``END HIDDEN TESTS``, ``# Solution``
+after code, …): a student never needs them, so one found means a marker that the parser
+did not recognise let its block through, whatever the secrets say.
+
 Stripping tags also strips the backticks of inline code, so a solution line the author
 quotes in the lesson's prose as a hint (`` `keras.Input(shape=(1,))`, ``) would read as a
 leak on the page although the exercise notebook shows the same words. Such a line is
@@ -31,6 +36,7 @@ import markdown
 from ..errors import LeakError
 from .lesson import Lesson
 from .markers import CODE_STUB, MARKDOWN_STUB
+from .transforms import cell_id
 
 MIN_SECRET_CHARS = 8
 _SPACE = re.compile(r"\s+")
@@ -53,6 +59,56 @@ class Leak:
     def __str__(self) -> str:
         return (f"{self.artifact}: contains {self.secret.kind} '{self.secret.text}' "
                 f"({self.secret.path}:{self.secret.line})")
+
+
+@dataclass(frozen=True)
+class MarkerLeak:
+    artifact: str
+    text: str  # the marker-like words found
+    where: str = ""  # the lesson's file:line they come from, when known
+
+    def __str__(self) -> str:
+        origin = f" ({self.where})" if self.where else ""
+        return f"{self.artifact}: contains marker text '{self.text}'{origin}"
+
+
+# the words of every marker form (markers.py, marker_forms.py), in any case and spacing;
+# a line marker only after code, so that a markdown heading "# Solution" stays legal
+MARKER_WORDS = re.compile(
+    r"\b(begin|end)[ \t_-]*(solutions?|hidden[ \t_-]*tests?|prompt|alternatives?|mistakes?)\b"
+    r"|\bsolutions?[ \t_-]*no[ \t_-]*prompt\b"
+    r"|(?<=[^\s#])[ \t]*#+[ \t]*solutions?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def scan_marker_text(text: str, artifact: str, where: str = "") -> list[MarkerLeak]:
+    found = dict.fromkeys(m.group(0).strip() for m in MARKER_WORDS.finditer(text))
+    return [MarkerLeak(artifact, words, where) for words in found]
+
+
+def scan_exercise_markers(lesson: Lesson, nb: dict, artifact: str) -> list[MarkerLeak]:
+    """Marker words in a generated exercise notebook, each traced to its lesson line."""
+    origin = {cell_id(cell.index): cell for cell in lesson.cells}
+    leaks = scan_marker_text("\n".join(strings(nb.get("metadata", {}))), artifact,
+                             str(lesson.path))
+    for cell in nb.get("cells", []):
+        for leak in scan_marker_text("\n".join(strings(cell)), artifact):
+            leaks.append(MarkerLeak(artifact, leak.text,
+                                    _marker_origin(lesson, origin.get(cell.get("id")), leak.text)))
+    return leaks
+
+
+def _marker_origin(lesson: Lesson, cell, words: str) -> str:
+    if cell is None:
+        return str(lesson.path)
+    lines = [normalise(line) for line in cell.source.split("\n")]
+    needle = normalise(words)
+    # the words as found first: the cell's own (stripped) markers match only ignoring case
+    for match in (lambda line: needle in line, lambda line: needle.lower() in line.lower()):
+        for offset, line in enumerate(lines):
+            if match(line):
+                return f"{lesson.path}:{cell.line + offset}"
+    return f"{lesson.path}:{cell.line}"
 
 
 def normalise(text: str) -> str:
@@ -102,7 +158,7 @@ def scan_notebook(secrets: Iterable[Secret], nb: dict, artifact: str) -> list[Le
     return scan_text(secrets, "\n".join(strings(nb)), artifact)
 
 
-def raise_on_leaks(leaks: list[Leak]) -> None:
+def raise_on_leaks(leaks: list[Leak | MarkerLeak]) -> None:
     if leaks:
         listing = "\n  ".join(str(leak) for leak in leaks)
         raise LeakError(f"solution text found in student artifacts:\n  {listing}",
@@ -152,28 +208,41 @@ def scan_file(path: str, data: bytes, secrets: dict[str, list[Secret]],
     """``path`` is relative to the site root; ``secrets`` by stem; ``label`` names the
     artifact in a leak report (default: ``path``)."""
     label = label or path
+    if path.endswith(SEARCH_INDEX) and not path.startswith(VENDORED):
+        return scan_search_index(label, data.decode("utf-8", errors="replace"), secrets,
+                                 solutions_published)
+    text = reader_text(path, data)
+    if text is None:
+        return []
+    # marker words belong in no artifact, published solutions included
+    leaks: list = scan_marker_text(text, label)
+    if not (solutions_published and path.startswith(SOLUTION_PAGES)):
+        leaks += scan_text(_secrets_for(path, secrets), text, label)
+    return leaks
+
+
+def reader_text(path: str, data: bytes) -> str | None:
+    """What a reader of the artifact sees; None for vendored and binary files."""
     if path.startswith(VENDORED) or path.endswith(BINARY):
-        return []
-    if solutions_published and path.startswith(SOLUTION_PAGES):
-        return []
+        return None
     text = data.decode("utf-8", errors="replace")
-    if path.endswith(SEARCH_INDEX):
-        return scan_search_index(label, text, secrets)
-    wanted = _secrets_for(path, secrets)
     if path.endswith(".ipynb"):
-        return scan_notebook(wanted, json.loads(text), label)
+        return "\n".join(strings(json.loads(text)))
     if path.endswith((".html", ".htm", ".xml")):
-        text = html_text(text)
-    return scan_text(wanted, text, label)
+        return html_text(text)
+    return text
 
 
-def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]]) -> list[Leak]:
+def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]],
+                      solutions_published: bool = False) -> list:
     index = json.loads(text[text.index("{"):])  # search_index.js is `var __index = {...}`
-    leaks = []
+    leaks: list = []
     for doc in index.get("docs", []):
         where = f"{label} ({doc.get('location') or 'home'})"
         body = html_text(f"{doc.get('title', '')}\n{doc.get('text', '')}")
-        leaks += scan_text(_secrets_for(doc.get("location", ""), secrets), body, where)
+        leaks += scan_marker_text(body, where)
+        if not solutions_published:
+            leaks += scan_text(_secrets_for(doc.get("location", ""), secrets), body, where)
     return leaks
 
 

@@ -127,8 +127,11 @@ def read_lesson(path: Path) -> Lesson:
     try:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types; all mean "cannot parse"
+        line = _parse_error_line(exc)
         raise LessonFormatError(f"cannot read as a jupytext percent script: {exc}",
-                                path=path) from None
+                                path=path, line=line or 1,
+                                hint="check the YAML of the '# ---' header" if line else None
+                                ) from None
     file_lines = text.split("\n")
     meta = dict(nb.metadata.get("course") or {})
     lesson = _header(path, file_lines, meta)
@@ -137,6 +140,13 @@ def read_lesson(path: Path) -> Lesson:
         lesson.cells.append(_read_cell(path, index, raw, start))
     _check_profiles(lesson, file_lines)
     return lesson
+
+
+def _parse_error_line(exc: Exception) -> int | None:
+    """The file line of a header YAML error: its mark counts 0-based from the line after
+    the opening '# ---'."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 2 if mark is not None else None
 
 
 def _key_line(file_lines: list[str], key: str) -> int | None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..config import Course, Project, load_course
 from ..fsutil import write_atomic
-from .leaks import lesson_secrets, raise_on_leaks, scan_notebook, speaker_note_secrets
+from .leaks import (lesson_secrets, raise_on_leaks, scan_exercise_markers, scan_notebook,
+                    speaker_note_secrets)
 from .lesson import Lesson, load_lessons
 from .transforms import exercise_notebook, solution_notebook, to_bytes
 
@@ -30,6 +31,7 @@ def generate(project: Project) -> Generated:
         rel = f"exercises/{lesson.stem}.ipynb"
         leaks += scan_notebook(lesson_secrets(lesson) + speaker_note_secrets(lesson),
                                exercise, rel)
+        leaks += scan_exercise_markers(lesson, exercise, rel)
         files[project.exercises / f"{lesson.stem}.ipynb"] = to_bytes(exercise)
         files[project.solutions / f"{lesson.stem}.ipynb"] = to_bytes(
             solution_notebook(lesson, course))

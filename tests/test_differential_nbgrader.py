@@ -1,0 +1,212 @@
+"""Differential test: coursekit against nbgrader itself, on lessons in nbgrader's syntax.
+
+Hypothesis writes lessons whose cells use nbgrader's markers in every spelling nbgrader
+reads (any line containing BEGIN SOLUTION, HIDDEN TESTS regions, empty blocks, cells
+marked as solution cells). The same notebook goes through nbgrader's own ClearSolutions
+and ClearHiddenTests preprocessors (in process, in the order ``nbgrader generate_assignment``
+runs them); coursekit's exercise cells must equal nbgrader's, stub text included. When a
+block loses its END or a BEGIN is doubled, nbgrader refuses the notebook, and coursekit
+must refuse it too, naming the lesson file and a line.
+
+Inputs where coursekit is stricter on purpose (nbgrader would silently delete code) are
+not generated here; ``test_stricter_than_nbgrader`` pins them down.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+
+import jupytext
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+from conftest import ROOT, lesson_source
+from coursekit.config import load_course
+from coursekit.errors import MarkerError
+from coursekit.source.lesson import read_lesson
+from coursekit.source.transforms import exercise_notebook
+
+CODE_MARKERS = ("### {} SOLUTION", "# {} SOLUTION", "## {} SOLUTION", "###{} SOLUTION",
+                "#    {} SOLUTION", "# ---- {} SOLUTION ----", "### {} SOLUTION (your turn)")
+MARKDOWN_MARKERS = ("### {} SOLUTION", "{} SOLUTION", "**{} SOLUTION**",
+                    "<!-- {} SOLUTION -->")
+HIDDEN_MARKERS = ("### {} HIDDEN TESTS", "# {} HIDDEN TESTS", "##{} HIDDEN TESTS")
+# how a generated block may be broken: nbgrader rejects each of these
+BREAKS = ("none", "none", "none", "none", "drop_end", "double_begin")
+
+
+def _block(begin: str, end: str, body: list[str], indent: str, brk: str) -> list[str]:
+    lines = [indent + begin, *body]
+    if brk == "double_begin":
+        lines.insert(1, indent + begin)
+    if brk != "drop_end":
+        lines.append(indent + end)
+    return lines
+
+
+@st.composite
+def code_cell(draw, counter):
+    lines: list[str] = []
+    for piece in draw(st.lists(st.sampled_from(["stmt", "comment", "block", "def_block",
+                                                "hidden"]), min_size=1, max_size=4)):
+        n = next(counter)
+        brk = draw(st.sampled_from(BREAKS))
+        form = draw(st.sampled_from(CODE_MARKERS))
+        body = [f"value_{n}_{k} = {k} * {n}" for k in range(draw(st.integers(0, 3)))]
+        if draw(st.booleans()) and body:
+            body.insert(1, "")  # a blank line inside the answer
+        if piece == "stmt":
+            lines.append(f"public_{n} = {n}")
+        elif piece == "comment":
+            lines.append(f"# step {n}: compute the total")
+        elif piece == "block":
+            lines += _block(form.format("BEGIN"), form.format("END"), body, "", brk)
+        elif piece == "def_block":
+            lines.append(f"def helper_{n}(v):")
+            lines += _block(form.format("BEGIN"), form.format("END"),
+                            ["    " + b if b else b for b in body], "    ", brk)
+        else:
+            hidden = draw(st.sampled_from(HIDDEN_MARKERS))
+            lines += _block(hidden.format("BEGIN"), hidden.format("END"),
+                            [f"assert value_{n} == {n}, 'hidden {n}'"], "", brk)
+    return "\n".join(lines)
+
+
+@st.composite
+def markdown_cell(draw, counter):
+    n = next(counter)
+    form = draw(st.sampled_from(MARKDOWN_MARKERS))
+    lines = [f"Question {n}: why does the loss fall?"]
+    if draw(st.booleans()):
+        body = [f"Because answer {n} says so."] * draw(st.integers(0, 2))
+        lines += _block(form.format("BEGIN"), form.format("END"), body, "",
+                        draw(st.sampled_from(BREAKS)))
+        lines.append(f"Follow-up {n}.")
+    return "\n".join(lines)
+
+
+@st.composite
+def lessons(draw):
+    """(cell type, source, is a solution cell) triples."""
+    counter = itertools.count(1)
+    cells = []
+    for kind in draw(st.lists(st.sampled_from(["code", "markdown", "tagged_code",
+                                               "tagged_markdown"]), min_size=1, max_size=5)):
+        if kind == "code":
+            cells.append(("code", draw(code_cell(counter)), False))
+        elif kind == "markdown":
+            cells.append(("markdown", draw(markdown_cell(counter)), False))
+        elif kind == "tagged_code":  # a solution cell, with or without regions in it
+            n = next(counter)
+            with_block = draw(st.booleans())
+            source = (f"import math\n### BEGIN SOLUTION\nwhole_{n} = math.pi * {n}\n"
+                      "### END SOLUTION" if with_block else f"whole_{n} = [{n}, {n}]")
+            cells.append(("code", source, True))
+        else:
+            cells.append(("markdown", f"It overfits, says answer {next(counter)}.", True))
+    return cells
+
+
+def render(cells) -> str:
+    parts = []
+    for cell_type, source, tagged in cells:
+        tags = ' tags=["solution"]' if tagged else ""
+        if cell_type == "code":
+            parts.append(f"# %%{tags}\n{source}")
+        else:
+            commented = "\n".join(f"# {l}" if l else "#" for l in source.split("\n"))
+            parts.append(f"# %% [markdown]{tags}\n{commented}")
+    return lesson_source("\n\n".join(parts) + "\n")
+
+
+def nbgrader_exercise(text: str) -> list[str]:
+    """The notebook jupytext reads from the lesson, through nbgrader's preprocessors;
+    RuntimeError when nbgrader refuses it."""
+    nb = copy.deepcopy(jupytext.reads(text, fmt="py:percent"))
+    for cell in nb.cells:
+        if "solution" in cell.metadata.get("tags", []):
+            cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False,
+                                         "grade_id": cell.get("id", "x"), "schema_version": 3}
+        if cell.cell_type == "code":
+            cell.source = cell.source.strip("\n")  # jupytext keeps cell-separating blanks
+    resources: dict = {}
+    for step in (ClearSolutions(enforce_metadata=False),
+                 ClearHiddenTests(enforce_metadata=False)):
+        nb, resources = step.preprocess(nb, resources)
+    return [cell.source for cell in nb.cells]
+
+
+COURSE = load_course(ROOT / "course.yml")
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=lessons())
+def test_exercise_cells_equal_nbgrader_or_both_refuse(tmp_path, cells):
+    text = render(cells)
+    path = tmp_path / "01_diff.py"
+    path.write_text(text, encoding="utf-8")
+    try:
+        expected = nbgrader_exercise(text)
+    except RuntimeError:
+        with pytest.raises(MarkerError) as info:
+            read_lesson(path)
+        err = info.value
+        assert err.path == path and err.line is not None
+        assert 1 <= err.line <= len(text.split("\n"))
+        assert re.search(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)", text.split("\n")[err.line - 1])
+        return
+    exercise = exercise_notebook(read_lesson(path), COURSE)
+    ours = [cell.source for cell in exercise.cells if cell.id.startswith("cell-")]
+    assert ours == expected
+
+
+def test_generated_lessons_do_hit_both_outcomes():
+    """The strategy is worth its name only if it reaches accepted and refused inputs,
+    stubs for empty blocks and hidden tests (else the property is vacuous)."""
+    seen = set()
+
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
+    @given(cells=lessons())
+    def probe(cells):
+        text = render(cells)
+        try:
+            out = "\n".join(nbgrader_exercise(text))
+            seen.add("accepted")
+            if "HIDDEN TESTS" in text:
+                seen.add("hidden")
+            if "raise NotImplementedError()" in out:
+                seen.add("stub")
+        except RuntimeError:
+            seen.add("refused")
+
+    probe()
+    assert seen == {"accepted", "refused", "hidden", "stub"}
+
+
+@pytest.mark.parametrize("source, nbgrader_out", [
+    # nbgrader drops the code in front of the marker with the marker
+    ("x = 1  ### BEGIN SOLUTION\ny = 2\n### END SOLUTION",
+     "# YOUR CODE HERE\nraise NotImplementedError()"),
+    # nbgrader reads markers inside string literals too
+    ('s = """\n### BEGIN SOLUTION\n"""\nt = 1\n### END SOLUTION',
+     's = """\n# YOUR CODE HERE\nraise NotImplementedError()'),
+    # a stray END is silently removed
+    ("x = 1\n### END SOLUTION", "x = 1"),
+    # any word that starts with the phrase counts
+    ("### BEGIN SOLUTIONS\nx = 1\n### END SOLUTIONS",
+     "# YOUR CODE HERE\nraise NotImplementedError()"),
+])
+def test_stricter_than_nbgrader(tmp_path, source, nbgrader_out):
+    """Where nbgrader silently deletes or keeps code, coursekit refuses with a line."""
+    text = lesson_source("# %%\n" + source + "\n")
+    assert nbgrader_exercise(text) == [nbgrader_out]
+    path = tmp_path / "01_strict.py"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MarkerError) as info:
+        read_lesson(path)
+    assert info.value.line is not None
