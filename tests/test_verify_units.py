@@ -75,6 +75,35 @@ def test_line_maps_lead_each_version_back_to_the_lesson_file(lesson):
     assert stub_line(block) == begin and stub_line(whole) == whole.line
 
 
+
+def test_line_maps_follow_every_marker_dialect(tmp_path):
+    """otter's `# BEGIN SOLUTION` block and nbgrader's hidden tests shift lines too."""
+    path = tmp_path / "content" / "01_dialects.py"
+    path.parent.mkdir()
+    path.write_text(lesson_source("""
+        # %%
+        def f(x):
+            # BEGIN SOLUTION
+            y = x * 2
+            # END SOLUTION
+            return y
+
+        # %% tags=["check"]
+        ### BEGIN HIDDEN TESTS
+        assert f(2) == 4
+        ### END HIDDEN TESTS
+        assert f(1) == 2
+        """))
+    lesson = read_lesson(path)
+    block, check = lesson.cells[0], lesson.cells[1]
+    begin = file_line(lesson, "    # BEGIN SOLUTION")
+    assert line_map(block, "exercise") == [file_line(lesson, "def f(x):"), begin, begin,
+                                           file_line(lesson, "    return y")]
+    assert line_map(block, "solution")[1] == file_line(lesson, "    y = x * 2")
+    assert stub_line(block) == begin
+    # the exercise's check lacks the hidden test: its last line is still the file's
+    assert line_map(check, "exercise") == [file_line(lesson, "assert f(1) == 2")]
+
 def ipython_error(*frames):
     """An error output as IPython 9 writes it (ANSI colours included)."""
     text = ["\x1b[31mZeroDivisionError\x1b[39m    Traceback (most recent call last)"]

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ..source.lesson import Cell
-from ..source.markers import BEGIN, CODE_STUB, END, has_markers
+from ..source.markers import LINE_STUB_COMMENT
 
-_LINE_MARKER = re.compile(r"#\s*SOLUTION\s*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
 
@@ -23,40 +22,22 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def _is_block_marker(line: str) -> bool:
-    # markers.py only accepts BEGIN/END as a comment alone on its line
-    stripped = line.strip()
-    return stripped.startswith("#") and (BEGIN in stripped or END in stripped)
-
-
 def stub_line(cell: Cell) -> int:
-    """The file line where the cell's first stub begins (its marker, else the cell)."""
-    for offset, line in enumerate(cell.source.split("\n")):
-        if (_is_block_marker(line) and BEGIN in line) or _LINE_MARKER.search(line):
-            return cell.line + offset
+    """The file line where the cell's first stub stands (its marker, else the cell)."""
+    split = cell.split
+    for text, origin in zip(split.exercise.split("\n"), split.exercise_lines):
+        if text.rstrip().endswith(LINE_STUB_COMMENT):  # a block's stub or a line stub
+            return cell.line + origin
     return cell.line
 
 
 def line_map(cell: Cell, version: str) -> list[int]:
-    """File line (1-based) of every line of the cell's ``version`` ('solution'/'exercise')."""
-    lines = cell.source.split("\n")
-    stub_len = len(CODE_STUB)
-    if "solution" in cell.tags and not has_markers(cell.source):
-        # a whole-cell solution: the exercise is only the stub, placed at the cell's start
-        if version == "exercise":
-            return [cell.line] * stub_len
-        return list(range(cell.line, cell.line + len(lines)))
-    mapped: list[int] = []
-    inside = False
-    for offset, line in enumerate(lines):
-        number = cell.line + offset
-        if _is_block_marker(line):
-            if BEGIN in line and version == "exercise":
-                mapped += [number] * stub_len  # the stub stands where the block began
-            inside = BEGIN in line
-        elif not (inside and version == "exercise"):
-            mapped.append(number)
-    return mapped
+    """File line (1-based) of every line of the cell's ``version`` ('solution'/'exercise').
+
+    The marker parser records where each line of either version comes from, whatever the
+    dialect (nbgrader, otter, hidden tests, prompts): a stub maps to its BEGIN marker."""
+    origins = cell.split.exercise_lines if version == "exercise" else cell.split.solution_lines
+    return [cell.line + origin for origin in origins]
 
 
 @dataclass(frozen=True)
