@@ -79,8 +79,8 @@ def golden_renderings() -> dict[str, str]:
     from coursekit.config import load_course
     from coursekit.source.lesson import load_lessons
     from coursekit.publish.pages import LessonLinks, lesson_page
-    from coursekit.publish.slides import render_deck
-    from coursekit.publish.student_view import deck_notebook, notes_notebook
+    from coursekit.publish.slides import lesson_deck
+    from coursekit.publish.student_view import notes_notebook
     from coursekit.source.transforms import exercise_notebook, solution_notebook
     from coursekit.run.verify import Verified
 
@@ -95,6 +95,6 @@ def golden_renderings() -> dict[str, str]:
             view = notes_notebook(exercise, solution, executed, published)
             page, _ = lesson_page(lesson, view, links, Verified(run, executed, True))
             found[f"{lesson.stem}{'.solutions' if published else ''}.md"] = page
-        deck = render_deck(deck_notebook(exercise, executed), lesson.title)
+        deck = lesson_deck(lesson, exercise, solution, executed)
         found[f"{lesson.stem}.slides.html"] = slides_part(deck)
     return found

@@ -28,8 +28,9 @@ from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
                     verification_page)
-from .slides import REVEAL_DIR, deck_exporter, reveal_assets, render_deck
-from .student_view import deck_notebook, notes_notebook
+from .deck_check import check_decks
+from .slides import REVEAL_DIR, deck_exporter, lesson_deck, reveal_assets
+from .student_view import notes_notebook
 
 STATIC = Path(__file__).parent / "site_static"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills
@@ -92,7 +93,8 @@ def site_sources(inputs: CourseInputs, node_modules: Path) -> dict[str, bytes]:
         files[f"lessons/{stem}.md"] = page.encode()
         files.update({f"lessons/{name}": data for name, data in figures.items()})
         files[f"notebooks/{stem}.ipynb"] = inputs.exercises[stem]
-        deck = render_deck(deck_notebook(exercise, verified.executed), lesson.title, decks)
+        deck = lesson_deck(lesson, exercise, inputs.solutions[stem], verified.executed,
+                           exporter=decks)
         files[f"slides/{stem}.html"] = deck.encode()
     files.update({f"slides/{REVEAL_DIR}/{name}": data
                   for name, data in reveal_assets(node_modules).items()})
@@ -122,6 +124,8 @@ def build_site(project: Project, profile: str | None = None, backend: str | None
             folder.chmod(0o755)  # mkdtemp makes private folders; a site is for everyone
         write_tree(docs, sources)
         run_mkdocs(project, inputs.course, nav(inputs.lessons), inputs.runs, docs, site)
+        check_decks(project.root, site, [site / "slides" / f"{lesson.stem}.html"
+                                         for lesson in inputs.lessons])
         leaks = scan_files(read_tree(site), secrets_by_stem(inputs.lessons),
                            inputs.course.publish_solutions)
         if leaks:
