@@ -115,7 +115,7 @@ def check_required() -> bool:
 def open_deck(context, deck: Path):
     """A page showing ``deck`` (file://), its layout final."""
     page = context.new_page()
-    page.goto(deck.as_uri())
+    page.goto(deck.resolve().as_uri())
     page.wait_for_function("window.coursekitDeck && window.Reveal && Reveal.isReady()",
                            timeout=TIMEOUT_MS)
     page.evaluate("window.coursekitDeck.ready")

@@ -27,7 +27,7 @@ from nbformat import NotebookNode
 
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id
-from .student_view import clean_logs, labelled_blocks, merge_outputs
+from .student_view import LABEL, clean_logs, labelled_blocks, merge_outputs
 
 STARTS = ("slide", "subslide")
 JOINS = ("-", "fragment", "notes")
@@ -116,9 +116,11 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
             continue
         if cell.cell_type == "markdown" and kind != "notes":
             task = cell
+        if cell.metadata.get("jupyter", {}).get("source_hidden"):
+            cell.metadata["transient"] = {"remove_source": True}  # the author hid the code
         if kind in STARTS and cell.cell_type == "markdown":
             for part in split_headings(cell):
-                deck.add(part, "slide")
+                deck.add(part, "slide", lines.get(cell.id) if lines else None)
         elif kind in STARTS:
             deck.add(cell, "slide")
         elif kind in JOINS and deck.start is not None:
@@ -220,17 +222,22 @@ def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
     for output in cell.get("outputs", []):
         if output.get("output_type") != "stream":
             continue
-        (label, head), *blocks = labelled_blocks(output.text)
-        if label is not None or len(blocks) < 2:
+        blocks = labelled_blocks(output.text)
+        head = blocks.pop(0)[1] if blocks[0][0] is None else ""
+        if len(blocks) < 2:
             continue
         output.text = head
         line = deck.lines.get(cell.id)
         for number, (label, body) in enumerate(blocks):
+            title = LABEL.match(label).group(2)
+            heading = nbformat.v4.new_markdown_cell(f"### {title}", id=f"{cell.id}-label{number}")
+            deck.add(heading, "slide", line)
             part = nbformat.v4.new_code_cell(cell.source, id=f"{cell.id}-part{number}")
-            part.outputs = [nbformat.v4.new_output("stream", name=output.name,
-                                                   text=label + body)]
+            part.outputs = [nbformat.v4.new_output("stream", name=output.name, text=body)]
             part.metadata["transient"] = {"remove_source": True}
-            deck.add(part, "slide", line)
+            deck.add(part, "-", line)
+    cell.outputs = [output for output in cell.get("outputs", [])
+                    if output.get("output_type") != "stream" or output.text]
 
 
 def _describe_figures(cells: list) -> None:

@@ -22,7 +22,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MAX_LOG_LINES = 30
 KEEP_HEAD, KEEP_TAIL = 8, 12
 # a label line: "===== temperature 0.6 =====", "--- sample 2 ---"
-LABEL = re.compile(r"^\s*(={3,}|-{3,})\s*\S.*?\s*\1\s*$")
+LABEL = re.compile(r"^\s*(={3,}|-{3,})\s*(\S.*?)\s*\1\s*$")
 
 
 def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:

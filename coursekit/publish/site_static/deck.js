@@ -9,7 +9,8 @@
 (function () {
     "use strict";
     var FLOOR = 16;        // smallest code font, in slide px (= screen px at 1280×720)
-    var MIN_FIGURE = 120;  // a figure is not shrunk below this height (slide px)
+    var COMFORT = 320;     // figures shrink to this height before code shrinks (slide px)
+    var MIN_FIGURE = 200;  // and never below this: a smaller one cannot be read
     var MAX_GROW = 1.5;    // nor grown past 1.5 times its own size (it would blur)
 
     function each(root, selector, fn) {
@@ -70,12 +71,12 @@
         }
     }
 
-    function shrinkFigures(section) {
+    function shrinkFigures(section, least) {
         var imgs = Array.prototype.slice.call(section.querySelectorAll("img"));
         for (var round = 0; round < 4 && imgs.length && tooTall(section); round++) {
             var over = section.scrollHeight - Reveal.getConfig().height;
             figureHeights(imgs, function (height, share) {
-                return Math.max(MIN_FIGURE, height - over * share - 1);
+                return Math.max(Math.min(least, height), height - over * share - 1);
             });
         }
     }
@@ -109,8 +110,9 @@
             reset(section);
             each(section, "pre", fitWidth);
             growFigures(section);
-            shrinkFigures(section);
+            shrinkFigures(section, COMFORT);
             shrinkCode(section);
+            shrinkFigures(section, MIN_FIGURE);
             var wide = Array.prototype.some.call(section.querySelectorAll("pre"), tooWide);
             var fits = !tooTall(section) && !wide;
             section.dataset.fit = fits ? "ok" : "overflow";
