@@ -215,13 +215,24 @@ def test_the_instructor_deck_reveals_the_solution_one_step_later(deck_page):
     page.evaluate(f"Reveal.slide({first}, 0, -1)")
     solution = page.locator(".reveal .slides > section.present .ck-swap-in")
     stub = page.locator(".reveal .slides > section.present .ck-swap-out")
-    assert not solution.is_visible() and stub.is_visible()
+    timer = page.locator(".reveal .slides > section.present .ck-timer")
+    assert not solution.is_visible() and stub.is_visible() and timer.is_visible()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("Reveal.getIndices().f >= 0")
-    assert solution.is_visible() and not stub.is_visible()
+    assert solution.is_visible() and not stub.is_visible() and not timer.is_visible()
     assert page.evaluate("Reveal.getIndices().h") == first  # same slide, one step on
     slides = measure(page)  # the solution fits where the stub was
     assert all(slide.fits() for slide in slides), [s.problems for s in slides if not s.fits()]
+    for stem in STEMS:  # the same slides as the student's deck, none lost in a fragment
+        instructor = open_page(f"instructor-slides/{stem}.html")
+        student = open_page(f"slides/{stem}.html")
+        count = student.evaluate("Reveal.getTotalSlides()")
+        assert instructor.evaluate("Reveal.getTotalSlides()") == count
+        assert instructor.locator(".reveal .slides > section").count() == count
+        assert instructor.locator(".reveal .slides > section .ck-swap-in").count() == \
+            exercises(stem)
+        unfit = [(s.line, s.problems) for s in measure(instructor) if not s.fits()]
+        assert unfit == [], stem
     assert blocked == []
 
 

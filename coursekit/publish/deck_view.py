@@ -169,18 +169,40 @@ def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
         deck.start.metadata["slideshow"]["data"]["exercise"] = str(exercise.number)
     else:
         add = deck.add if kind in STARTS else deck.later
+        body = None
         if task is not None and kind not in STARTS:
-            heading = copy.deepcopy(task)
-            heading.id = f"{stub.id}-task"
+            heading, body = _task_cells(task, stub.id)
         else:
             heading = nbformat.v4.new_markdown_cell(f"## Exercise {exercise.number}",
                                                     id=f"{stub.id}-task")
         heading.metadata["coursekit"] = {"exercise": exercise.number}
         add(heading, "slide", line)
+        if body is not None:
+            if instructor:  # the solution needs the room: the task steps aside
+                body.metadata["coursekit"] = {"swap": "out"}
+            add(body, "-", line)
         add(stub, "-", line)
-    add(_timer(exercise), "-", line)
-    if instructor:
+    timer = _timer(exercise)
+    if instructor:  # revealed once the time is up: the solution replaces stub and timer
+        timer.metadata["coursekit"] = {"swap": "out"}
         add(answer, "-", line)
+    add(timer, "-", line)
+
+
+def _task_cells(task: NotebookNode, stub_id: str) -> tuple[NotebookNode, NotebookNode | None]:
+    """A copy of the task for the exercise's own slide: its heading, and the rest."""
+    lines = task.source.split("\n")
+    first = next((n for n, line in enumerate(lines) if line.startswith("#")), None)
+    heading = copy.deepcopy(task)
+    heading.id, heading.metadata = f"{stub_id}-task", {}
+    if first is None:
+        return heading, None
+    heading.source = "\n".join(lines[:first + 1])
+    rest = "\n".join(lines[first + 1:]).strip("\n")
+    if not rest:
+        return heading, None
+    body = nbformat.v4.new_markdown_cell(rest, id=f"{stub_id}-task-body")
+    return heading, body
 
 
 def _timer(exercise: Exercise) -> NotebookNode:
