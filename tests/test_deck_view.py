@@ -54,7 +54,7 @@ def test_subslides_become_slides_each_with_its_file_and_line():
 def test_a_figure_of_an_unmarked_cell_joins_its_slide_without_its_code():
     figure = nbformat.v4.new_output("display_data", data=PNG)
     text = nbformat.v4.new_output("stream", name="stdout", text="hidden text\n")
-    nb = notebook(cell("markdown", "## What the neuron sees", "slide", "a"),
+    nb = notebook(cell("markdown", "## What the neuron sees\nThe points are test data.", "slide", "a"),
                   cell("code", "plt.plot(x)\nplt.show()", None, "b", [text, figure]),
                   cell("code", "print(1)", None, "c", [text]),
                   cell("code", "plt.show()", "skip", "d", [figure]))
@@ -161,3 +161,14 @@ def test_exercise_minutes_share_the_headers_total():
     assert exercise_minutes({"exercises": 25}, 4) == 6
     assert exercise_minutes({}, 3) == 10
     assert exercise_minutes({"exercises": "soon"}, 2) == 10
+
+
+def test_a_bare_heading_shows_the_output_of_the_cell_after_it():
+    text = nbformat.v4.new_output("stream", name="stdout", text="1,000 questions: 0.98\n")
+    nb = notebook(cell("markdown", "## Results", "slide", "a"),
+                  cell("code", "print(score)", None, "b", [text]),
+                  cell("code", "print(more)", None, "c", [text]))
+    deck = deck_view(nb, nb, nb)
+    assert slides(deck) == [["a", "b"]]
+    assert deck.cells[1].outputs[0].text == "1,000 questions: 0.98\n"
+    assert deck.cells[1].metadata["transient"] == {"remove_source": True}

@@ -61,6 +61,12 @@ class _Deck:
             self.flush()
         self._append(cell, slide_type, line)
 
+    def bare(self) -> bool:
+        """The current slide is a heading and nothing else (yet)."""
+        start = self.start
+        return (start is not None and self.cells[-1] is start and start.cell_type == "markdown"
+                and all(line.startswith("#") for line in start.source.split("\n") if line.strip()))
+
     def later(self, cell: NotebookNode, slide_type: str, line: int | None = None) -> None:
         """Add ``cell`` once the current slide is over (now, if no slide started yet)."""
         if self.start is None:
@@ -127,8 +133,10 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
             deck.add(cell, kind)
         elif kind in JOINS:
             deck.add(cell, "slide")  # nothing to join yet: it opens the deck
+        elif kind is None and cell.cell_type == "code" and deck.bare() and cell.outputs:
+            _add_outputs(deck, cell, cell.outputs)  # a bare heading shows what follows it
         elif kind is None and cell.cell_type == "code" and _figures(cell):
-            _add_figures(deck, cell)
+            _add_outputs(deck, cell, _figures(cell))
         if kind in STARTS + JOINS and cell.cell_type == "code":
             _split_labelled(deck, cell)
     deck.flush()
@@ -230,12 +238,13 @@ def _figures(cell: NotebookNode) -> list:
             if any(kind in output.get("data", {}) for kind in IMAGE_TYPES)]
 
 
-def _add_figures(deck: _Deck, cell: NotebookNode) -> None:
-    """The figures of an unmarked cell, without its code or text output."""
-    figure = copy.deepcopy(cell)
-    figure.outputs = _figures(cell)
-    figure.metadata = {"transient": {"remove_source": True}}
-    deck.add(figure, "-" if deck.start is not None else "slide")
+def _add_outputs(deck: _Deck, cell: NotebookNode, outputs: list) -> None:
+    """Outputs of an unmarked cell (its figures, or all of them under a bare heading),
+    without its code."""
+    shown = copy.deepcopy(cell)
+    shown.outputs = copy.deepcopy(outputs)
+    shown.metadata = {"transient": {"remove_source": True}}
+    deck.add(shown, "-" if deck.start is not None else "slide")
 
 
 def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
