@@ -214,7 +214,8 @@ def test_the_instructor_deck_reveals_the_solution_one_step_later(deck_page):
                           ".findIndex(s => s.dataset.exercise === '1')")
     page.evaluate(f"Reveal.slide({first}, 0, -1)")
     solution = page.locator(".reveal .slides > section.present .ck-swap-in")
-    stub = page.locator(".reveal .slides > section.present .ck-swap-out")
+    stub = page.locator(".reveal .slides > section.present .ck-swap-out",
+                        has_text="YOUR CODE HERE")
     timer = page.locator(".reveal .slides > section.present .ck-timer")
     assert not solution.is_visible() and stub.is_visible() and timer.is_visible()
     page.keyboard.press("ArrowRight")
