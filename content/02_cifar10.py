@@ -409,7 +409,7 @@ for step, lr in _expected.items():
         f"(all values: {_got})")
 print("Exercise 4 passed:", {step: round(lr, 4) for step, lr in _got.items()})
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 _steps = np.arange(0, 1001, 10)
 plt.figure(figsize=(5, 2.5))
 plt.plot(_steps, [float(keras.ops.convert_to_numpy(_sched(int(s)))) for s in _steps])

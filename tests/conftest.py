@@ -65,3 +65,33 @@ def built_course(tmp_path_factory):
     """tests/fixtures/site fully built once (`python build.py`): read it, never change it."""
     from site_fixture import build_course
     return build_course(tmp_path_factory.mktemp("site") / "course")
+
+
+# what a copy of the shipped course needs to verify its lessons and build its site
+REAL_COURSE_FOLDERS = ("content", "exercises", "solutions")
+REAL_COURSE_FILES = ("course.yml", "mkdocs.yml", "requirements.txt", "package.json",
+                     "package-lock.json")
+
+
+@pytest.fixture(scope="session")
+def real_course(tmp_path_factory):
+    """A copy of the shipped course, shared by the tests that verify it and the tests of
+    its decks, so each lesson trains once per session. The repository's run cache and last
+    verified runs come along when it has them (a developer's earlier `build.py verify`);
+    CI starts without."""
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"the offline datasets are expected in {SHARED_DATA} (../shared/data)")
+    root = tmp_path_factory.mktemp("real") / "course"
+    root.mkdir()
+    for name in REAL_COURSE_FOLDERS:
+        shutil.copytree(ROOT / name, root / name)
+    for name in REAL_COURSE_FILES:
+        shutil.copy(ROOT / name, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    if (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", root / ".cache")
+    # a developer's verified runs, when they are current, spare the site build a training
+    if (ROOT / "build" / "report.json").is_file() and (ROOT / "build" / "executed").is_dir():
+        shutil.copytree(ROOT / "build" / "executed", root / "build" / "executed")
+        shutil.copy(ROOT / "build" / "report.json", root / "build" / "report.json")
+    return root

@@ -86,8 +86,8 @@ def golden_renderings() -> dict[str, str]:
     from coursekit.source.lesson import load_lessons
     from coursekit.publish.pages import LessonLinks, lesson_page
     from coursekit.publish.schedule import outcomes_page, schedule_table, timetable
-    from coursekit.publish.slides import render_deck
-    from coursekit.publish.student_view import deck_notebook, notes_notebook
+    from coursekit.publish.slides import lesson_deck
+    from coursekit.publish.student_view import notes_notebook
     from coursekit.source.transforms import exercise_notebook, solution_notebook
     from coursekit.run.verify import Verified
 
@@ -110,6 +110,6 @@ def golden_renderings() -> dict[str, str]:
         page, _ = lesson_page(lesson, view, links, Verified(run, executed, True),
                               instructor=True, slot=slot)
         found[f"{lesson.stem}.instructor.md"] = page
-        deck = render_deck(deck_notebook(exercise, executed), lesson.title)
+        deck = lesson_deck(lesson, exercise, solution, executed)
         found[f"{lesson.stem}.slides.html"] = slides_part(deck)
     return found

@@ -8,7 +8,6 @@ repository's own build/ and cache stay untouched.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -18,15 +17,8 @@ MULTI_BACKEND = ["00_welcome", "01_addition", "04_lstm"]
 
 
 @pytest.fixture(scope="module")
-def course_copy(tmp_path_factory):
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"the offline datasets are expected in {SHARED_DATA} (../shared/data)")
-    root = tmp_path_factory.mktemp("real") / "course"
-    root.mkdir()
-    for name in ("content", "exercises", "solutions"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "course.yml", root / "course.yml")
-    return root
+def course_copy(real_course):
+    return real_course  # shared with the deck tests (tests/conftest.py): one training run
 
 
 def meets(value: float, bounds: dict) -> bool:

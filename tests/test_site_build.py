@@ -21,7 +21,8 @@ from coursekit.publish.serve import refresh_preview
 from coursekit.fsutil import read_tree
 from coursekit.publish.mathjax import SITE_MATHJAX
 from coursekit.publish.site import build_site
-from coursekit.publish.student_view import deck_notebook, merge_outputs
+from coursekit.publish.slides import lesson_deck
+from coursekit.publish.student_view import merge_outputs
 from site_fixture import FIXTURE
 
 STEMS = ("01_squares", "02_words")
@@ -132,9 +133,9 @@ def test_a_renderer_that_leaks_fails_the_build_naming_page_and_lesson_line(cours
 
 
 def test_a_deck_that_leaks_fails_the_build(course_copy, monkeypatch):
-    monkeypatch.setattr(coursekit.publish.site, "deck_notebook",
-                        lambda exercise, executed, solution=None:
-                        deck_notebook(executed, executed))
+    # the instructor's deck (solutions on a fragment) where the student's belongs
+    monkeypatch.setattr(coursekit.publish.site, "lesson_deck",
+                        lambda *args, **kwargs: lesson_deck(*args, **kwargs, instructor=True))
     with pytest.raises(LeakError, match=r"build/site/slides/02_words.html: contains solution "
                                         r"line 'words = sentence.split\(\)'"):
         build_site(Project(course_copy))

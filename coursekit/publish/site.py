@@ -29,9 +29,10 @@ from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
 from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
                     verification_page)
+from .deck_check import check_decks
 from .schedule import check_breaks, outcomes_page, timetable
-from .slides import REVEAL_DIR, deck_exporter, reveal_assets, render_deck
-from .student_view import deck_notebook, notes_notebook
+from .slides import REVEAL_DIR, deck_exporter, lesson_deck, reveal_assets
+from .student_view import notes_notebook
 
 STATIC = Path(__file__).parent / "site_static"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills
@@ -102,8 +103,9 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
         files[f"lessons/{stem}.md"] = page.encode()
         files.update({f"lessons/{name}": data for name, data in figures.items()})
         files[f"notebooks/{stem}.ipynb"] = inputs.exercises[stem]
-        deck_view = deck_notebook(exercise, verified.executed, solution if instructor else None)
-        files[f"slides/{stem}.html"] = render_deck(deck_view, lesson.title, decks).encode()
+        deck = lesson_deck(lesson, exercise, inputs.solutions[stem], verified.executed,
+                           instructor=instructor, exporter=decks)
+        files[f"slides/{stem}.html"] = deck.encode()
     files.update({f"slides/{REVEAL_DIR}/{name}": data
                   for name, data in reveal_assets(node_modules).items()})
     files.update({f"{MATHJAX_DIR}/{name}": data
@@ -141,6 +143,8 @@ def build_site(project: Project, profile: str | None = None, backend: str | None
             folder.chmod(0o755)  # mkdtemp makes private folders; a site is for everyone
         write_tree(docs, sources)
         run_mkdocs(project, inputs.course, nav(inputs.lessons), inputs.runs, docs, site)
+        check_decks(project.root, site, [site / "slides" / f"{lesson.stem}.html"
+                                         for lesson in inputs.lessons])
         if not instructor:
             _scan_student_site(site, inputs)
             replace_dir(docs, project.site_src)

@@ -15,11 +15,17 @@ from nbconvert import SlidesExporter
 from nbformat import NotebookNode
 
 from ..errors import CourseError
+from ..source.lesson import Lesson
+from .deck_view import lesson_view
 from .mathjax import DECK_MATHJAX_URL
 from .pages import with_json_outputs
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "site_static"
 REVEAL_DIR = "reveal.js"  # beside the decks: slides/reveal.js/
+# the deck's own layout and timers (site_static/), shipped inside the reveal.js folder
+DECK_FILES = ("deck.css", "deck.js")
+DECK_WIDTH, DECK_HEIGHT = 1280, 720  # 16:9, what a projector or a shared screen shows
 # what a deck loads from the reveal.js package (the white theme imports its local fonts)
 REVEAL_FILES = ("dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
                 "plugin/notes/notes.js", "LICENSE")
@@ -30,13 +36,24 @@ def deck_exporter() -> SlidesExporter:
     return SlidesExporter(template_name="deck", extra_template_basedirs=[str(TEMPLATES)],
                           reveal_url_prefix=REVEAL_DIR, reveal_theme="white",
                           reveal_transition="none", reveal_number="c/t",
+                          reveal_width=str(DECK_WIDTH), reveal_height=str(DECK_HEIGHT),
                           mathjax_url=DECK_MATHJAX_URL,
                           exclude_input_prompt=True, exclude_output_prompt=True,
                           config=with_json_outputs())
 
 
+def lesson_deck(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
+                executed: NotebookNode | None, *, instructor: bool = False,
+                exporter: SlidesExporter | None = None) -> str:
+    """A lesson's deck: the student's (``instructor=False``: stubs only, for
+    build/site/slides/) or the instructor's (each exercise's solution on a later fragment).
+    Both load ``reveal.js/`` from beside the deck (:func:`reveal_assets`)."""
+    nb = lesson_view(lesson, exercise, solution, executed, instructor=instructor)
+    return render_deck(nb, lesson.title, exporter)
+
+
 def render_deck(nb: NotebookNode, title: str, exporter: SlidesExporter | None = None) -> str:
-    """The deck's HTML. ``nb`` is the student view with only the slide-marked cells.
+    """The deck's HTML. ``nb`` is a deck notebook (:func:`deck_view`).
 
     A lesson with no slide-marked cell still gets a deck: its title slide.
     """
@@ -59,4 +76,6 @@ def reveal_assets(node_modules: Path) -> dict[str, bytes]:
     files = {name: (package / name).read_bytes() for name in REVEAL_FILES}
     for font in sorted((package / REVEAL_FONTS).iterdir()):
         files[f"{REVEAL_FONTS}/{font.name}"] = font.read_bytes()
+    for name in DECK_FILES:
+        files[f"coursekit/{name}"] = (STATIC / name).read_bytes()
     return files

@@ -25,6 +25,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # long logs (a training run prints a line per epoch) keep their head and tail
 MAX_LOG_LINES = 30
 KEEP_HEAD, KEEP_TAIL = 8, 12
+# a label line: "===== temperature 0.6 =====", "--- sample 2 ---"
+LABEL = re.compile(r"^\s*(={3,}|-{3,})\s*(\S.*?)\s*\1\s*$")
 
 
 def is_speaker_notes(cell) -> bool:
@@ -161,6 +163,16 @@ def resolve_overwrites(text: str) -> str:
 
 
 def trim_lines(text: str) -> str:
+    """Long logs keep their head and tail. A labelled block (a line like
+    ``===== temperature 0.6 =====`` and what follows it up to the next label) is a result
+    the lesson shows on purpose: it is never cut, only an unlabelled stretch is."""
+    (label, head), *labelled = labelled_blocks(text)
+    if label is not None:
+        return text
+    return _trim(head) + "".join(label + body for label, body in labelled)
+
+
+def _trim(text: str) -> str:
     lines = text.split("\n")
     if len(lines) <= MAX_LOG_LINES:
         return text
@@ -169,12 +181,19 @@ def trim_lines(text: str) -> str:
                      + lines[-KEEP_TAIL:])
 
 
-def slide_cells(nb: NotebookNode) -> NotebookNode:
-    """Only the cells the author marked with ``slideshow`` metadata make the deck."""
-    nb = copy.deepcopy(nb)
-    nb.cells = [cell for cell in nb.cells
-                if cell.metadata.get("slideshow", {}).get("slide_type")]
-    return nb
+def labelled_blocks(text: str) -> list[tuple[str | None, str]]:
+    """``text`` cut before each label line: (label line with its newline, the text after
+    it). The first block's label is None when the text does not start with a label."""
+    blocks: list[tuple[str | None, str]] = [(None, "")]
+    for line in text.splitlines(keepends=True):
+        if LABEL.match(line):
+            blocks.append((line, ""))
+        else:
+            label, body = blocks[-1]
+            blocks[-1] = (label, body + line)
+    if blocks[0] == (None, "") and len(blocks) > 1:
+        blocks.pop(0)
+    return blocks
 
 
 def notes_notebook(exercise: NotebookNode, solution: NotebookNode,
@@ -191,11 +210,3 @@ def notes_notebook(exercise: NotebookNode, solution: NotebookNode,
         nb = add_solutions(nb, solution, executed)
     return add_figure_alt(clean_logs(nb))
 
-
-def deck_notebook(exercise: NotebookNode, executed: NotebookNode | None,
-                  solution: NotebookNode | None = None) -> NotebookNode:
-    """Decks always show the student version of the code, even when the notes publish
-    solutions; given the ``solution``, the instructor's deck gets its speaker notes."""
-    base = with_speaker_notes(exercise, solution) if solution is not None else (
-        drop_speaker_notes(exercise))
-    return clean_logs(slide_cells(merge_outputs(base, executed)))

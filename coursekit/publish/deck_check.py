@@ -1,0 +1,201 @@
+"""The fit check: every slide of every deck, laid out for real by headless Chromium.
+
+A deck is opened at 1280×720 (its own size, so one slide pixel is one screen pixel), with
+every request outside the built site refused. Each slide is shown, fitted by the deck's
+own script (site_static/deck.js) and measured: every element's box must lie inside the
+slide's box, no code may be cut at the right edge, and no code may be smaller than 16 px
+on screen. A slide that fails is a build error naming the lesson file and the line of the
+cell that starts the slide (the ``data-source``/``data-line`` of its ``<section>``).
+
+Chromium comes from the Debian package, driven by Playwright (which never downloads a
+browser). Without them the check is skipped with a loud warning, except where
+``COURSEKIT_REQUIRE_BROWSER`` is set or under CI (``CI=true``): there it is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import CourseError
+from .slides import DECK_HEIGHT, DECK_WIDTH
+
+CHROMIUM = Path(os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+REQUIRE_ENV = "COURSEKIT_REQUIRE_BROWSER"
+MIN_CODE_PX = 16
+TOLERANCE_PX = 1  # sub-pixel rounding of boxes
+TIMEOUT_MS = 30_000
+ALL_FRAGMENTS = 1000  # a fragment index past the last: every fragment shown
+
+# Runs in the deck: show slide ``index`` with its fragments up to ``fragment`` (-1: none),
+# fit it, then measure it against the slide box.
+MEASURE_SLIDE = """
+async ([index, fragment, tolerance]) => {
+    Reveal.slide(index, 0, fragment);
+    const section = Reveal.getCurrentSlide();
+    await window.coursekitDeck.fit(section);
+    const scale = Reveal.getScale();
+    const box = document.querySelector(".reveal .slides").getBoundingClientRect();
+    const name = (el) => (el.tagName.toLowerCase()
+        + (el.className && typeof el.className === "string"
+           ? "." + el.className.trim().split(/\\s+/)[0] : "")
+        + ' "' + el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40) + '"');
+    const problems = [], out = new Set();
+    let minCode = null;
+    for (const el of section.querySelectorAll("*")) {
+        if (el.closest("aside.notes, mjx-assistive-mml")) continue;
+        const style = getComputedStyle(el);
+        if (style.display === "none") continue;
+        if (el.matches("pre, code")) {
+            const px = parseFloat(style.fontSize) * scale;
+            minCode = minCode === null ? px : Math.min(minCode, px);
+        }
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        const below = r.bottom - box.bottom, right = r.right - box.right;
+        const outside = below > tolerance || right > tolerance
+            || r.left < box.left - tolerance || r.top < box.top - tolerance;
+        if (outside) {
+            out.add(el);
+            if (!out.has(el.parentElement)) {  // the outermost element says enough
+                problems.push(name(el) + " ends " + Math.round(Math.max(below, 0))
+                              + " px below and " + Math.round(Math.max(right, 0))
+                              + " px right of the slide");
+            }
+        }
+        if (el.tagName === "PRE" && el.scrollWidth > el.clientWidth + tolerance) {
+            problems.push(name(el) + " is cut at the right edge");
+        }
+    }
+    return {index: index, total: Reveal.getTotalSlides(), source: section.dataset.source || "",
+            line: Number(section.dataset.line || 0), exercise: section.dataset.exercise || "",
+            fit: section.dataset.fit || "", figures: section.querySelectorAll("img").length,
+            problems: problems, minCode: minCode};
+}
+"""
+
+
+@dataclass
+class SlideFit:
+    """One slide as measured."""
+
+    index: int
+    source: str
+    line: int
+    exercise: str
+    figures: int
+    min_code_px: float | None
+    problems: list[str] = field(default_factory=list)
+
+    def fits(self) -> bool:
+        return not self.problems and (self.min_code_px is None
+                                      or self.min_code_px >= MIN_CODE_PX - 0.01)
+
+
+def browser_missing() -> str | None:
+    """Why the check cannot run here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401  (only needed for this check)
+    except ImportError:
+        return "the Playwright package is not installed (pip install -r requirements-test.txt)"
+    if not CHROMIUM.is_file():
+        return (f"Chromium is not at {CHROMIUM} (apt-get install chromium, or set "
+                "COURSEKIT_CHROMIUM to its path)")
+    return None
+
+
+def check_required() -> bool:
+    return bool(os.environ.get(REQUIRE_ENV)) or os.environ.get("CI", "").lower() == "true"
+
+
+def open_deck(context, deck: Path):
+    """A page showing ``deck`` (file://), its layout final."""
+    page = context.new_page()
+    page.goto(deck.resolve().as_uri())
+    page.wait_for_function("window.coursekitDeck && window.Reveal && Reveal.isReady()",
+                           timeout=TIMEOUT_MS)
+    page.evaluate("window.coursekitDeck.ready")
+    return page
+
+
+def measure(page) -> list[SlideFit]:
+    """Every slide of the deck open in ``page``, in order, measured with no fragment shown
+    and with all of them shown (the instructor's solution replaces the stub)."""
+    fits, index, total = [], 0, 1
+    while index < total:
+        states = [page.evaluate(MEASURE_SLIDE, [index, fragment, TOLERANCE_PX])
+                  for fragment in (-1, ALL_FRAGMENTS)]
+        first, total = states[0], states[0]["total"]
+        codes = [state["minCode"] for state in states if state["minCode"] is not None]
+        problems = list(dict.fromkeys(p for state in states for p in state["problems"]))
+        fits.append(SlideFit(index, first["source"], first["line"], first["exercise"],
+                             max(state["figures"] for state in states),
+                             min(codes) if codes else None, problems))
+        index += 1
+    page.evaluate("Reveal.slide(0, 0, -1)")
+    return fits
+
+
+def offline_context(browser, root: Path):
+    """A 1280×720 browser context that may load files under ``root`` and nothing else."""
+    context = browser.new_context(viewport={"width": DECK_WIDTH, "height": DECK_HEIGHT})
+    allowed = root.resolve().as_uri() + "/"
+
+    def gate(route):
+        url = route.request.url
+        if url.startswith((allowed, "data:", "about:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", gate)
+    return context
+
+
+def measure_decks(root: Path, decks: list[Path]) -> dict[Path, list[SlideFit]]:
+    """Each deck (under ``root``) → its slides as measured."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = offline_context(browser, root)
+            for deck in decks:
+                page = open_deck(context, deck)
+                found[deck] = measure(page)
+                page.close()
+        finally:
+            browser.close()
+    return found
+
+
+def check_decks(project_root: Path, site: Path, decks: list[Path]) -> None:
+    """Raise for the first slide that cannot fit; warn and return if no browser is here."""
+    missing = browser_missing()
+    if missing:
+        if check_required():
+            raise CourseError(f"cannot check that the slides fit: {missing}",
+                              hint=f"CI and {REQUIRE_ENV}=1 require the check")
+        print(f"WARNING: the slides were NOT checked for fit: {missing}", file=sys.stderr)
+        return
+    for deck, slides in measure_decks(site, decks).items():
+        for slide in slides:
+            if not slide.fits():
+                raise unfit_error(project_root, deck, slide)
+
+
+def unfit_error(project_root: Path, deck: Path, slide: SlideFit) -> CourseError:
+    problems = list(slide.problems)
+    if slide.min_code_px is not None and slide.min_code_px < MIN_CODE_PX - 0.01:
+        problems.append(f"code at {slide.min_code_px:.1f} px (at least {MIN_CODE_PX} px)")
+    where = project_root / slide.source if slide.source else deck
+    return CourseError(
+        f"slide {slide.index + 1} of {deck.name} does not fit {DECK_WIDTH}×{DECK_HEIGHT}: "
+        + "; ".join(problems[:3]), path=where, line=slide.line or None,
+        hint="split the slide (start a new one with a `slide` cell), shorten its text or "
+             "code, or make its figure smaller")

@@ -1,0 +1,384 @@
+"""What a lesson's deck shows: the slide-marked cells, and what the lesson shows besides.
+
+The student view of the notes page (:func:`merge_outputs`) is walked once, in order, and
+becomes a flat list of slides (no vertical stacks: the right arrow reaches every slide):
+
+* cells marked ``slide``/``subslide`` start a slide, ``-``/``fragment``/``notes`` join it;
+* a figure made by an unmarked cell joins the slide it belongs to (its code does not):
+  a slide that talks about a plot shows the plot;
+* every exercise (a cell whose solution is hidden from students) gets a slide with its
+  task (the markdown before it), the stub and a countdown; the instructor's deck adds the
+  solution as a later fragment, the student's never has it;
+* an output made of labelled blocks (``===== temperature 0.6 =====``) gets one slide per
+  block, so each fits and keeps its label.
+
+Every slide's first cell carries the lesson file and line (``data-source``/``data-line``
+on its ``<section>``), so the fit check can name where a slide that cannot fit comes from.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+
+import nbformat
+from nbformat import NotebookNode
+
+from ..source.lesson import Lesson
+from ..source.transforms import cell_id
+from .student_view import (LABEL, clean_logs, drop_speaker_notes, labelled_blocks, merge_outputs,
+                           with_speaker_notes)
+
+STARTS = ("slide", "subslide")
+JOINS = ("-", "fragment", "notes")
+DEFAULT_EXERCISE_MINUTES = 10  # per exercise, when the lesson header gives no `exercises`
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+# matplotlib calls whose first string argument titles a figure (its alt text)
+TITLE_CALLS = ("suptitle", "title", "set_title")
+
+
+@dataclass
+class Exercise:
+    number: int
+    minutes: int
+    stub: NotebookNode
+    answer: NotebookNode
+
+
+@dataclass
+class _Deck:
+    """The slides being built: cells in order, and the cell that started the current one."""
+
+    source: str
+    lines: dict[str, int]
+    cells: list = field(default_factory=list)
+    start: NotebookNode | None = None
+    # exercise slides wait until the current slide ends: later cells still join it
+    waiting: list = field(default_factory=list)
+
+    def add(self, cell: NotebookNode, slide_type: str, line: int | None = None) -> None:
+        if slide_type == "slide":
+            self.flush()
+        self._append(cell, slide_type, line)
+
+    def bare(self) -> bool:
+        """The current slide is a heading and nothing else (yet)."""
+        start = self.start
+        return (start is not None and self.cells[-1] is start and start.cell_type == "markdown"
+                and all(line.startswith("#") for line in start.source.split("\n") if line.strip()))
+
+    def later(self, cell: NotebookNode, slide_type: str, line: int | None = None) -> None:
+        """Add ``cell`` once the current slide is over (now, if no slide started yet)."""
+        if self.start is None:
+            self._append(cell, slide_type, line)
+        else:
+            self.waiting.append((cell, slide_type, line))
+
+    def flush(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for cell, slide_type, line in waiting:
+            self._append(cell, slide_type, line)
+
+    def _append(self, cell: NotebookNode, slide_type: str, line: int | None) -> None:
+        cell.metadata["slideshow"] = {"slide_type": slide_type}
+        if slide_type == "slide":
+            where = line or self.lines.get(cell.get("id"), 0)
+            data = {"source": self.source, "line": str(where)}
+            if cell.metadata.get("coursekit", {}).get("exercise"):
+                data["exercise"] = str(cell.metadata["coursekit"]["exercise"])
+            cell.metadata["slideshow"]["data"] = data
+            self.start = cell
+        self.cells.append(cell)
+
+
+def lesson_view(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
+                executed: NotebookNode | None, *, instructor: bool = False) -> NotebookNode:
+    """:func:`deck_view` of a lesson: its file, lines and exercise minutes."""
+    return deck_view(exercise, solution, executed, instructor=instructor,
+                     source=f"{lesson.path.parent.name}/{lesson.path.name}",
+                     lines={cell_id(cell.index): cell.line for cell in lesson.cells},
+                     meta=lesson.meta)
+
+
+def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: NotebookNode | None,
+              *, instructor: bool = False, source: str = "", lines: dict | None = None,
+              meta: dict | None = None) -> NotebookNode:
+    """The notebook :func:`render_deck` turns into slides. ``source`` names the lesson file
+    and ``lines`` each cell's line (by cell id) in the slides' data attributes; ``meta`` is
+    the lesson header (its ``exercises`` minutes)."""
+    # the instructor's deck carries the speaker notes (reveal.js' speaker view shows them)
+    base = with_speaker_notes(exercise, solution) if instructor else drop_speaker_notes(exercise)
+    nb = clean_logs(merge_outputs(base, executed))
+    answers = {cell.get("id"): cell for cell in solution.cells}
+    deck = _Deck(source, lines or {})
+    stubs = [cell for cell in nb.cells if _hides_solution(cell, answers)]
+    minutes = exercise_minutes(meta or {}, len(stubs))
+    task: NotebookNode | None = None  # the last markdown cell since the last exercise
+    for cell in nb.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if _hides_solution(cell, answers):
+            number = stubs.index(cell) + 1
+            _add_exercise(deck, Exercise(number, minutes, cell, answers[cell.id]), kind,
+                          task, instructor)
+            task = None
+            continue
+        if cell.cell_type == "markdown" and kind != "notes":
+            task = cell
+        if cell.metadata.get("jupyter", {}).get("source_hidden"):
+            cell.metadata["transient"] = {"remove_source": True}  # the author hid the code
+        if kind in STARTS and cell.cell_type == "markdown":
+            for part in split_headings(cell):
+                deck.add(part, "slide", lines.get(cell.id) if lines else None)
+        elif kind in STARTS:
+            deck.add(cell, "slide")
+        elif kind in JOINS and deck.start is not None:
+            deck.add(cell, kind)
+        elif kind in JOINS:
+            deck.add(cell, "slide")  # nothing to join yet: it opens the deck
+        elif kind is None and cell.cell_type == "code" and deck.bare() and cell.outputs:
+            _add_outputs(deck, cell, cell.outputs)  # a bare heading shows what follows it
+        elif kind is None and cell.cell_type == "code" and _figures(cell):
+            _add_outputs(deck, cell, _figures(cell))
+        if kind in STARTS + JOINS and cell.cell_type == "code":
+            _split_labelled(deck, cell)
+    deck.flush()
+    out = copy.deepcopy(nb)
+    out.cells = deck.cells
+    _describe_figures(out.cells)
+    return out
+
+
+def exercise_minutes(meta: dict, count: int) -> int:
+    """Minutes per exercise: the header's ``exercises`` (all of the lesson's exercise time)
+    shared out, else a default."""
+    total = meta.get("exercises") if isinstance(meta, dict) else None
+    if not isinstance(total, (int, float)) or isinstance(total, bool) or total <= 0 or not count:
+        return DEFAULT_EXERCISE_MINUTES
+    return max(1, round(total / count))
+
+
+def _hides_solution(cell: NotebookNode, answers: dict) -> bool:
+    answer = answers.get(cell.get("id"))
+    return answer is not None and answer.source != cell.source
+
+
+def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
+                  task: NotebookNode | None, instructor: bool) -> None:
+    """The stub on the slide of its task; on a slide of its own, after the current one,
+    when the task is not the current slide's start (it was skipped, or other slides came
+    in between)."""
+    stub, answer = exercise.stub, _solution(exercise)
+    elide_stub(stub, answer)
+    if instructor:  # the solution takes the stub's place (deck.css, .ck-swap)
+        stub.metadata["coursekit"] = {"swap": "out"}
+        answer.metadata["coursekit"] = {"swap": "in"}
+    line = deck.lines.get(stub.id)
+    if kind not in STARTS and task is not None and task is deck.start:
+        add = deck.add
+        add(stub, "-", line)
+        deck.start.metadata["slideshow"]["data"]["exercise"] = str(exercise.number)
+    else:
+        add = deck.add if kind in STARTS else deck.later
+        body = None
+        if task is not None and kind not in STARTS:
+            heading, body = _task_cells(task, stub.id)
+        else:
+            heading = nbformat.v4.new_markdown_cell(f"## Exercise {exercise.number}",
+                                                    id=f"{stub.id}-task")
+        heading.metadata["coursekit"] = {"exercise": exercise.number}
+        add(heading, "slide", line)
+        if body is not None:
+            if instructor:  # the solution needs the room: the task steps aside
+                body.metadata["coursekit"] = {"swap": "out"}
+            add(body, "-", line)
+        add(stub, "-", line)
+    timer = _timer(exercise)
+    if instructor:  # revealed once the time is up: the solution replaces stub and timer
+        timer.metadata["coursekit"] = {"swap": "out"}
+        add(answer, "-", line)
+    add(timer, "-", line)
+
+
+def _task_cells(task: NotebookNode, stub_id: str) -> tuple[NotebookNode, NotebookNode | None]:
+    """A copy of the task for the exercise's own slide: its heading, and the rest."""
+    lines = task.source.split("\n")
+    first = next((n for n, line in enumerate(lines) if line.startswith("#")), None)
+    heading = copy.deepcopy(task)
+    heading.id, heading.metadata = f"{stub_id}-task", {}
+    if first is None:
+        return heading, None
+    heading.source = "\n".join(lines[:first + 1])
+    rest = "\n".join(lines[first + 1:]).strip("\n")
+    if not rest:
+        return heading, None
+    body = nbformat.v4.new_markdown_cell(rest, id=f"{stub_id}-task-body")
+    return heading, body
+
+
+def _timer(exercise: Exercise) -> NotebookNode:
+    """A countdown the instructor starts (site_static/deck.js makes it tick)."""
+    html = (f'<div class="ck-timer" data-minutes="{exercise.minutes}">'
+            f'<span class="ck-timer-label">Exercise {exercise.number} · '
+            f'{exercise.minutes} min</span> '
+            f'<button type="button" class="ck-timer-button">Start '
+            f'<span class="ck-timer-clock" role="timer">{exercise.minutes}:00</span></button>'
+            f'</div>')
+    return nbformat.v4.new_markdown_cell(html, id=f"{exercise.stub.id}-timer")
+
+
+def _solution(exercise: Exercise) -> NotebookNode:
+    answer = copy.deepcopy(exercise.answer)
+    answer.id = f"{exercise.stub.id}-solution"
+    answer.metadata = {}
+    if answer.cell_type == "code":
+        answer.outputs, answer.execution_count = [], None
+    return answer
+
+
+def _figures(cell: NotebookNode) -> list:
+    return [output for output in cell.get("outputs", [])
+            if any(kind in output.get("data", {}) for kind in IMAGE_TYPES)]
+
+
+def _add_outputs(deck: _Deck, cell: NotebookNode, outputs: list) -> None:
+    """Outputs of an unmarked cell (its figures, or all of them under a bare heading),
+    without its code."""
+    shown = copy.deepcopy(cell)
+    shown.outputs = copy.deepcopy(outputs)
+    shown.metadata = {"transient": {"remove_source": True}}
+    deck.add(shown, "-" if deck.start is not None else "slide")
+
+
+def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
+    """An output of several labelled blocks keeps what comes before the first label;
+    each block follows on a slide of its own, label first."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") != "stream":
+            continue
+        blocks = labelled_blocks(output.text)
+        head = blocks.pop(0)[1] if blocks[0][0] is None else ""
+        if len(blocks) < 2:
+            continue
+        output.text = head
+        line = deck.lines.get(cell.id)
+        for number, (label, body) in enumerate(blocks):
+            title = LABEL.match(label).group(2)
+            heading = nbformat.v4.new_markdown_cell(f"### {title}", id=f"{cell.id}-label{number}")
+            deck.add(heading, "slide", line)
+            part = nbformat.v4.new_code_cell(cell.source, id=f"{cell.id}-part{number}")
+            part.outputs = [nbformat.v4.new_output("stream", name=output.name, text=body)]
+            part.metadata["transient"] = {"remove_source": True}
+            deck.add(part, "-", line)
+    cell.outputs = [output for output in cell.get("outputs", [])
+                    if output.get("output_type") != "stream" or output.text]
+
+
+def _describe_figures(cells: list) -> None:
+    """Alt text for each figure: the title the code gives it, else the slide's heading."""
+    heading = ""
+    for cell in cells:
+        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
+            heading = ""
+        if cell.cell_type == "markdown" and not heading:
+            heading = first_heading(cell.source)
+        if cell.cell_type != "code":
+            continue
+        title = figure_title(cell.source)
+        for output in _figures(cell):
+            output.setdefault("metadata", {})["alt"] = (
+                f"Figure: {title or heading or 'output of the code on this slide'}")
+
+
+def first_heading(markdown: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip().replace("`", "")
+    return ""
+
+
+def figure_title(source: str) -> str:
+    """The first literal string given to ``suptitle``/``title``/``set_title``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in TITLE_CALLS and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            return node.args[0].value
+    return ""
+
+
+def split_headings(cell: NotebookNode) -> list[NotebookNode]:
+    """A slide cell with several headings of its first heading's level (``## Summary`` …
+    ``## Going further``) becomes one slide per heading."""
+    lines = cell.source.split("\n")
+    level = next((len(l) - len(l.lstrip("#")) for l in lines if l.startswith("#")), 0)
+    if not level:
+        return [cell]
+    marker = "#" * level + " "
+    cuts = [n for n, l in enumerate(lines) if n and l.startswith(marker)]
+    if not cuts:
+        return [cell]
+    parts = []
+    for number, (start, end) in enumerate(zip([0] + cuts, cuts + [len(lines)])):
+        part = copy.deepcopy(cell)
+        part.source = "\n".join(lines[start:end]).strip("\n")
+        if number:
+            part.id = f"{cell.id}-part{number}"
+        parts.append(part)
+    return parts
+
+
+MAX_STUB_LINES = 14  # longer stubs show only the functions to fill in, the others elided
+
+
+def elide_stub(stub: NotebookNode, answer: NotebookNode) -> None:
+    """A long stub shows the functions the student fills in; every other function of
+    the cell keeps its ``def`` line and ``...`` (the notebook has them whole). The
+    solution is cut the same way, so the two take about the same room on the slide."""
+    if stub.cell_type != "code" or stub.source.count("\n") < MAX_STUB_LINES:
+        return
+    try:
+        stub_tree, answer_tree = ast.parse(stub.source), ast.parse(answer.source)
+    except SyntaxError:
+        return
+    lines = stub.source.split("\n")
+    todo = {n for n, line in enumerate(lines, start=1) if "YOUR CODE HERE" in line}
+    keep = {node.name for node in _functions(stub_tree)
+            if any(node.lineno <= n <= node.end_lineno for n in todo)}
+    if not keep:
+        return
+    stub.source = _elide(stub.source, stub_tree, keep)
+    answer.source = _elide(answer.source, answer_tree, keep)
+
+
+def _functions(tree: ast.AST) -> list:
+    return [node for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def _elide(source: str, tree: ast.AST, keep: set[str]) -> str:
+    lines = source.split("\n")
+    dropped: set[int] = set()
+    for node in _functions(tree):
+        if node.name in keep or any(node.lineno <= n <= node.end_lineno
+                                    for k in _functions(tree) if k.name in keep
+                                    for n in (k.lineno,)):
+            continue
+        body_start = node.body[0].lineno
+        if body_start == node.lineno:
+            continue  # a one-line function is short enough
+        header_end = body_start - 1 if body_start > node.lineno else node.lineno
+        lines[header_end - 1] = lines[header_end - 1].rstrip() + " ..."
+        dropped.update(range(header_end + 1, node.end_lineno + 1))
+        # blank lines after an elided function go with it
+        after = node.end_lineno + 1
+        while after <= len(lines) and not lines[after - 1].strip():
+            dropped.add(after)
+            after += 1
+    return "\n".join(line for n, line in enumerate(lines, start=1)
+                     if n not in dropped).rstrip("\n")

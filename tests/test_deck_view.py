@@ -1,0 +1,174 @@
+"""What a deck shows (coursekit/publish/deck_view.py), on tiny notebooks: no kernel, no
+browser. The browser side is tests/test_browser_decks.py."""
+
+from __future__ import annotations
+
+import nbformat
+
+from coursekit.publish.deck_view import deck_view, elide_stub, exercise_minutes
+from coursekit.publish.student_view import trim_lines
+
+PNG = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+
+
+def cell(kind, source, slide_type=None, cell_id="c", outputs=None):
+    make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
+    new = make(source, id=cell_id)
+    if slide_type:
+        new.metadata["slideshow"] = {"slide_type": slide_type}
+    if outputs is not None:
+        new.outputs = outputs
+    return new
+
+
+def notebook(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    return nb
+
+
+def slides(nb):
+    """The deck notebook as slides: lists of (cell id, slide data) per slide."""
+    found = []
+    for c in nb.cells:
+        if c.metadata["slideshow"]["slide_type"] == "slide":
+            found.append([])
+        found[-1].append(c.id)
+    return found
+
+
+def starts(nb):
+    return [c.metadata["slideshow"].get("data") for c in nb.cells
+            if c.metadata["slideshow"]["slide_type"] == "slide"]
+
+
+def test_subslides_become_slides_each_with_its_file_and_line():
+    nb = notebook(cell("markdown", "# One", "slide", "a"), cell("markdown", "## Two", "subslide", "b"),
+                  cell("markdown", "more", "fragment", "c"))
+    deck = deck_view(nb, nb, None, source="content/01_x.py", lines={"a": 3, "b": 9})
+    assert slides(deck) == [["a"], ["b", "c"]]
+    assert starts(deck) == [{"source": "content/01_x.py", "line": "3"},
+                            {"source": "content/01_x.py", "line": "9"}]
+
+
+def test_a_figure_of_an_unmarked_cell_joins_its_slide_without_its_code():
+    figure = nbformat.v4.new_output("display_data", data=PNG)
+    text = nbformat.v4.new_output("stream", name="stdout", text="hidden text\n")
+    nb = notebook(cell("markdown", "## What the neuron sees\nThe points are test data.", "slide", "a"),
+                  cell("code", "plt.plot(x)\nplt.show()", None, "b", [text, figure]),
+                  cell("code", "print(1)", None, "c", [text]),
+                  cell("code", "plt.show()", "skip", "d", [figure]))
+    deck = deck_view(nb, nb, nb)
+    assert slides(deck) == [["a", "b"]]
+    shown = deck.cells[1]
+    assert shown.metadata["transient"] == {"remove_source": True}
+    assert [o.output_type for o in shown.outputs] == ["display_data"]
+    assert shown.outputs[0].metadata["alt"] == "Figure: What the neuron sees"
+
+
+def test_alt_text_prefers_the_title_the_code_gives():
+    figure = nbformat.v4.new_output("display_data", data=PNG)
+    nb = notebook(cell("markdown", "## A slide", "slide", "a"),
+                  cell("code", 'fig.suptitle("Gates over time")\nplt.show()', "-", "b", [figure]))
+    deck = deck_view(nb, nb, nb)
+    assert deck.cells[1].outputs[0].metadata["alt"] == "Figure: Gates over time"
+
+
+def exercise_notebooks(stub_kind=None, task_kind="skip"):
+    exercise = notebook(cell("markdown", "## Intro", "slide", "a"),
+                        cell("markdown", "## Your turn\nWrite `f`.", task_kind, "b"),
+                        cell("code", "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+                             stub_kind, "c"),
+                        cell("markdown", "after the exercise", "-", "d"))
+    solution = nbformat.from_dict(exercise)
+    solution.cells[2].source = "def f():\n    return 42"
+    return exercise, solution
+
+
+def test_an_exercise_gets_a_slide_after_the_current_one_with_task_stub_and_timer():
+    exercise, solution = exercise_notebooks()
+    deck = deck_view(exercise, solution, None, meta={"exercises": 12})
+    # the cell after the exercise still belongs to the slide it follows
+    assert slides(deck) == [["a", "d"], ["c-task", "c-task-body", "c", "c-timer"]]
+    assert starts(deck)[1]["exercise"] == "1"
+    text = "\n".join(c.source for c in deck.cells)
+    assert "YOUR CODE HERE" in text and "return 42" not in text
+    assert 'data-minutes="12"' in text
+
+
+def test_the_instructor_deck_swaps_task_stub_and_timer_for_the_solution():
+    exercise, solution = exercise_notebooks()
+    deck = deck_view(exercise, solution, None, instructor=True)
+    by_id = {c.id: c for c in deck.cells}
+    assert by_id["c-solution"].source == "def f():\n    return 42"
+    swaps = {c.id: c.metadata.get("coursekit", {}).get("swap") for c in deck.cells}
+    assert swaps["c-solution"] == "in"
+    assert swaps["c"] == swaps["c-timer"] == swaps["c-task-body"] == "out"
+    assert swaps["c-task"] is None  # the heading stays
+
+
+def test_a_stub_under_its_task_slide_joins_it():
+    exercise, solution = exercise_notebooks(stub_kind=None, task_kind="slide")
+    deck = deck_view(exercise, solution, None)
+    assert slides(deck) == [["a"], ["b", "c", "c-timer", "d"]]
+    assert starts(deck)[1]["exercise"] == "1"
+
+
+def test_labelled_blocks_get_a_slide_each_and_are_never_trimmed():
+    samples = "".join(f"===== temperature {t} =====\n" + "".join(f"line {n}\n" for n in range(12))
+                      for t in ("0.2", "0.6", "1.0"))
+    assert trim_lines(samples) == samples
+    log = "".join(f"epoch {n}\n" for n in range(60))
+    assert "lines trimmed" in trim_lines(log)
+    assert trim_lines(log + samples).endswith(samples)
+    out = nbformat.v4.new_output("stream", name="stdout", text=samples)
+    nb = notebook(cell("markdown", "## Let it write", "slide", "a"),
+                  cell("code", "print(samples)", "subslide", "b", [out]))
+    deck = deck_view(nb, nb, nb, lines={"b": 20})
+    assert [s[0] for s in slides(deck)] == ["a", "b", "b-label0", "b-label1", "b-label2"]
+    labels = [c.source for c in deck.cells if c.id.startswith("b-label")]
+    assert labels == ["### temperature 0.2", "### temperature 0.6", "### temperature 1.0"]
+    parts = [c.outputs[0].text for c in deck.cells if c.id.startswith("b-part")]
+    assert parts[1] == "".join(f"line {n}\n" for n in range(12))
+    assert deck.cells[1].outputs == []  # nothing before the first label
+    assert {d["line"] for d in starts(deck)[1:]} == {"20"}
+
+
+def test_two_headings_of_the_same_level_make_two_slides():
+    nb = notebook(cell("markdown", "## Summary\n- a\n\n## Going further\n- b", "slide", "a"))
+    deck = deck_view(nb, nb, None, lines={"a": 7})
+    assert [c.source for c in deck.cells] == ["## Summary\n- a", "## Going further\n- b"]
+    assert {d["line"] for d in starts(deck)} == {"7"}
+
+
+def test_a_long_stub_shows_the_function_to_fill_in():
+    body = "\n".join(f"        self.w{n} = {n}" for n in range(14))
+    stub = cell("code", "class Cell:\n    def __init__(self):\n" + body + "\n\n"
+                "    def call(self, x):\n        # YOUR CODE HERE\n"
+                "        raise NotImplementedError()\n")
+    answer = cell("code", stub.source.replace("        # YOUR CODE HERE\n"
+                                              "        raise NotImplementedError()\n",
+                                              "        return x + 1\n"))
+    elide_stub(stub, answer)
+    assert stub.source == ("class Cell:\n    def __init__(self): ...\n    def call(self, x):\n"
+                           "        # YOUR CODE HERE\n        raise NotImplementedError()")
+    assert answer.source.endswith("    def __init__(self): ...\n    def call(self, x):\n"
+                                  "        return x + 1")
+
+
+def test_exercise_minutes_share_the_headers_total():
+    assert exercise_minutes({"exercises": 30}, 3) == 10
+    assert exercise_minutes({"exercises": 25}, 4) == 6
+    assert exercise_minutes({}, 3) == 10
+    assert exercise_minutes({"exercises": "soon"}, 2) == 10
+
+
+def test_a_bare_heading_shows_the_output_of_the_cell_after_it():
+    text = nbformat.v4.new_output("stream", name="stdout", text="1,000 questions: 0.98\n")
+    nb = notebook(cell("markdown", "## Results", "slide", "a"),
+                  cell("code", "print(score)", None, "b", [text]),
+                  cell("code", "print(more)", None, "c", [text]))
+    deck = deck_view(nb, nb, nb)
+    assert slides(deck) == [["a", "b"]]
+    assert deck.cells[1].outputs[0].text == "1,000 questions: 0.98\n"
+    assert deck.cells[1].metadata["transient"] == {"remove_source": True}
