@@ -575,7 +575,8 @@ plt.show()
 # The gap between training and validation accuracy measures overfitting, and
 # augmentation should shrink it. Whether it also raises validation accuracy depends on
 # the length of the run: augmented photos are harder to fit, so a short run may not
-# profit yet; augmentation pays off over long runs (the `full` profile, 30 epochs).
+# profit yet. Over long runs it does: every published CIFAR-10 recipe above 90% uses
+# flips and shifts, and so does our `full` profile (30 epochs).
 #
 # In the build's verified `smoke` run (3 epochs on a CPU) it did **not** pay off yet:
 # validation accuracy 66.5% with augmentation against 70.8% without, and neither network
