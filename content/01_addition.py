@@ -103,8 +103,8 @@
 # `n_examples = 50000` (the build's `smoke` run, 99.6% exact match). On 2 CPU cores an
 # epoch of it took about 3.5 s on TensorFlow with the machine lightly loaded (35 s for
 # the 10), and 17 s when a dozen other jobs shared the cores (171 s, the build's
-# verified run); JAX took about as long per epoch as TensorFlow. PyTorch was not timed
-# (on a busy machine, set `OMP_NUM_THREADS=1`). The comparison run below (reversal on
+# verified run); JAX took as long (178 s, 99.7% exact match, at the same load).
+# PyTorch was not timed (on a busy machine, set `OMP_NUM_THREADS=1`). The comparison run below (reversal on
 # and off) doubles the time; set `compare_reversal = False` to skip it.
 
 # %% tags=["parameters"]
