@@ -477,18 +477,21 @@ plt.show()
 # one run proves nothing either way. In the build's verified run (TensorFlow, `smoke`
 # profile, seed 0) the plain LSTM first reached 95% at epoch 5 and the peephole cell at
 # epoch 7; both ended at 100%, and the peephole cell took 1.4 times as long (44 s against
-# 31 s on a shared 2-core CPU): Keras' LSTM runs a fused kernel, our cell runs its
-# equations one operation at a time. The same run on JAX went the other way (peephole
-# at epoch 5, plain at epoch 7), with the peephole cell twice as slow. That matches Greff et al.
-# (2017): peepholes do not buy a significant gain. The cell is here to understand the
-# LSTM, not to beat it.
+# 31 s on a shared 2-core CPU). The same run on JAX and on PyTorch went the other way
+# (peephole at epoch 5, plain at epoch 7); on JAX the peephole cell was twice as slow,
+# on PyTorch the built-in LSTM was the slower one (505 s against 288 s). Speed depends on
+# how each backend implements the built-in layer (on a GPU, Keras' LSTM uses cuDNN's
+# fused kernel, which our cell cannot). Mixed results like these are what Greff et al.
+# (2017) found at scale: peepholes do not buy a significant gain. The cell is here to
+# understand the LSTM, not to beat it.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: both cells usually solve this task in the end. Do not promise that
-# the peephole cell wins: in the verified run it did not, and Greff et al. (2017) found
+# the peephole cell wins: in the verified TensorFlow run it did not, and Greff et al. (2017) found
 # no significant benefit. What matters is that a cell written from six equations learns
-# at all, at the speed cost of a non-fused implementation. Results vary with the seed:
-# run it twice with different seeds, and say so to the students.
+# at all. Results vary with the seed and the backend (the verified TensorFlow, JAX and
+# PyTorch runs did not agree on which cell was first): run it twice with different
+# seeds, and say so to the students.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Looking inside the trained peephole cell
@@ -546,8 +549,8 @@ display({"application/json": {"max_abs_diff": float(max_abs_diff),
 # - A custom cell is a layer with `state_size` and a `call(inputs, states)`; written with
 #   `keras.ops`, it runs unchanged on TensorFlow, JAX and PyTorch.
 # - On a task that needs counting, the gates use the cell state as a clock; peepholes
-#   give them a direct view of it, though in practice (and in our run) they rarely make
-#   the LSTM learn faster.
+#   give them a direct view of it, though at scale they bring no significant gain
+#   (Greff et al., 2017), and our own runs disagree from backend to backend.
 # - The cell state's gradient is scaled only by the forget gate from step to step:
 #   that, not a bigger memory, is why an LSTM remembers longer than a plain RNN.
 #
