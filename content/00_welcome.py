@@ -133,8 +133,9 @@
 # - A high-level API for building and training neural networks in Python.
 # - Written by **François Chollet**, first released in **2015**.
 # - Keras describes *what* the network is (layers, loss, optimiser); a backend library
-#   does the actual computation. Keras 1 and 2 ran on TensorFlow, CNTK or Theano;
-#   **Keras 3 runs on TensorFlow, JAX and PyTorch**.
+#   does the actual computation. Keras started on Theano and soon added TensorFlow;
+#   Keras 2.0.5 (2017) added CNTK; from Keras 2.4 (2020) it ran on TensorFlow only, as
+#   `tf.keras`; **Keras 3 (2023) runs on TensorFlow, JAX and PyTorch**.
 # - Used in industry and research; companies such as Netflix, Uber, Yelp, Instacart and
 #   Square, and organisations such as NASA, have been cited as users.
 
@@ -143,9 +144,13 @@
 #
 # - **It hides the complexity of the backend.** A model is a handful of layers,
 #   `compile` picks the loss and optimiser, `fit` trains it.
-# - **It is resilient to change.** Backends come and go (Theano and CNTK are gone); code
-#   written against Keras keeps working. This whole course runs unchanged on TensorFlow,
-#   JAX and PyTorch, which is the living proof.
+# - **One model code, three backends.** Within Keras 3, a model written with Keras
+#   layers and `keras.ops` runs on TensorFlow, JAX and PyTorch: this whole course runs
+#   unchanged on all three. Major versions did break code, though: Keras 3 dropped
+#   `ImageDataGenerator` (augmentation is now layers, lesson 02), TensorFlow functions
+#   (`tf.*`) inside layers no longer run on the other backends (use `keras.ops`), and
+#   models are saved in the new `.keras` format (old `.h5` files load as legacy, a
+#   TensorFlow SavedModel only through `keras.layers.TFSMLayer`).
 # - **It is an easy start that does not limit you.** When you need more, you can write
 #   your own layers with `keras.ops`, as we do in lesson 04.
 
@@ -240,6 +245,52 @@ assert _out.shape == (3, 1), f"for 3 inputs the model should give shape (3, 1), 
 print("Well done: one neuron, two parameters, ready to learn.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: one step of gradient descent, by hand
+#
+# Before `fit` does it for us thousands of times, let us take one step ourselves. On a
+# batch of $n$ points the loss is $L = \frac{1}{n}\sum_k (w x_k + b - y_k)^2$, and its
+# slopes are
+#
+# $$\frac{\partial L}{\partial w} = \frac{2}{n}\sum_k (\hat y_k - y_k)\,x_k, \qquad
+#   \frac{\partial L}{\partial b} = \frac{2}{n}\sum_k (\hat y_k - y_k)$$
+#
+# Plain stochastic gradient descent (SGD) moves each parameter a little *downhill*, by
+# the **learning rate** $\eta$ times its slope: $w \leftarrow w - \eta\,\partial L/\partial w$,
+# and the same for $b$. Complete `sgd_step(w, b, x, y, lr)` with NumPy: it returns the
+# new `(w, b)` as Python floats after one such step on the batch `x`, `y`.
+
+# %%
+def sgd_step(w, b, x, y, lr):
+    ### BEGIN SOLUTION
+    error = w * x + b - y
+    grad_w = 2.0 * np.mean(error * x)
+    grad_b = 2.0 * np.mean(error)
+    return float(w - lr * grad_w), float(b - lr * grad_b)
+    ### END SOLUTION
+
+
+# %% tags=["check"]
+# Keras takes the same step: one call of train_on_batch is one SGD step on one batch.
+_x, _y = x_train[:32], y_train[:32]
+_mine = sgd_step(0.5, -0.3, _x, _y, learning_rate)
+_keras_model = build_model()
+_keras_model.set_weights([np.array([[0.5]], "float32"), np.array([-0.3], "float32")])
+_keras_model.train_on_batch(_x, _y)
+_kernel, _bias = _keras_model.layers[0].get_weights()
+_theirs = (float(_kernel[0, 0]), float(_bias[0]))
+assert isinstance(_mine, tuple) and len(_mine) == 2, f"sgd_step should return (w, b), got {_mine!r}"
+assert np.allclose(_mine, _theirs, atol=1e-5), (
+    f"from w=0.5, b=-0.3 Keras' SGD step gives w={_theirs[0]:.5f}, b={_theirs[1]:.5f}, "
+    f"yours gives w={_mine[0]:.5f}, b={_mine[1]:.5f}: check the factor 2 and the sign")
+print(f"one step from (0.5, -0.3): yours {_mine[0]:.5f}, {_mine[1]:.5f}; "
+      f"Keras {_theirs[0]:.5f}, {_theirs[1]:.5f}")
+
+# %% [markdown]
+# That is all `fit` does: cut the training points into **batches** (here 32 points),
+# take one such step per batch, and call one pass over all the batches an **epoch**.
+# With 409 training points, one epoch is 13 steps.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training
 #
 # `fit` shows the training points to the model `epochs` times, in small batches, and
@@ -256,7 +307,7 @@ test_loss = model.evaluate(x_test, y_test, verbose=0)
 print(f"loss on the held-out test points: {test_loss:.4f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2: read back what the neuron learned
+# ### Exercise 3: read back what the neuron learned
 #
 # A `Dense` layer stores two arrays: the **kernel** (the weights, shape
 # `(inputs, units)`, here `(1, 1)`) and the **bias** (shape `(units,)`, here `(1,)`).
@@ -295,6 +346,27 @@ plt.legend()
 plt.tight_layout()
 plt.show()
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How big may a step be?
+#
+# Each step multiplies the bias's distance from its best value by about $1 - 2\eta$
+# (the slope of $L$ in $b$ grows by 2 per unit of $b$; for $w$ it is $2\cdot\overline{x^2}
+# \approx 2/3$). Below $\eta = 1$ that factor is smaller than 1 in size and the error
+# shrinks; above it, every step overshoots a little further than the last. So on this
+# data SGD should converge at $\eta = 0.9$ and blow up at $\eta = 1.1$. Let us check:
+
+# %%
+edge_losses = {}
+for trial_rate in (0.9, 1.1):
+    keras.utils.set_random_seed(seed)
+    trial = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    trial.compile(optimizer=keras.optimizers.SGD(learning_rate=trial_rate), loss="mse")
+    trial_history = trial.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
+    edge_losses[trial_rate] = trial_history.history["loss"][-1]
+    print(f"learning rate {trial_rate}: loss after 10 epochs {edge_losses[trial_rate]:.4g}")
+# The lesson's claim, checked on every build: 0.9 settles, 1.1 diverges.
+assert edge_losses[0.9] < 0.01 and not edge_losses[1.1] < 1.0, edge_losses
+
 # %% tags=["metrics"]
 from IPython.display import display
 display({"application/json": {"weight": float(weight), "bias": float(bias)}}, raw=True)
@@ -313,7 +385,8 @@ display({"application/json": {"weight": float(weight), "bias": float(bias)}}, ra
 #
 # - Increase the noise (the `0.05` in the data cell): how far off are `w` and `b` now?
 #   Does using more points help?
-# - Try `learning_rate = 1.5`, then `2.5`. What happens to the loss, and why?
+# - Set `learning_rate = 0.95`, then `1.05`: how close to the edge can you go? What
+#   changes with `batch_size=1` or with `x` spread over [-2, 2]?
 # - Fit `y = 3x₁ − x₂ + 0.5` with two inputs: what shape does the kernel have now?
 # - Run the notebook again with `KERAS_BACKEND` set to `jax` or `torch`.
 

@@ -13,7 +13,7 @@ REQUIRED_METRICS = {
     "00_welcome": {"weight", "bias"},
     "01_addition": {"exact_match", "char_accuracy", "train_seconds"},
     "02_cifar10": {"test_accuracy", "train_seconds"},
-    "03_shakespeare": {"val_loss_nats", "val_bits_per_char", "train_seconds"},
+    "03_shakespeare": {"val_loss_cold_nats", "val_loss_warm_nats", "val_bits_per_char_warm", "train_seconds"},
     "04_lstm": {"max_abs_diff"},
 }
 SLIDE_STARTS = {"slide", "subslide"}
