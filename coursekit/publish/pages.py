@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 from ..config import Course, instructors_markdown
-from ..run.report import PASSED
+from ..run.report import PASSED, checks_text
 from ..run.verify import Verified
 from ..source.lesson import Lesson
 
@@ -144,18 +144,19 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     rows = ["# Verification", "",
             "Every solution notebook was executed by `python build.py verify`; each row is "
             "one run, with the metrics it published.", "",
-            "| Lesson | Profile | Backend | Device | Status | Metrics | Date |",
-            "|---|---|---|---|---|---|---|"]
+            "| Lesson | Profile | Backend | Device | Status | Checks | Metrics | Date |",
+            "|---|---|---|---|---|---|---|---|"]
     for run in runs:
         stem = run.get("lesson", "")
         title = f"[{titles[stem]}](lessons/{stem}.md)" if stem in titles else stem
         metrics = ", ".join(f"{k} = {format_value(v)}"
                             for k, v in (run.get("metrics") or {}).items()) or "–"
         rows.append(f"| {title} | {run.get('profile', '–')} | {run.get('backend', '–')} | "
-                    f"{device_text(run.get('device'))} | {run.get('status', '–')} | {metrics} | "
+                    f"{device_text(run.get('device'))} | {run.get('status', '–')} | "
+                    f"{checks_text(run.get('checks'), empty='–')} | {metrics} | "
                     f"{run.get('date') or '–'} |")
     if not runs:
-        rows.append("| *(no runs: run `python build.py verify`)* | | | | | | |")
+        rows.append("| *(no runs: run `python build.py verify`)* | | | | | | | |")
     return "\n".join(rows) + "\n"
 
 

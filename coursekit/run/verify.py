@@ -24,7 +24,7 @@ from ..config import Project
 from ..errors import CourseError
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
-from . import contract
+from . import contract, variants
 from .backends import BACKENDS, DEFAULT_BACKEND, require_backend
 from .cache import code_hash, file_sha256, installed_packages, run_key
 from .execute import parameterize
@@ -159,7 +159,7 @@ def plan_job(project: Project, generated: Generated, lesson: Lesson, profile: st
                   backend=backend, data=hashes, packages=packages, code=code)
     return Job(lesson=lesson, profile=profile, backend=backend, parameters=parameters,
                targets=targets, data=local, data_sources=sources, notebook=notebook,
-               probes=contract.plan(lesson), key=key)
+               probes=contract.plan(lesson), key=key, variants=variants.plan(lesson))
 
 
 # --- the runs the site publishes: verified again where missing or stale --------------
