@@ -1,28 +1,38 @@
 """The solution-marker grammar: one cell's source in, its exercise and solution versions out.
 
-The parser is an explicit line-by-line state machine (outside a block / inside a block)
-that fails loudly: every malformed case raises :class:`MarkerError` with the line number
-inside the cell, which the caller turns into a line of the lesson file.
+Which lines are markers is decided in :mod:`.marker_forms` (every dialect, near misses);
+here an explicit line-by-line state machine (outside / in a solution, hidden-tests, prompt
+or variant block) builds the two versions. It fails loudly: every malformed case raises
+:class:`MarkerError` with the line number inside the cell, which the caller turns into a
+line of the lesson file.
 """
 
 from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from dataclasses import dataclass, field
 
 from ..errors import MarkerError
+from .marker_forms import Mark, code_mark, looks_marked, markdown_mark
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 MARKDOWN_STUB = "YOUR ANSWER HERE"
 LINE_STUB_COMMENT = "# YOUR CODE HERE"
+_SOLUTION_MARKS = ("begin", "end", "line")
 
-_LINE_MARKER = re.compile(r"\s*#\s*SOLUTION\s*$")
-_ANY_MARKER = re.compile(r"(BEGIN|END) SOLUTION|#\s*SOLUTION\s*$")
+
+@dataclass(frozen=True)
+class Variant:
+    """Another answer to a solution block: a correct alternative or a typical mistake."""
+
+    kind: str  # "alternative" | "mistake"
+    label: str  # the mistake's description, "" for an alternative
+    line: int  # 0-based line of the BEGIN marker in the cell
+    solution: str  # the cell's solution version with this body in the block's place
 
 
 @dataclass
@@ -36,6 +46,7 @@ class SplitCell:
     #: lines visible to the student (used to tell secret lines from shared ones)
     public: list[str] = field(default_factory=list)
     has_stub: bool = False
+    variants: list[Variant] = field(default_factory=list)
 
 
 def _comment_lines(source: str) -> dict[int, int] | None:
@@ -56,37 +67,23 @@ def _comment_lines(source: str) -> dict[int, int] | None:
     return found
 
 
-def _marker_kind(line: str, comment_col: int | None, is_code: bool, lineno: int) -> str | None:
-    """Classify one line as 'begin', 'end', 'line' or None; raise on a misplaced marker."""
-    if not _ANY_MARKER.search(line):
-        return None
-    stripped = line.strip()
+def _marks(lines: list[str], is_code: bool) -> list[Mark | None]:
     if not is_code:
-        if stripped == BEGIN:
-            return "begin"
-        if stripped == END:
-            return "end"
-        return None
-    in_comment = comment_col is not None and (
-        BEGIN in line[comment_col:] or END in line[comment_col:]
-        or _LINE_MARKER.search(line[comment_col:]))
-    if not in_comment:
-        if BEGIN in line or END in line or _LINE_MARKER.search(line):
-            raise MarkerError("solution marker inside a string literal", line=lineno,
-                              hint="markers must be comments; move it out of the string")
-        return None
-    comment = line[comment_col:].strip()
-    if BEGIN in comment or END in comment:
-        if line[:comment_col].strip():
-            raise MarkerError("block marker must be on a line of its own", line=lineno,
-                              hint=f"put '{BEGIN}' / '{END}' alone on the line")
-        return "begin" if BEGIN in comment else "end"
-    return "line"
+        return [markdown_mark(line, i) for i, line in enumerate(lines)]
+    comments = _comment_lines("\n".join(lines))
+    if comments is None:  # not valid Python: guess that the first '#' starts a comment
+        comments = {i: l.index("#") for i, l in enumerate(lines) if "#" in l}
+    return [code_mark(line, comments.get(i), i) for i, line in enumerate(lines)]
+
+
+def _without_marker(line: str) -> str:
+    """The code of a ``# SOLUTION`` line, the marker comment dropped."""
+    return line[: line.rindex("#", 0, line.rindex("SOLUTION"))].rstrip("# \t").rstrip()
 
 
 def _line_stub(line: str, lineno: int) -> tuple[str, str]:
     """``x = expr  # SOLUTION`` → (``x = ...  # YOUR CODE HERE``, ``x = expr``)."""
-    code = _LINE_MARKER.sub("", line).rstrip()
+    code = _without_marker(line)
     indent = code[: len(code) - len(code.lstrip())]
     body = code.strip()
     try:
@@ -116,8 +113,12 @@ def _trim(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
+
+
 def has_markers(source: str) -> bool:
-    return bool(_ANY_MARKER.search(source))
+    """Whether a cell has anything marker-like (a tagged cell then is not a whole-cell
+    solution)."""
+    return looks_marked(source)
 
 
 def split_cell(source: str, cell_type: str, solution_tag: bool = False) -> SplitCell:
@@ -127,13 +128,15 @@ def split_cell(source: str, cell_type: str, solution_tag: bool = False) -> Split
         raise MarkerError("'solution' tag on an empty cell", line=0,
                           hint="write the solution in the cell or remove the tag")
     lines = source.split("\n")
-    comments = _comment_lines(source) if is_code else {}
-    if comments is None:  # not valid Python: fall back to "the line starts a comment"
-        comments = {i: l.index("#") for i, l in enumerate(lines) if l.lstrip().startswith("#")}
-    kinds = [_marker_kind(l, comments.get(i), is_code, i) for i, l in enumerate(lines)]
-    if solution_tag and not any(kinds):
+    marks = _marks(lines, is_code)
+    if solution_tag and not any(m and m.kind in _SOLUTION_MARKS for m in marks):
+        other = next((i for i, m in enumerate(marks) if m), None)
+        if other is not None:
+            raise MarkerError("a cell tagged 'solution' hides all of itself, so it cannot "
+                              "hold other markers", line=other,
+                              hint="remove the tag and mark the answer with a solution block")
         return _whole_cell(lines, is_code)
-    return _run_machine(lines, kinds, is_code)
+    return _Machine(lines, is_code).run(marks)
 
 
 def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
@@ -142,48 +145,127 @@ def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
                      secrets=secrets, has_stub=True)
 
 
-def _run_machine(lines: list[str], kinds: list[str | None], is_code: bool) -> SplitCell:
-    exercise: list[str] = []
-    solution: list[str] = []
-    out = SplitCell(exercise="", solution="")
-    begin_line: int | None = None  # state: None = outside a block
-    indent = ""
-    for i, (line, kind) in enumerate(zip(lines, kinds)):
-        if begin_line is None:
-            if kind == "begin":
-                begin_line, indent = i, line[: len(line) - len(line.lstrip())]
-            elif kind == "end":
-                raise MarkerError(f"'{END}' without a matching '{BEGIN}'", line=i,
-                                  hint="remove it or add the BEGIN marker above")
-            elif kind == "line":
-                stub, answer = _line_stub(line, i)
-                exercise.append(stub)
-                solution.append(answer)
-                out.secrets.append((i, answer.strip()))
-                out.has_stub = True
+@dataclass
+class _Open:
+    """The block the machine is inside."""
+
+    kind: str  # "begin" | "hidden_begin" | "prompt_begin" | "vbegin"
+    line: int
+    indent: str
+    mark: Mark
+    start: int = 0  # where its body begins in the solution lines
+    body: list[str] = field(default_factory=list)  # a variant's lines
+
+
+_NAMES = {"begin": "BEGIN SOLUTION", "hidden_begin": "BEGIN HIDDEN TESTS",
+          "prompt_begin": "# BEGIN PROMPT", "vbegin": "BEGIN {variant}"}
+_CLOSERS = {"begin": "end", "hidden_begin": "hidden_end", "prompt_begin": "prompt_end",
+            "vbegin": "vend"}
+
+
+def _name(kind: str, mark: Mark) -> str:
+    return _NAMES[kind].format(variant=mark.variant.upper())
+
+
+class _Machine:
+    """Outside any block, or inside exactly one (blocks do not nest)."""
+
+    def __init__(self, lines: list[str], is_code: bool):
+        self.lines, self.is_code = lines, is_code
+        self.exercise: list[str] = []
+        self.solution: list[str] = []
+        self.out = SplitCell(exercise="", solution="")
+        self.open: _Open | None = None
+        self.last_block: tuple[int, int, str] | None = None  # solution span and indent
+        self.pending: list[tuple[_Open, tuple[int, int, str]]] = []
+
+    def run(self, marks: list[Mark | None]) -> SplitCell:
+        for i, (line, mark) in enumerate(zip(self.lines, marks)):
+            if self.open is None:
+                self._outside(i, line, mark)
             else:
-                exercise.append(line)
-                solution.append(line)
-                out.public.append(line.strip())
+                self._inside(i, line, mark)
+        if self.open is not None:
+            name = _name(self.open.kind, self.open.mark)
+            raise MarkerError(f"'{name}' is never closed", line=self.open.line,
+                              hint=f"add the matching END marker after the block")
+        self.out.variants = [self._variant(block, span) for block, span in self.pending]
+        self.out.exercise, self.out.solution = _trim(self.exercise), _trim(self.solution)
+        return self.out
+
+    def _outside(self, i: int, line: str, mark: Mark | None) -> None:
+        if mark is None:
+            self.exercise.append(line)
+            self.solution.append(line)
+            self.out.public.append(line.strip())
+        elif mark.kind == "line":
+            self._line(i, line, mark)
+        elif mark.kind in _CLOSERS:
+            if mark.kind == "vbegin" and self.last_block is None:
+                raise MarkerError(f"'BEGIN {mark.variant.upper()}' needs a solution block "
+                                  "before it in the same cell", line=i,
+                                  hint="put it after the ### END SOLUTION it is a variant of")
+            indent = line[: len(line) - len(line.lstrip())]
+            self.open = _Open(mark.kind, i, indent, mark, start=len(self.solution))
         else:
-            if kind == "begin":
-                raise MarkerError(f"nested '{BEGIN}' (the block opened on cell line "
-                                  f"{begin_line + 1} is still open)", line=i,
-                                  hint=f"close the first block with '{END}' first")
-            if kind == "end":
-                if i == begin_line + 1:
-                    raise MarkerError("empty solution block", line=begin_line,
-                                      hint="put the solution between the markers")
-                exercise.extend(_stub(indent, is_code))
-                out.has_stub = True
-                begin_line = None
+            raise MarkerError(f"'{line.strip()}' without a matching BEGIN marker", line=i,
+                              hint="remove it or add the BEGIN marker above")
+
+    def _line(self, i: int, line: str, mark: Mark) -> None:
+        if mark.no_prompt:  # otter: the line is the answer and nothing stands in its place
+            answer = _without_marker(line)
+            if not answer.strip():
+                raise MarkerError("'# SOLUTION NO PROMPT' needs code on its line", line=i,
+                                  hint="put it at the end of the line it hides")
+        else:
+            stub, answer = _line_stub(line, i)
+            self.exercise.append(stub)
+            self.out.has_stub = True
+        self.solution.append(answer)
+        self.out.secrets.append((i, answer.strip()))
+
+    def _inside(self, i: int, line: str, mark: Mark | None) -> None:
+        block = self.open
+        if mark is not None and mark.kind == _CLOSERS[block.kind]:
+            self._close(i, block, mark)
+        elif mark is not None and not (block.kind == "begin" and mark.kind == "line"):
+            what = "nested" if mark.kind == block.kind else f"'{line.strip()}' inside"
+            raise MarkerError(f"{what} '{_name(block.kind, block.mark)}' block (opened on "
+                              f"cell line {block.line + 1})", line=i,
+                              hint="close the open block first; blocks do not nest")
+        elif block.kind == "prompt_begin":  # prompt text: the exercise only
+            self.exercise.append(line)
+            self.out.public.append(line.strip())
+        else:
+            answer = _without_marker(line) if mark is not None else line
+            if block.kind == "vbegin":
+                block.body.append(answer)
             else:
-                answer = _LINE_MARKER.sub("", line).rstrip() if kind == "line" else line
-                solution.append(answer)
-                if answer.strip():
-                    out.secrets.append((i, answer.strip()))
-    if begin_line is not None:
-        raise MarkerError(f"'{BEGIN}' is never closed", line=begin_line,
-                          hint=f"add '{END}' after the solution")
-    out.exercise, out.solution = _trim(exercise), _trim(solution)
-    return out
+                self.solution.append(answer)
+            if answer.strip():
+                self.out.secrets.append((i, answer.strip()))
+
+    def _close(self, i: int, block: _Open, mark: Mark) -> None:
+        self.open = None
+        if block.kind == "vbegin":
+            if mark.variant != block.mark.variant:
+                raise MarkerError(f"'BEGIN {block.mark.variant.upper()}' (cell line "
+                                  f"{block.line + 1}) closed by '{mark.variant.upper()}'",
+                                  line=i, hint=f"write '### END {block.mark.variant.upper()}'")
+            if not any(l.strip() for l in block.body):
+                raise MarkerError(f"empty {block.mark.variant} block", line=block.line,
+                                  hint="put the variant's code between the markers")
+            self.pending.append((block, self.last_block))
+        elif block.kind == "begin":
+            if not block.mark.no_prompt:  # an empty block still gets its stub (nbgrader)
+                self.exercise.extend(_stub(block.indent, self.is_code))
+                self.out.has_stub = True
+            self.last_block = (block.start, len(self.solution), block.indent)
+
+    def _variant(self, block: _Open, span: tuple[int, int, str]) -> Variant:
+        start, end, indent = span
+        body = [indent + l[len(block.indent):] if l.startswith(block.indent) else
+                indent + l.lstrip() if l.strip() else "" for l in block.body]
+        solution = self.solution[:start] + body + self.solution[end:]
+        return Variant(kind=block.mark.variant, label=block.mark.label, line=block.line,
+                       solution=_trim(solution))
