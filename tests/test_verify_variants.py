@@ -39,10 +39,11 @@ def begin_line(root, stem, label=""):
 def test_alternatives_pass_and_mistakes_are_caught_from_a_clean_state(verified):
     root, code, _ = verified
     run = run_of(root, "01_proven")
-    # the cell after the check asserts that no mistake's global or random draw survived
+    # a later cell asserts that no mistake's global or random draw survived, and the
+    # second cell's mistakes need the helper the first check defined
     assert run["status"] == "passed", run
     assert run["checks"] == {"alternatives": {"passed": 1, "total": 1},
-                             "mistakes": {"caught": 2, "total": 2}, "unhelpful": 0}
+                             "mistakes": {"caught": 4, "total": 4}, "unhelpful": 0}
     assert code == 1  # the other lessons fail
 
 
@@ -98,7 +99,7 @@ def test_a_mistake_caught_by_a_raw_library_error_is_unhelpful(verified):
 
 def test_the_counts_reach_the_table_and_the_verification_page(verified):
     root, _, out = verified
-    assert "1/1 alternatives pass, 2/2 mistakes caught" in out
+    assert "1/1 alternatives pass, 4/4 mistakes caught" in out
     page = verification_page([], [run_of(root, "04_unhelpful")])
     assert "| Checks |" in page
     assert "0/0 alternatives pass, 0/1 mistakes caught, 1 unhelpful" in page

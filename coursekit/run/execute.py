@@ -37,7 +37,9 @@ SAVE_STATE = """\
 def __ck_save():
     import random, sys
     numpy = sys.modules.get("numpy")
-    return dict(globals()), random.getstate(), numpy.random.get_state() if numpy else None
+    # not the bookkeeping itself: restoring an older __ck_saved would undo this save
+    names = {k: v for k, v in globals().items() if not k.startswith("__ck_")}
+    return names, random.getstate(), numpy.random.get_state() if numpy else None
 __ck_saved = __ck_save()"""
 RESTORE_STATE = """\
 def __ck_restore():
