@@ -307,14 +307,36 @@ print(f"loss on the held-out test points: {test_loss:.4f}")
 
 # %%
 kernel, bias_vector = model.layers[0].get_weights()
-weight = float(kernel[0, 0])  # SOLUTION
-bias = float(bias_vector[0])  # SOLUTION
+### BEGIN SOLUTION
+weight = float(kernel[0, 0])
+bias = float(bias_vector[0])
+### END SOLUTION
+### BEGIN ALTERNATIVE
+weight, bias = kernel.item(), bias_vector.item()
+### END ALTERNATIVE
+### BEGIN ALTERNATIVE
+weight = float(np.ravel(kernel)[0])
+bias = float(np.sum(bias_vector))
+### END ALTERNATIVE
+### BEGIN MISTAKE: keeps the NumPy arrays instead of floats
+weight, bias = kernel, bias_vector
+### END MISTAKE
+### BEGIN MISTAKE: weight and bias swapped
+weight, bias = float(bias_vector[0]), float(kernel[0, 0])
+### END MISTAKE
+### BEGIN MISTAKE: reads a fresh, untrained model
+kernel, bias_vector = build_model().layers[0].get_weights()
+weight, bias = float(kernel[0, 0]), float(bias_vector[0])
+### END MISTAKE
 
 # %% tags=["check"]
-assert isinstance(weight, float), f"weight should be a Python float, got {weight!r}"
-assert isinstance(bias, float), f"bias should be a Python float, got {bias!r}"
+assert "weight" in globals() and "bias" in globals(), "set both `weight` and `bias`"
+assert isinstance(weight, float), f"weight should be a Python float (use float(...)), got {weight!r}"
+assert isinstance(bias, float), f"bias should be a Python float (use float(...)), got {bias!r}"
 print(f"learned weight w = {weight:.3f} (true 2), bias b = {bias:.3f} (true 1)")
-assert abs(weight - 2.0) < 0.05, f"expected a weight within 0.05 of 2, got {weight:.3f}"
+assert not (abs(weight - 1.0) < 0.05 and abs(bias - 2.0) < 0.05), (
+    "weight and bias look swapped: get_weights() returns the kernel first, then the bias")
+assert abs(weight - 2.0) < 0.05, f"expected a weight within 0.05 of 2, got {weight:.3f}: read the trained `model`"
 assert abs(bias - 1.0) < 0.05, f"expected a bias within 0.05 of 1, got {bias:.3f}"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
