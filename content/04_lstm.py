@@ -348,22 +348,21 @@ class PeepholeLSTMCell(keras.layers.Layer):
         h = o * ops.tanh(c)
         ### END SOLUTION
         ### BEGIN ALTERNATIVE
-        u = self.units
-
-        def gate(k):  # one gate's pre-activation: the k-th block of u columns
-            return (ops.matmul(inputs, self.kernel[:, k * u:(k + 1) * u])
-                    + ops.matmul(h_prev, self.recurrent_kernel[:, k * u:(k + 1) * u])
-                    + self.bias[k * u:(k + 1) * u])
-
-        i = ops.sigmoid(gate(0) + self.peephole[0] * c_prev)
-        f = ops.sigmoid(gate(1) + self.peephole[1] * c_prev)
-        c = f * c_prev + i * ops.tanh(gate(2))
-        h = ops.sigmoid(gate(3) + self.peephole[2] * c) * ops.tanh(c)
+        # gate by gate: split the weights rather than the pre-activations
+        pre_i, pre_f, pre_c, pre_o = [
+            ops.matmul(inputs, w) + ops.matmul(h_prev, r) + b
+            for w, r, b in zip(ops.split(self.kernel, 4, axis=-1),
+                               ops.split(self.recurrent_kernel, 4, axis=-1),
+                               ops.split(self.bias, 4, axis=-1))]
+        i = ops.sigmoid(pre_i + self.peephole[0] * c_prev)
+        f = ops.sigmoid(pre_f + self.peephole[1] * c_prev)
+        c = f * c_prev + i * ops.tanh(pre_c)
+        h = ops.sigmoid(pre_o + self.peephole[2] * c) * ops.tanh(c)
         ### END ALTERNATIVE
         ### BEGIN ALTERNATIVE
         pre = ops.add(ops.dot(inputs, self.kernel), ops.dot(h_prev, self.recurrent_kernel))
         pre_i, pre_f, pre_c, pre_o = ops.split(pre + self.bias, 4, axis=-1)
-        w_ci, w_cf, w_co = ops.unstack(self.peephole, axis=0)
+        w_ci, w_cf, w_co = ops.unstack(ops.convert_to_tensor(self.peephole), axis=0)
         i = keras.activations.sigmoid(pre_i + w_ci * c_prev)
         f = keras.activations.sigmoid(pre_f + w_cf * c_prev)
         c = f * c_prev + i * keras.activations.tanh(pre_c)
@@ -409,16 +408,15 @@ _want, _, _ = numpy_lstm(xs_test, *_weights)
 _diff = float(np.max(np.abs(_got - _want)))
 assert _got.shape == _want.shape, f"expected outputs of shape {_want.shape}, got {_got.shape}"
 assert _diff <= 1e-5, f"your cell and your NumPy step should agree to 1e-5, but differ by up to {_diff:.2e}"
-# fit runs the cell on symbolic tensors in a compiled function, where NumPy cannot go
+# fit runs the cell on traced tensors (a compiled graph, jax.jit, or tensors that track
+# gradients), where NumPy cannot go: one training step shows it here, not in the training
 with keras.device("cpu"):
-    _compiled = keras.Sequential([keras.Input((25, 3)), keras.layers.RNN(PeepholeLSTMCell(8), return_sequences=True)])
-    _compiled.set_weights(_weights)
-    _compiled.compile(jit_compile=False)
-    _got = _guard("running the cell inside a model, compiled as fit runs it (use keras.ops in `call`, "
-                  "not NumPy: NumPy cannot handle the symbolic tensors of a compiled step)",
-                  _compiled.predict, xs_test, verbose=0)
-_diff = float(np.max(np.abs(_got - _want)))
-assert _diff <= 1e-5, f"compiled as fit runs it, your cell differs from the NumPy step by up to {_diff:.2e}"
+    _trained = keras.Sequential([keras.Input((25, 3)), keras.layers.RNN(PeepholeLSTMCell(8), return_sequences=True)])
+    _trained.set_weights(_weights)
+    _trained.compile(optimizer="sgd", loss="mse")
+    _guard("one training step with your cell, as fit runs it (inside `call` use keras.ops, "
+           "not NumPy: NumPy cannot handle the traced tensors of a training step)",
+           _trained.train_on_batch, xs_test, np.zeros((4, 25, 8), "float32"))
 print(f"PeepholeLSTMCell agrees with the NumPy equations (difference {_diff:.1e}).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}

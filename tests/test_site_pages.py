@@ -165,13 +165,17 @@ def test_without_a_schedule_the_lessons_are_the_schedule():
 
 
 def test_verification_page_lists_every_run():
-    page = verification_page(LESSONS, [RUN, dict(RUN, lesson="02_words", status="failed",
-                                                 metrics={})])
+    checks = {"alternatives": {"passed": 2, "total": 2}, "mistakes": {"caught": 3, "total": 3},
+              "unhelpful": 0}
+    page = verification_page(LESSONS, [dict(RUN, checks=checks),
+                                        dict(RUN, lesson="02_words", status="failed",
+                                             metrics={})])
     rows = [line for line in page.split("\n") if line.startswith("| [")]
     assert rows == ["| [Squares and a plot](lessons/01_squares.md) | smoke | jax | NVIDIA H100 "
-                    "| passed | total = 30 | 2026-02-03 |",
+                    "| passed | 2/2 alternatives pass, 3/3 mistakes caught | total = 30 | "
+                    "2026-02-03 |",
                     "| [Counting words](lessons/02_words.md) | smoke | jax | NVIDIA H100 | "
-                    "failed | – | 2026-02-03 |"]
+                    "failed | – | – | 2026-02-03 |"]
 
 
 RENDERINGS = golden_renderings()
