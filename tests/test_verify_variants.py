@@ -14,8 +14,10 @@ import pytest
 
 from coursekit import cli
 from coursekit.publish.pages import verification_page
+from coursekit.run.cache import run_key
 from coursekit.run.report import checks_text
-from verify_fixture import copy_course, line_of, runs
+from coursekit.source.lesson import read_lesson
+from verify_fixture import FIXTURES, copy_course, line_of, runs
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +106,15 @@ def test_the_counts_reach_the_table_and_the_verification_page(verified):
     assert "| Checks |" in page
     assert "0/0 alternatives pass, 0/1 mistakes caught, 1 unhelpful" in page
     assert checks_text({}) == "-" and checks_text(None, empty="–") == "–"
+
+
+def test_editing_only_a_variant_re_runs_the_lesson(tmp_path):
+    source = (FIXTURES / "variants" / "content" / "01_proven.py").read_text()
+    path = tmp_path / "01_proven.py"
+    inputs = dict(parameters={}, profile="smoke", targets={}, backend="tensorflow", data={},
+                  packages=[], code="")
+    path.write_text(source)
+    before = run_key(read_lesson(path), **inputs)
+    assert "return x + x" in source  # only the alternative says it this way
+    path.write_text(source.replace("return x + x", "return x * 2"))
+    assert run_key(read_lesson(path), **inputs) != before
