@@ -229,19 +229,71 @@ def build_model():
     ])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    inputs = keras.Input(shape=(1,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mean_squared_error")
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    model = keras.Sequential([keras.Input(shape=(1,))])
+    model.add(keras.Sequential([keras.layers.Dense(1)]))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+                  loss=keras.losses.MeanSquaredError())
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: Adam instead of plain SGD
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: SGD's default learning rate, not learning_rate
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(), loss="mse")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: a ReLU activation cuts off the negative half of the line
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, activation="relu")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: mean absolute error instead of mean squared error
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mae")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: never compiled
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    ### END MISTAKE
     return model
 
 
 # %% tags=["check"]
-_model = build_model()
+def _guard(what, call, *args):
+    """Run the student's code; a crash or a None becomes a message saying what was expected."""
+    try:
+        result = call(*args)
+    except Exception as error:
+        if isinstance(error, NotImplementedError) and not str(error):  # the exercise's stub
+            raise AssertionError(f"{what}: replace `raise NotImplementedError()` with your answer") from None
+        raise AssertionError(f"{what} failed with {type(error).__name__}: {error}") from None
+    assert result is not None, f"{what} returned None: is the `return` missing?"
+    return result
+
+
+_model = _guard("build_model()", build_model)
 assert isinstance(_model, keras.Model), f"build_model() should return a Keras model, got {type(_model).__name__}"
-_dense = [layer for layer in _model.layers if isinstance(layer, keras.layers.Dense)]
+# at any depth: a Dense inside a nested Sequential is still the one neuron
+_dense = [layer for layer in _model._flatten_layers(include_self=False) if isinstance(layer, keras.layers.Dense)]
 assert len(_dense) == 1, f"expected exactly one Dense layer, found {len(_dense)}"
 assert _dense[0].units == 1, f"the Dense layer should have 1 unit, it has {_dense[0].units}"
 assert _model.count_params() == 2, f"expected 2 parameters (one weight, one bias), got {_model.count_params()}"
-assert _model.optimizer is not None and _model.loss is not None, "compile the model with an optimiser and a loss"
-_out = np.asarray(keras.ops.convert_to_numpy(_model(np.zeros((3, 1), "float32"))))
+assert getattr(_model, "compiled", False), "compile the model with an optimiser and a loss"
+assert isinstance(_model.optimizer, keras.optimizers.SGD), f"compile with keras.optimizers.SGD, not {type(_model.optimizer).__name__}"
+_lr = float(keras.ops.convert_to_numpy(_model.optimizer.learning_rate))
+assert abs(_lr - learning_rate) < 1e-6, f"SGD's learning rate should be learning_rate = {learning_rate}, got {_lr:g}"
+# with weight 1 and bias 0 the neuron is the identity: negative inputs too (no activation)
+_dense[0].set_weights([np.ones((1, 1), "float32"), np.zeros((1,), "float32")])
+_x = np.array([[-2.0], [0.5], [3.0]], "float32")
+_out = np.asarray(keras.ops.convert_to_numpy(_guard("calling the model", _model, _x)))
 assert _out.shape == (3, 1), f"for 3 inputs the model should give shape (3, 1), got {_out.shape}"
+assert np.allclose(_out, _x, atol=1e-6), f"with weight 1 and bias 0 the model should give back its input, got {_out[:, 0]}: is there an activation?"
+_loss = float(np.ravel(_model.evaluate(_x, np.zeros_like(_x), verbose=0))[0])
+assert abs(_loss - float(np.mean(_x ** 2))) < 1e-3, f"the loss should be the mean squared error ('mse'): expected {np.mean(_x ** 2):.3f} here, got {_loss:.3f}"
 print("Well done: one neuron, two parameters, ready to learn.")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -316,14 +368,36 @@ print(f"loss on the held-out test points: {test_loss:.4f}")
 
 # %%
 kernel, bias_vector = model.layers[0].get_weights()
-weight = float(kernel[0, 0])  # SOLUTION
-bias = float(bias_vector[0])  # SOLUTION
+### BEGIN SOLUTION
+weight = float(kernel[0, 0])
+bias = float(bias_vector[0])
+### END SOLUTION
+### BEGIN ALTERNATIVE
+weight, bias = kernel.item(), bias_vector.item()
+### END ALTERNATIVE
+### BEGIN ALTERNATIVE
+weight = float(np.ravel(kernel)[0])
+bias = float(np.sum(bias_vector))
+### END ALTERNATIVE
+### BEGIN MISTAKE: keeps the NumPy arrays instead of floats
+weight, bias = kernel, bias_vector
+### END MISTAKE
+### BEGIN MISTAKE: weight and bias swapped
+weight, bias = float(bias_vector[0]), float(kernel[0, 0])
+### END MISTAKE
+### BEGIN MISTAKE: reads a fresh, untrained model
+kernel, bias_vector = build_model().layers[0].get_weights()
+weight, bias = float(kernel[0, 0]), float(bias_vector[0])
+### END MISTAKE
 
 # %% tags=["check"]
-assert isinstance(weight, float), f"weight should be a Python float, got {weight!r}"
-assert isinstance(bias, float), f"bias should be a Python float, got {bias!r}"
+assert "weight" in globals() and "bias" in globals(), "set both `weight` and `bias`"
+assert isinstance(weight, float), f"weight should be a Python float (use float(...)), got {weight!r}"
+assert isinstance(bias, float), f"bias should be a Python float (use float(...)), got {bias!r}"
 print(f"learned weight w = {weight:.3f} (true 2), bias b = {bias:.3f} (true 1)")
-assert abs(weight - 2.0) < 0.05, f"expected a weight within 0.05 of 2, got {weight:.3f}"
+assert not (abs(weight - 1.0) < 0.05 and abs(bias - 2.0) < 0.05), (
+    "weight and bias look swapped: get_weights() returns the kernel first, then the bias")
+assert abs(weight - 2.0) < 0.05, f"expected a weight within 0.05 of 2, got {weight:.3f}: read the trained `model`"
 assert abs(bias - 1.0) < 0.05, f"expected a bias within 0.05 of 1, got {bias:.3f}"
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

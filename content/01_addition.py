@@ -178,24 +178,73 @@ def encode(text):
         matrix[t, CHARS.index(char)] = 1.0
     return matrix
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return np.eye(len(CHARS), dtype="float32")[[CHARS.index(char) for char in text]]
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    ids = [CHARS.index(char) for char in text]
+    return keras.utils.to_categorical(ids, num_classes=len(CHARS)).astype("float32")
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: float64, not float32
+    matrix = np.zeros((len(text), len(CHARS)))
+    for t, char in enumerate(text):
+        matrix[t, CHARS.index(char)] = 1.0
+    return matrix
+    ### END MISTAKE
+    ### BEGIN MISTAKE: positions off by one
+    matrix = np.zeros((len(text), len(CHARS)), dtype="float32")
+    for t, char in enumerate(text):
+        matrix[t, CHARS.index(char) + 1] = 1.0
+    return matrix
+    ### END MISTAKE
 
 
 def decode(matrix):
     ### BEGIN SOLUTION
     return "".join(CHARS[i] for i in np.argmax(matrix, axis=-1))
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    text = ""
+    for row in matrix:
+        text += CHARS[int(np.argmax(row))]
+    return text
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    return "".join(CHARS[i] for i in keras.ops.convert_to_numpy(keras.ops.argmax(matrix, axis=1)))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: argmax over the wrong axis
+    return "".join(CHARS[i] for i in np.argmax(matrix, axis=0))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: a list of characters, not a string
+    return [CHARS[i] for i in np.argmax(matrix, axis=-1)]
+    ### END MISTAKE
 
 
 # %% tags=["check"]
-_m = np.asarray(encode("12+ 9"))
+def _guard(what, call, *args, **kwargs):
+    """Run the student's code; a crash or a None becomes a message saying what was expected."""
+    try:
+        result = call(*args, **kwargs)
+    except Exception as error:
+        if isinstance(error, NotImplementedError) and not str(error):  # the exercise's stub
+            raise AssertionError(f"{what}: replace `raise NotImplementedError()` with your answer") from None
+        raise AssertionError(f"{what} failed with {type(error).__name__}: {error}") from None
+    assert result is not None, f"{what} returned None: is the `return` missing?"
+    return result
+
+
+_m = np.asarray(_guard("encode('12+ 9')", encode, "12+ 9"))
 assert _m.shape == (5, 12), f"encode('12+ 9') should have shape (5, 12), got {_m.shape}"
+assert _m.dtype == np.float32, f"encode should return float32 (what Keras computes in), got {_m.dtype}"
 _want = [1, 2, 10, 11, 9]
 assert list(_m.argmax(axis=1)) == _want and np.allclose(_m.sum(axis=1), 1), (
     f"each row should be one-hot at the positions {_want}, got rows\n{_m}")
-assert decode(encode("535+61 ")) == "535+61 ", f"decode(encode(s)) should give s back, got {decode(encode('535+61 '))!r}"
+_back = _guard("decode(encode('535+61 '))", decode, encode("535+61 "))
+assert isinstance(_back, str), f"decode should return a string, got {type(_back).__name__}"
+assert _back == "535+61 ", f"decode(encode(s)) should give s back, got {_back!r}"
 _probs = np.full((2, 12), 0.05, dtype="float32")
 _probs[0, 7], _probs[1, 11] = 0.5, 0.4
-assert decode(_probs) == "7 ", f"decode should pick the most likely characters '7 ', got {decode(_probs)!r}"
+assert decode(_probs) == "7 ", f"decode should pick the most likely character of each row, '7 ', got {decode(_probs)!r}"
 print("encode/decode work.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -247,11 +296,66 @@ def generate_data(n, digits, reverse, rng):
         questions.append(question)
         answers.append(str(a + b).ljust(digits + 1))
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    seen = set()
+    while len(questions) < n:
+        a, b = random_number(digits, rng), random_number(digits, rng)
+        if tuple(sorted((a, b))) not in seen:
+            seen.add(tuple(sorted((a, b))))
+            question = format(f"{a}+{b}", f"<{2 * digits + 1}")
+            questions.append("".join(reversed(question)) if reverse else question)
+            answers.append(f"{a + b:<{digits + 1}}")
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    pairs = {}
+    while len(pairs) < n:
+        a, b = random_number(digits, rng), random_number(digits, rng)
+        pairs.setdefault((min(a, b), max(a, b)), (a, b))
+    for a, b in pairs.values():
+        question = (str(a) + "+" + str(b)).ljust(2 * digits + 1)
+        questions.append(question[::-1] if reverse else question)
+        answers.append(str(a + b).ljust(digits + 1))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: reverses before padding
+    seen = set()
+    while len(questions) < n:
+        a, b = random_number(digits, rng), random_number(digits, rng)
+        if (min(a, b), max(a, b)) in seen:
+            continue
+        seen.add((min(a, b), max(a, b)))
+        question = f"{a}+{b}"
+        if reverse:
+            question = question[::-1]
+        questions.append(question.ljust(2 * digits + 1))
+        answers.append(str(a + b).ljust(digits + 1))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: a+b and b+a both kept
+    seen = set()
+    while len(questions) < n:
+        a, b = random_number(digits, rng), random_number(digits, rng)
+        if (a, b) in seen:
+            continue
+        seen.add((a, b))
+        question = f"{a}+{b}".ljust(2 * digits + 1)
+        questions.append(question[::-1] if reverse else question)
+        answers.append(str(a + b).ljust(digits + 1))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: answers not padded
+    seen = set()
+    while len(questions) < n:
+        a, b = random_number(digits, rng), random_number(digits, rng)
+        if (min(a, b), max(a, b)) in seen:
+            continue
+        seen.add((min(a, b), max(a, b)))
+        question = f"{a}+{b}".ljust(2 * digits + 1)
+        questions.append(question[::-1] if reverse else question)
+        answers.append(str(a + b))
+    ### END MISTAKE
     return questions, answers
 
 
 # %% tags=["check"]
-_q, _a = generate_data(300, digits=2, reverse=False, rng=np.random.default_rng(0))
+_q, _a = _guard("generate_data(300, 2, False, rng)", generate_data, 300, digits=2, reverse=False, rng=np.random.default_rng(0))
 assert len(_q) == len(_a) == 300, f"expected 300 questions and answers, got {len(_q)} and {len(_a)}"
 assert {len(q) for q in _q} == {5}, f"questions should be padded to 5 characters, got lengths {sorted({len(q) for q in _q})}"
 assert {len(a) for a in _a} == {3}, f"answers should be padded to 3 characters, got lengths {sorted({len(a) for a in _a})}"
@@ -320,17 +424,70 @@ def build_model(digits, hidden_units):
         keras.layers.Dense(len(CHARS)),
     ])
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    inputs = keras.Input(shape=(2 * digits + 1, len(CHARS)))
+    encoded = keras.layers.LSTM(hidden_units)(inputs)
+    repeated = keras.layers.RepeatVector(digits + 1)(encoded)
+    decoded = keras.layers.LSTM(hidden_units, return_sequences=True)(repeated)
+    outputs = keras.layers.Dense(len(CHARS))(decoded)
+    return keras.Model(inputs, outputs)
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(2 * digits + 1, len(CHARS))))
+    model.add(keras.layers.LSTM(hidden_units))
+    model.add(keras.layers.RepeatVector(digits + 1))
+    model.add(keras.layers.LSTM(hidden_units, return_sequences=True))
+    model.add(keras.layers.TimeDistributed(keras.layers.Dense(len(CHARS))))
+    return model
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: the decoder without return_sequences
+    return keras.Sequential([
+        keras.Input(shape=(2 * digits + 1, len(CHARS))),
+        keras.layers.LSTM(hidden_units),
+        keras.layers.RepeatVector(digits + 1),
+        keras.layers.LSTM(hidden_units),
+        keras.layers.Dense(len(CHARS), activation="softmax"),
+    ])
+    ### END MISTAKE
+    ### BEGIN MISTAKE: a softmax on the output, though the loss expects logits
+    return keras.Sequential([
+        keras.Input(shape=(2 * digits + 1, len(CHARS))),
+        keras.layers.LSTM(hidden_units),
+        keras.layers.RepeatVector(digits + 1),
+        keras.layers.LSTM(hidden_units, return_sequences=True),
+        keras.layers.Dense(len(CHARS), activation="softmax"),
+    ])
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the RepeatVector is missing
+    return keras.Sequential([
+        keras.Input(shape=(2 * digits + 1, len(CHARS))),
+        keras.layers.LSTM(hidden_units),
+        keras.layers.LSTM(hidden_units, return_sequences=True),
+        keras.layers.Dense(len(CHARS), activation="softmax"),
+    ])
+    ### END MISTAKE
+    ### BEGIN MISTAKE: shapes written for 3 digits only
+    return keras.Sequential([
+        keras.Input(shape=(7, 12)),
+        keras.layers.LSTM(hidden_units),
+        keras.layers.RepeatVector(4),
+        keras.layers.LSTM(hidden_units, return_sequences=True),
+        keras.layers.Dense(12, activation="softmax"),
+    ])
+    ### END MISTAKE
 
 
 # %% tags=["check"]
-_model = build_model(3, 128)
+_model = _guard("build_model(3, 128)", build_model, 3, 128)
+assert isinstance(_model, keras.Model), f"build_model should return a Keras model, got {type(_model).__name__}"
+_out = keras.ops.convert_to_numpy(_guard("calling the model on 2 questions", _model, np.zeros((2, 7, 12), dtype="float32")))
+assert _out.shape == (2, 4, 12), f"for 2 questions the output should have shape (2, 4, 12), got {_out.shape}: does the decoder LSTM return sequences?"
 _n = _model.count_params()
 assert _n == 205_324, f"with 3 digits and 128 units the model should have 205,324 parameters, got {_n:,}"
-_out = keras.ops.convert_to_numpy(_model(np.zeros((2, 7, 12), dtype="float32")))
-assert _out.shape == (2, 4, 12), f"for 2 questions the output should have shape (2, 4, 12), got {_out.shape}"
-assert _model.layers[-1].activation is keras.activations.linear, "the last Dense layer should output logits (no activation)"
-_shape = build_model(2, 16).output_shape
-assert tuple(_shape) == (None, 3, 12), f"with digits=2 the output shape should be (None, 3, 12), got {_shape}"
+assert not np.allclose(_out.sum(axis=-1), 1, atol=1e-3), "the last Dense layer should output logits (no softmax): the loss applies the softmax itself (from_logits=True)"
+_shape = _guard("build_model(2, 16)", build_model, 2, 16).output_shape
+assert tuple(_shape) == (None, 3, 12), f"with digits=2 the output shape should be (None, 3, 12), got {_shape}: use digits, not fixed numbers"
 print("The model has the right shape:", _n, "parameters.")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -364,12 +521,29 @@ def exact_match(y_true, y_pred):
     right = np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)
     return float(np.mean(np.all(right, axis=-1)))
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return float(np.mean([decode(t) == decode(p) for t, p in zip(y_true, y_pred)]))
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    wrong = np.argmax(y_true, axis=2) != np.argmax(y_pred, axis=2)
+    return 1.0 - np.count_nonzero(wrong.any(axis=1)) / len(y_true)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: character accuracy, not whole answers
+    return float(np.mean(np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: all() over the questions instead of the steps
+    right = np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)
+    return float(np.mean(np.all(right, axis=0)))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: compares probabilities instead of the most likely characters
+    return float(np.mean(np.all(y_true == y_pred, axis=(1, 2))))
+    ### END MISTAKE
 
 
 # %% tags=["check"]
 _true = np.stack([encode("12 "), encode("7  "), encode("101"), encode("55 ")])
 _pred = np.stack([encode("12 "), encode("1  "), encode("101"), encode("56 ")]) * 0.9 + 0.005
-_got = exact_match(_true, _pred)
+_got = _guard("exact_match(y_true, y_pred)", exact_match, _true, _pred)
 assert isinstance(_got, float), f"exact_match should return a Python float, got {type(_got).__name__}"
 assert abs(_got - 0.5) < 1e-9, f"2 of the 4 answers are entirely right, so expected 0.5, got {_got}"
 print(f"exact match {_got:.2f}, while character accuracy says {char_accuracy(_true, _pred):.2f}")

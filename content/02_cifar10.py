@@ -170,11 +170,47 @@ def scale_images(images):
     ### BEGIN SOLUTION
     return images.astype("float32") / 255.0
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return np.divide(images, 255, dtype="float32")
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    return (images / 255).astype(np.float32)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: float64, not float32
+    return images / 255.0
+    ### END MISTAKE
+    ### BEGIN MISTAKE: integer division leaves only 0 and 1
+    return (images // 255).astype("float32")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: no return
+    images.astype("float32") / 255.0
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
+def _guard(what, call, *args, **kwargs):
+    """Run the student's code; a crash or a None becomes a message saying what was expected."""
+    try:
+        result = call(*args, **kwargs)
+    except Exception as error:
+        if isinstance(error, NotImplementedError) and not str(error):  # the exercise's stub
+            raise AssertionError(f"{what}: replace `raise NotImplementedError()` with your answer") from None
+        raise AssertionError(f"{what} failed with {type(error).__name__}: {error}") from None
+    assert result is not None, f"{what} returned None: is the `return` missing?"
+    return result
+
+
+def _walk(model):
+    """Every layer inside ``model``, in order, at any depth (sub-models, wrappers)."""
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _walk(layer)
+        if isinstance(getattr(layer, "layer", None), layers.Layer):
+            yield layer.layer
+
+
 _sample = np.array([[[0, 51, 255]]], dtype="uint8")
-_scaled = scale_images(_sample)
+_scaled = _guard("scale_images(images)", scale_images, _sample)
 assert isinstance(_scaled, np.ndarray), f"expected a NumPy array, got {type(_scaled).__name__}"
 assert _scaled.dtype == np.float32, f"expected dtype float32, got {_scaled.dtype}"
 assert _scaled.shape == _sample.shape, f"expected shape {_sample.shape}, got {_scaled.shape}"
@@ -291,32 +327,113 @@ def build_model(width=32, convs_per_block=1, dropout=0.1, augmentation=None,
     x = layers.Flatten()(x)
     outputs = layers.Dense(num_classes, dtype="float32")(x)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    if augmentation is not None:
+        x = augmentation(x)
+    for block in range(3):  # each block a small Sequential of its own
+        stack = []
+        for _ in range(convs_per_block):
+            stack += [layers.Conv2D(width * 2**block, 3, padding="same", use_bias=False),
+                      layers.BatchNormalization(), layers.ReLU()]
+        x = keras.Sequential(stack + [layers.MaxPooling2D(), layers.Dropout(dropout)])(x)
+    outputs = layers.Dense(num_classes, dtype="float32")(layers.Flatten()(x))
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    if augmentation:
+        x = augmentation(x)
+    for filters in (width, 2 * width, 4 * width):
+        for _ in range(convs_per_block):
+            x = layers.Conv2D(filters, (3, 3), padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization()(x)
+            x = layers.Activation("relu")(x)
+        x = layers.MaxPool2D(pool_size=2)(x)
+        x = layers.Dropout(rate=dropout)(x)
+    outputs = layers.Dense(num_classes, dtype="float32")(layers.Flatten()(x))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: a softmax on the logits
+    if augmentation is not None:
+        x = augmentation(x)
+    for block in range(3):
+        for _ in range(convs_per_block):
+            x = layers.Conv2D(width * 2**block, 3, padding="same", use_bias=False)(x)
+            x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.Dropout(dropout)(layers.MaxPooling2D()(x))
+    outputs = layers.Dense(num_classes, activation="softmax", dtype="float32")(layers.Flatten()(x))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the same number of filters in every block
+    if augmentation is not None:
+        x = augmentation(x)
+    for block in range(3):
+        for _ in range(convs_per_block):
+            x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+            x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.Dropout(dropout)(layers.MaxPooling2D()(x))
+    outputs = layers.Dense(num_classes, dtype="float32")(layers.Flatten()(x))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: padding "valid" shrinks the images at every convolution
+    if augmentation is not None:
+        x = augmentation(x)
+    for block in range(3):
+        for _ in range(convs_per_block):
+            x = layers.Conv2D(width * 2**block, 3, use_bias=False)(x)
+            x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.Dropout(dropout)(layers.MaxPooling2D()(x))
+    outputs = layers.Dense(num_classes, dtype="float32")(layers.Flatten()(x))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the dropout argument ignored
+    if augmentation is not None:
+        x = augmentation(x)
+    for block in range(3):
+        for _ in range(convs_per_block):
+            x = layers.Conv2D(width * 2**block, 3, padding="same", use_bias=False)(x)
+            x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.Dropout(0.1)(layers.MaxPooling2D()(x))
+    outputs = layers.Dense(num_classes, dtype="float32")(layers.Flatten()(x))
+    ### END MISTAKE
     return keras.Model(inputs, outputs, name="cifar10_cnn")
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-def _count(model, layer_type):
-    return sum(isinstance(layer, layer_type) for layer in model.layers)
+def _is_relu(layer):
+    return isinstance(layer, layers.ReLU) or (
+        isinstance(layer, layers.Activation) and layer.activation is keras.activations.relu)
 
-_m = build_model(width=8, convs_per_block=2, dropout=0.1)
-_out = keras.ops.convert_to_numpy(_m(np.zeros((2, 32, 32, 3), dtype="float32"), training=False))
+
+def _count(model, test):
+    return sum(bool(test(layer)) for layer in _walk(model))
+
+
+_m = _guard("build_model(width=8, convs_per_block=2, dropout=0.3)", build_model,
+            width=8, convs_per_block=2, dropout=0.3)
+_out = keras.ops.convert_to_numpy(_guard("calling the model", _m, np.zeros((2, 32, 32, 3), dtype="float32"), training=False))
 assert _out.shape == (2, 10), f"expected output shape (2, 10) for 2 images, got {_out.shape}"
-for _type, _n in [(layers.Conv2D, 6), (layers.BatchNormalization, 6), (layers.ReLU, 6),
-                  (layers.MaxPooling2D, 3), (layers.Dropout, 3), (layers.Flatten, 1)]:
-    assert _count(_m, _type) == _n, (
-        f"with convs_per_block=2 expected {_n} {_type.__name__} layers, "
-        f"got {_count(_m, _type)}")
-_filters = [layer.filters for layer in _m.layers if isinstance(layer, layers.Conv2D)]
+for _name, _test, _n in [("Conv2D", lambda l: isinstance(l, layers.Conv2D), 6),
+                         ("BatchNormalization", lambda l: isinstance(l, layers.BatchNormalization), 6),
+                         ("ReLU", _is_relu, 6),
+                         ("MaxPooling2D", lambda l: isinstance(l, layers.MaxPooling2D), 3),
+                         ("Dropout", lambda l: isinstance(l, layers.Dropout), 3),
+                         ("Flatten", lambda l: isinstance(l, layers.Flatten), 1)]:
+    assert _count(_m, _test) == _n, (
+        f"with convs_per_block=2 expected {_n} {_name} layers, got {_count(_m, _test)}")
+_convs = [layer for layer in _walk(_m) if isinstance(layer, layers.Conv2D)]
+_filters = [layer.filters for layer in _convs]
 assert _filters == [8, 8, 16, 16, 32, 32], (
     f"with width=8 the conv filters should be [8, 8, 16, 16, 32, 32], got {_filters}")
-_last = _m.layers[-1]
+for _conv in _convs:
+    assert _conv.padding == "same" and tuple(_conv.kernel_size) == (3, 3) and not _conv.use_bias, (
+        f"each Conv2D should be Conv2D(filters, 3, padding='same', use_bias=False); got "
+        f"kernel {_conv.kernel_size}, padding {_conv.padding!r}, use_bias={_conv.use_bias}")
+_rates = [layer.rate for layer in _walk(_m) if isinstance(layer, layers.Dropout)]
+assert all(abs(rate - 0.3) < 1e-9 for rate in _rates), f"with dropout=0.3 every Dropout should drop 0.3, got {_rates}"
+_last = list(_walk(_m))[-1]
 assert isinstance(_last, layers.Dense) and _last.units == 10, "the last layer should be Dense(10)"
 assert _last.activation is keras.activations.linear, (
     f"the last Dense layer should output logits (no activation), got {_last.activation.__name__}")
-assert _count(build_model(width=8, convs_per_block=1), layers.Conv2D) == 3, (
+assert _count(_guard("build_model(width=8)", build_model, width=8, convs_per_block=1),
+              lambda l: isinstance(l, layers.Conv2D)) == 3, (
     "with convs_per_block=1 expected 3 Conv2D layers")
 _marker = layers.Identity(name="augmentation_marker")
-assert any(layer is _marker for layer in build_model(width=8, augmentation=_marker).layers), (
+assert any(layer is _marker for layer in _walk(_guard("build_model(augmentation=...)", build_model, width=8, augmentation=_marker))), (
     "build_model ignored the augmentation argument: apply it to the inputs first")
 print(f"Exercise 2 passed: {_m.count_params():,} parameters at width=8.")
 
@@ -356,15 +473,48 @@ def build_augmentation():
         name="augmentation",
     )
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    augmentation = keras.Sequential()
+    augmentation.add(layers.RandomFlip(mode="horizontal"))
+    augmentation.add(layers.RandomTranslation(height_factor=(-0.125, 0.125),
+                                              width_factor=(-0.125, 0.125)))
+    return augmentation
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    inputs = keras.Input(shape=(32, 32, 3))
+    flipped = keras.Sequential([layers.RandomFlip("horizontal")])(inputs)
+    return keras.Model(inputs, layers.RandomTranslation(0.125, 0.125, fill_mode="reflect")(flipped))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: flips upside down too
+    return keras.Sequential([layers.RandomFlip(),
+                             layers.RandomTranslation(0.125, 0.125, fill_mode="reflect")])
+    ### END MISTAKE
+    ### BEGIN MISTAKE: shifts by up to a quarter of the image
+    return keras.Sequential([layers.RandomFlip("horizontal"),
+                             layers.RandomTranslation(0.25, 0.25, fill_mode="reflect")])
+    ### END MISTAKE
+    ### BEGIN MISTAKE: black borders instead of reflection
+    return keras.Sequential([layers.RandomFlip("horizontal"),
+                             layers.RandomTranslation(0.125, 0.125, fill_mode="constant")])
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the translation is missing
+    return keras.Sequential([layers.RandomFlip("horizontal")])
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_aug = build_augmentation()
-_types = [type(layer).__name__ for layer in _aug.layers]
+_aug = _guard("build_augmentation()", build_augmentation)
+_types = [type(layer).__name__ for layer in _walk(_aug)]
 assert "RandomFlip" in _types and "RandomTranslation" in _types, (
     f"expected a RandomFlip and a RandomTranslation layer, got {_types}")
-_flip = next(layer for layer in _aug.layers if isinstance(layer, layers.RandomFlip))
+_flip = next(layer for layer in _walk(_aug) if isinstance(layer, layers.RandomFlip))
 assert _flip.mode == "horizontal", f"flip horizontally only, got mode={_flip.mode!r}"
+_shift = next(layer for layer in _walk(_aug) if isinstance(layer, layers.RandomTranslation))
+for _axis in ("height_factor", "width_factor"):
+    _factor = _shift.get_config()[_axis]
+    _factor = sorted(abs(float(f)) for f in np.ravel(_factor))
+    assert set(_factor) == {0.125}, f"shift by up to 0.125 of the size (4 pixels): {_axis} is {_shift.get_config()[_axis]}"
+assert _shift.fill_mode == "reflect", f"fill the border by reflection (fill_mode='reflect'), got {_shift.fill_mode!r}"
 _batch = x_train_all[:16]
 _train_out = keras.ops.convert_to_numpy(_aug(_batch, training=True))
 _infer_out = keras.ops.convert_to_numpy(_aug(_batch, training=False))
@@ -424,12 +574,36 @@ def make_schedule(peak_lr, total_steps, warmup_steps):
         warmup_steps=warmup_steps,
     )
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return keras.optimizers.schedules.CosineDecay(0.0, total_steps - warmup_steps, alpha=0.0,
+                                                  warmup_target=peak_lr, warmup_steps=warmup_steps)
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    class WarmupCosine(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            step = keras.ops.cast(step, "float32")
+            warm = peak_lr * step / warmup_steps
+            progress = keras.ops.clip((step - warmup_steps) / (total_steps - warmup_steps), 0.0, 1.0)
+            decayed = 0.5 * peak_lr * (1.0 + keras.ops.cos(np.pi * progress))
+            return keras.ops.where(step < warmup_steps, warm, decayed)
+
+    return WarmupCosine()
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: decay_steps counts the warm-up too
+    return keras.optimizers.schedules.CosineDecay(0.0, total_steps, warmup_target=peak_lr,
+                                                  warmup_steps=warmup_steps)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: starts at the peak, with no warm-up target
+    return keras.optimizers.schedules.CosineDecay(peak_lr, total_steps - warmup_steps,
+                                                  warmup_steps=warmup_steps)
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_sched = make_schedule(peak_lr=0.01, total_steps=1000, warmup_steps=200)
+_sched = _guard("make_schedule(0.01, 1000, 200)", make_schedule, peak_lr=0.01, total_steps=1000, warmup_steps=200)
 _expected = {0: 0.0, 100: 0.005, 200: 0.01, 600: 0.005, 1000: 0.0}
-_got = {step: float(keras.ops.convert_to_numpy(_sched(step))) for step in _expected}
+_got = {step: float(keras.ops.convert_to_numpy(_guard(f"the schedule at step {step}", _sched, step)))
+        for step in _expected}
 for step, lr in _expected.items():
     assert abs(_got[step] - lr) < 1e-6, (
         f"at step {step} expected learning rate {lr}, got {_got[step]:.6f} "
@@ -471,18 +645,44 @@ def confusion_matrix(y_true, y_pred, num_classes=10):
     np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
     return counts
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    counts = np.zeros((num_classes, num_classes), dtype=int)
+    for truth, guess in zip(y_true, y_pred):
+        counts[truth, guess] += 1
+    return counts
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    pairs = np.asarray(y_true) * num_classes + np.asarray(y_pred)
+    return np.bincount(pairs, minlength=num_classes**2).reshape(num_classes, num_classes)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: rows and columns swapped
+    counts = np.zeros((num_classes, num_classes), dtype="int64")
+    np.add.at(counts, (np.asarray(y_pred), np.asarray(y_true)), 1)
+    return counts
+    ### END MISTAKE
+    ### BEGIN MISTAKE: fancy-index += counts each repeated pair once
+    counts = np.zeros((num_classes, num_classes), dtype="int64")
+    counts[np.asarray(y_true), np.asarray(y_pred)] += 1
+    return counts
+    ### END MISTAKE
+    ### BEGIN MISTAKE: sized by the largest label seen
+    size = int(max(np.max(y_true), np.max(y_pred))) + 1
+    counts = np.zeros((size, size), dtype="int64")
+    np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return counts
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_cm = np.asarray(confusion_matrix(np.array([0, 0, 1, 2, 2, 2, 2]),
-                                  np.array([0, 1, 1, 2, 0, 2, 2]), num_classes=3))
+_cm = np.asarray(_guard("confusion_matrix(y_true, y_pred, 3)", confusion_matrix,
+                        np.array([0, 0, 1, 2, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2, 2]), num_classes=3))
 _expected_cm = np.array([[1, 1, 0],
                          [0, 1, 0],
                          [1, 0, 3]])
 assert _cm.shape == (3, 3), f"expected shape (3, 3), got {_cm.shape}"
 assert np.array_equal(_cm, _expected_cm), (
     f"expected\n{_expected_cm}\n(rows: true class, columns: predicted class), got\n{_cm}")
-assert np.asarray(confusion_matrix(np.array([3]), np.array([3]), num_classes=5)).shape == (5, 5), (
+assert np.asarray(_guard("confusion_matrix([3], [3], 5)", confusion_matrix, np.array([3]), np.array([3]), num_classes=5)).shape == (5, 5), (
     "the matrix should be num_classes x num_classes even when some classes never appear")
 print("Exercise 5 passed.")
 
@@ -500,12 +700,32 @@ def save_and_reload(model, path):
     model.save(path)
     return keras.models.load_model(path)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    keras.saving.save_model(model, path)
+    return keras.saving.load_model(path)
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    model.save(path, overwrite=True)
+    return keras.models.load_model(path, compile=False)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: returns the original model, not the reloaded one
+    model.save(path)
+    return model
+    ### END MISTAKE
+    ### BEGIN MISTAKE: saves only the weights
+    model.save_weights(path)
+    return keras.models.load_model(path)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: no return
+    model.save(path)
+    keras.models.load_model(path)
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
 _path = os.path.join(tempfile.mkdtemp(), "check_model.keras")
 _small = build_model(width=8, augmentation=build_augmentation())
-_copy = save_and_reload(_small, _path)
+_copy = _guard("save_and_reload(model, path)", save_and_reload, _small, _path)
 assert os.path.exists(_path), f"expected a file at {_path}; did you call model.save(path)?"
 assert isinstance(_copy, keras.Model) and _copy is not _small, (
     f"expected a new keras.Model loaded from the file, got {type(_copy).__name__}")

@@ -157,6 +157,12 @@ def build_vocabulary(text):
     ### BEGIN SOLUTION
     return sorted(set(text))
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return sorted({char for char in text})
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: the characters not sorted
+    return list(set(text))
+    ### END MISTAKE
 
 
 def encode(text, vocab):
@@ -165,6 +171,15 @@ def encode(text, vocab):
     char_to_id = {char: i for i, char in enumerate(vocab)}
     return np.array([char_to_id[char] for char in text], dtype="int32")
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return np.array([vocab.index(char) for char in text], dtype=np.int32)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: a list of ids, not an int32 array
+    return [vocab.index(char) for char in text]
+    ### END MISTAKE
+    ### BEGIN MISTAKE: NumPy's default int64
+    return np.array([vocab.index(char) for char in text])
+    ### END MISTAKE
 
 
 def decode(ids, vocab):
@@ -172,18 +187,45 @@ def decode(ids, vocab):
     ### BEGIN SOLUTION
     return "".join(vocab[int(i)] for i in ids)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    return "".join(map(vocab.__getitem__, np.asarray(ids).tolist()))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: joins the ids instead of their characters
+    return "".join(str(i) for i in ids)
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_vocab = build_vocabulary("hello world")
+def _guard(what, call, *args, **kwargs):
+    """Run the student's code; a crash or a None becomes a message saying what was expected."""
+    try:
+        result = call(*args, **kwargs)
+    except Exception as error:
+        if isinstance(error, NotImplementedError) and not str(error):  # the exercise's stub
+            raise AssertionError(f"{what}: replace `raise NotImplementedError()` with your answer") from None
+        raise AssertionError(f"{what} failed with {type(error).__name__}: {error}") from None
+    assert result is not None, f"{what} returned None: is the `return` missing?"
+    return result
+
+
+def _walk(model):
+    """Every layer inside ``model``, in order, at any depth (sub-models, wrappers)."""
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _walk(layer)
+        if isinstance(getattr(layer, "layer", None), layers.Layer):
+            yield layer.layer
+
+
+_vocab = _guard("build_vocabulary('hello world')", build_vocabulary, "hello world")
 assert list(_vocab) == [" ", "d", "e", "h", "l", "o", "r", "w"], (
     f"expected the sorted distinct characters [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w'], got {_vocab}")
-_ids = encode("hello", _vocab)
+_ids = _guard("encode('hello', vocab)", encode, "hello", _vocab)
 assert isinstance(_ids, np.ndarray) and _ids.dtype == np.int32, (
     f"encode should return an int32 NumPy array, got {type(_ids).__name__} "
     f"{getattr(_ids, 'dtype', '')}")
 assert _ids.tolist() == [3, 2, 4, 4, 5], f"encode('hello') should be [3, 2, 4, 4, 5], got {_ids.tolist()}"
-_back = decode(_ids, _vocab)
+_back = _guard("decode(ids, vocab)", decode, _ids, _vocab)
 assert _back == "hello", f"decode(encode('hello')) should give 'hello', got {_back!r}"
 print("Exercise 1 passed.")
 
@@ -227,6 +269,14 @@ def split_train_val(ids, val_fraction=0.1):
     n_val = int(len(ids) * val_fraction)
     return ids[: len(ids) - n_val], ids[len(ids) - n_val :]
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    train, val = np.split(ids, [len(ids) - int(len(ids) * val_fraction)])
+    return train, val
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: validation taken from the start
+    n_val = int(len(ids) * val_fraction)
+    return ids[n_val:], ids[:n_val]
+    ### END MISTAKE
 
 
 def make_windows(ids, starts, seq_length):
@@ -235,21 +285,43 @@ def make_windows(ids, starts, seq_length):
     index = np.asarray(starts)[:, None] + np.arange(seq_length)
     return ids[index].astype("int32"), ids[index + 1].astype("int32")
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    inputs = np.stack([ids[s : s + seq_length] for s in starts]).astype(np.int32)
+    targets = np.stack([ids[s + 1 : s + 1 + seq_length] for s in starts]).astype(np.int32)
+    return inputs, targets
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: targets not shifted by one
+    index = np.asarray(starts)[:, None] + np.arange(seq_length)
+    return ids[index].astype("int32"), ids[index].astype("int32")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: windows one character short
+    index = np.asarray(starts)[:, None] + np.arange(seq_length - 1)
+    return ids[index].astype("int32"), ids[index + 1].astype("int32")
+    ### END MISTAKE
+    ### BEGIN MISTAKE: windows keep the input's int64
+    index = np.asarray(starts)[:, None] + np.arange(seq_length)
+    return ids[index], ids[index + 1]
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_train, _val = split_train_val(np.arange(100), 0.1)
+_split = _guard("split_train_val(ids, 0.1)", split_train_val, np.arange(100), 0.1)
+assert len(_split) == 2, f"split_train_val should return (train, val), got {len(_split)} parts"
+_train, _val = _split
 assert list(_val) == list(range(90, 100)) and list(_train) == list(range(90)), (
     f"for 100 characters expected train = ids[:90] and val = ids[90:], got "
     f"{len(_train)} and {len(_val)} characters (val starts at {_val[:1]})")
 _v = build_vocabulary("To be, or not")
-_x, _y = make_windows(encode("To be, or not", _v), np.array([0, 3]), 5)
+_x, _y = _guard("make_windows(ids, starts, 5)", make_windows, encode("To be, or not", _v), np.array([0, 3]), 5)
 assert np.shape(_x) == (2, 5) and np.shape(_y) == (2, 5), (
     f"expected inputs and targets of shape (2, 5), got {np.shape(_x)} and {np.shape(_y)}")
 _got = [(decode(a, _v), decode(b, _v)) for a, b in zip(_x, _y)]
 assert _got == [("To be", "o be,"), ("be, o", "e, or")], (
     f"for starts [0, 3] and seq_length 5 expected (input, target) pairs "
     f"[('To be', 'o be,'), ('be, o', 'e, or')], got {_got}")
+_x, _y = _guard("make_windows(np.arange(20), [1], 4)", make_windows, np.arange(20), np.array([1]), 4)
+assert np.asarray(_x).dtype == np.int32 and np.asarray(_y).dtype == np.int32, (
+    f"inputs and targets should be int32 arrays whatever the ids' dtype, got {np.asarray(_x).dtype} and {np.asarray(_y).dtype}")
 print("Exercise 2 passed.")
 
 # %% slideshow={"slide_type": "skip"}
@@ -309,23 +381,72 @@ def build_model(vocab_size, embedding_dim=64, units=256, num_layers=1, dropout=0
         x = layers.Dropout(dropout)(x)
     outputs = layers.Dense(vocab_size)(x)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    x = layers.Embedding(input_dim=vocab_size, output_dim=embedding_dim)(inputs)
+    stack = []
+    for _ in range(num_layers):
+        stack += [layers.LSTM(units, return_sequences=True), layers.Dropout(dropout)]
+    outputs = layers.Dense(vocab_size, activation=None)(keras.Sequential(stack)(x))
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    x = layers.Embedding(vocab_size, embedding_dim)(inputs)
+    for _ in range(num_layers):
+        x = layers.RNN(layers.LSTMCell(units), return_sequences=True)(x)
+        x = layers.Dropout(rate=dropout)(x)
+    outputs = layers.Dense(vocab_size, activation="linear")(x)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: a softmax on the logits
+    x = layers.Embedding(vocab_size, embedding_dim)(inputs)
+    for _ in range(num_layers):
+        x = layers.Dropout(dropout)(layers.LSTM(units, return_sequences=True)(x))
+    outputs = layers.Dense(vocab_size, activation="softmax")(x)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the last LSTM returns only its final step
+    x = layers.Embedding(vocab_size, embedding_dim)(inputs)
+    for number in range(num_layers):
+        x = layers.LSTM(units, return_sequences=number < num_layers - 1)(x)
+        x = layers.Dropout(dropout)(x)
+    outputs = layers.Dense(vocab_size)(x)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: num_layers ignored
+    x = layers.Embedding(vocab_size, embedding_dim)(inputs)
+    x = layers.Dropout(dropout)(layers.LSTM(units, return_sequences=True)(x))
+    outputs = layers.Dense(vocab_size)(x)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: a GRU instead of an LSTM
+    x = layers.Embedding(vocab_size, embedding_dim)(inputs)
+    for _ in range(num_layers):
+        x = layers.Dropout(dropout)(layers.GRU(units, return_sequences=True)(x))
+    outputs = layers.Dense(vocab_size)(x)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the dropout argument ignored
+    x = layers.Embedding(vocab_size, embedding_dim)(inputs)
+    for _ in range(num_layers):
+        x = layers.LSTM(units, return_sequences=True)(x)
+    outputs = layers.Dense(vocab_size)(x)
+    ### END MISTAKE
     return keras.Model(inputs, outputs, name="char_lstm")
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_m = build_model(vocab_size=11, embedding_dim=8, units=16, num_layers=2, dropout=0.1)
-_out = keras.ops.convert_to_numpy(_m(np.zeros((3, 7), dtype="int32"), training=False))
+_m = _guard("build_model(11, 8, 16, 2, 0.1)", build_model, vocab_size=11, embedding_dim=8, units=16, num_layers=2, dropout=0.1)
+_out = keras.ops.convert_to_numpy(_guard("calling the model", _m, np.zeros((3, 7), dtype="int32"), training=False))
 assert _out.shape == (3, 7, 11), (
     f"for 3 windows of 7 ids and 11 characters expected logits of shape (3, 7, 11), "
-    f"got {_out.shape}; does the LSTM return sequences?")
-_lstms = [layer for layer in _m.layers if isinstance(layer, layers.LSTM)]
+    f"got {_out.shape}; does every LSTM return sequences?")
+# an LSTM layer, or the same model written as RNN(LSTMCell(...)), at any depth
+_lstms = [layer for layer in _walk(_m)
+          if isinstance(layer, layers.RNN) and isinstance(layer.cell, layers.LSTMCell)]
 assert len(_lstms) == 2, f"num_layers=2 should give 2 LSTM layers, got {len(_lstms)}"
-assert all(layer.units == 16 and layer.return_sequences for layer in _lstms), (
+assert all(layer.cell.units == 16 and layer.return_sequences for layer in _lstms), (
     "each LSTM should have `units` units and return_sequences=True")
-assert sum(isinstance(layer, layers.Embedding) for layer in _m.layers) == 1, (
+_rates = [layer.rate for layer in _walk(_m) if isinstance(layer, layers.Dropout)]
+assert len(_rates) == 2 and all(abs(rate - 0.1) < 1e-9 for rate in _rates), (
+    f"each LSTM should be followed by Dropout(dropout): with dropout=0.1 expected rates [0.1, 0.1], got {_rates}")
+assert sum(isinstance(layer, layers.Embedding) for layer in _walk(_m)) == 1, (
     "expected one Embedding layer at the input")
-assert isinstance(_m.layers[-1], layers.Dense) and (
-    _m.layers[-1].activation is keras.activations.linear), (
+_last = list(_walk(_m))[-1]
+assert isinstance(_last, layers.Dense) and _last.activation is keras.activations.linear, (
     "the last layer should be a Dense layer with no activation: it outputs logits")
 print(f"Exercise 3 passed: {_m.count_params():,} parameters in the small test model.")
 
@@ -365,10 +486,39 @@ def cross_entropy(logits, targets):
     nats = float(-picked.mean())
     return nats, nats / math.log(2)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    flat = logits.reshape(-1, logits.shape[-1])
+    flat = flat - flat.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(flat).sum(axis=1))
+    nats = float(np.mean(log_norm - flat[np.arange(len(flat)), targets.ravel()]))
+    return nats, math.log2(math.e) * nats
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    losses = keras.ops.sparse_categorical_crossentropy(targets, logits, from_logits=True)
+    nats = float(np.mean(keras.ops.convert_to_numpy(losses)))
+    return nats, nats / np.log(2)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: no maximum subtracted before np.exp
+    log_probs = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+    nats = float(-np.take_along_axis(log_probs, targets[..., None], axis=-1).mean())
+    return nats, nats / math.log(2)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: multiplies by ln 2 to get bits
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    nats = float(-np.take_along_axis(log_probs, targets[..., None], axis=-1).mean())
+    return nats, nats * math.log(2)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: sums over positions instead of the mean
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    nats = float(-np.take_along_axis(log_probs, targets[..., None], axis=-1).sum())
+    return nats, nats / math.log(2)
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
-_nats, _bits = cross_entropy(np.zeros((2, 3, 65)), np.zeros((2, 3), dtype="int32"))
+_nats, _bits = _guard("cross_entropy(logits, targets)", cross_entropy, np.zeros((2, 3, 65)), np.zeros((2, 3), dtype="int32"))
 assert abs(_nats - math.log(65)) < 1e-6 and abs(_bits - math.log2(65)) < 1e-6, (
     f"uniform logits over 65 characters should cost ln 65 = {math.log(65):.4f} nats "
     f"= log2 65 = {math.log2(65):.4f} bits, got {_nats:.4f} nats, {_bits:.4f} bits")
@@ -377,11 +527,13 @@ _logits = _rng.normal(size=(4, 6, 9)).astype("float32") * 3
 _targets = _rng.integers(0, 9, size=(4, 6))
 _keras_loss = float(keras.ops.convert_to_numpy(
     keras.losses.SparseCategoricalCrossentropy(from_logits=True)(_targets, _logits)))
-_nats, _bits = cross_entropy(_logits, _targets)
+_nats, _bits = _guard("cross_entropy(logits, targets)", cross_entropy, _logits, _targets)
 assert abs(_nats - _keras_loss) < 1e-4, (
     f"on random logits Keras' loss is {_keras_loss:.5f} nats, yours is {_nats:.5f}")
 assert abs(_bits * math.log(2) - _nats) < 1e-9, "bits should be nats / ln 2"
-assert np.isfinite(cross_entropy(np.array([[1000.0, 0.0]]), np.array([1]))[0]), (
+with np.errstate(over="ignore", invalid="ignore"):
+    _large = _guard("cross_entropy on large logits", cross_entropy, np.array([[1000.0, 0.0]]), np.array([1]))[0]
+assert np.isfinite(_large), (
     "large logits overflowed: subtract the maximum logit before np.exp")
 print(f"Exercise 4 passed: matches Keras ({_keras_loss:.4f} nats).")
 
@@ -418,11 +570,31 @@ def temperature_softmax(logits, temperature):
     weights = np.exp(scaled)
     return weights / weights.sum(axis=-1, keepdims=True)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    weights = np.exp(scaled - np.max(scaled, axis=-1, keepdims=True))
+    return weights / np.sum(weights, axis=-1, keepdims=True)
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    return keras.ops.convert_to_numpy(keras.ops.softmax(scaled, axis=-1))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: one maximum for the whole batch
+    weights = np.exp(scaled - scaled.max())
+    return weights / weights.sum(axis=-1, keepdims=True)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: normalised over the batch axis
+    weights = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=0, keepdims=True)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: multiplies by the temperature
+    scaled = np.asarray(logits, dtype="float64") * np.asarray(temperature, dtype="float64")
+    weights = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+    ### END MISTAKE
 
 
 # %% tags=["check"] slideshow={"slide_type": "skip"}
 _z = np.array([2.0, 1.0, 0.0])
-_p1 = np.asarray(temperature_softmax(_z, 1.0))
+_p1 = np.asarray(_guard("temperature_softmax(z, 1.0)", temperature_softmax, _z, 1.0))
 _expected = np.exp(_z) / np.exp(_z).sum()
 assert _p1.shape == (3,) and np.allclose(_p1, _expected), (
     f"at T=1 expected the plain softmax {np.round(_expected, 4)}, got {np.round(_p1, 4)}")
@@ -432,8 +604,9 @@ assert np.allclose(_p_cold, np.exp(2 * _z) / np.exp(2 * _z).sum()), (
     f"at T=0.5 the logits should be doubled before the softmax; got {np.round(_p_cold, 4)}")
 assert _p_cold[0] > _p1[0] > _p_hot[0], (
     "a lower temperature should make the favourite more likely, a higher one less")
-_batch = np.asarray(temperature_softmax(np.array([[1000.0, 0.0], [0.0, 0.0]]),
-                                        np.array([[1.0], [0.5]])))
+with np.errstate(over="ignore", invalid="ignore"):
+    _batch = np.asarray(_guard("temperature_softmax on a batch", temperature_softmax,
+                               np.array([[1000.0, 0.0], [0.0, 0.0]]), np.array([[1.0], [0.5]])))
 assert _batch.shape == (2, 2) and np.allclose(_batch.sum(axis=-1), 1.0), (
     f"for a batch each row should sum to 1, got {_batch}")
 assert np.allclose(_batch, [[1.0, 0.0], [0.5, 0.5]]), (

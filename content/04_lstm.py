@@ -221,14 +221,89 @@ def lstm_step(x, h_prev, c_prev, kernel, recurrent_kernel, bias, peephole):
     o = sigmoid(pre_o + peephole[2] * c)
     h = o * np.tanh(c)
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    u = h_prev.shape[-1]
+
+    def gate(k):  # the k-th block of units columns: one gate's pre-activation
+        cols = slice(k * u, (k + 1) * u)
+        return x @ kernel[:, cols] + h_prev @ recurrent_kernel[:, cols] + bias[cols]
+
+    i = sigmoid(gate(0) + peephole[0] * c_prev)
+    f = sigmoid(gate(1) + peephole[1] * c_prev)
+    z = np.tanh(gate(2))
+    c = f * c_prev + i * z
+    o = sigmoid(gate(3) + peephole[2] * c)
+    h = o * np.tanh(c)
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    pre = np.dot(x, kernel) + np.dot(h_prev, recurrent_kernel) + bias
+    pre_i, pre_f, pre_c, pre_o = np.hsplit(pre, 4)
+    w_ci, w_cf, w_co = peephole
+    i, f, z = sigmoid(pre_i + w_ci * c_prev), sigmoid(pre_f + w_cf * c_prev), np.tanh(pre_c)
+    c = np.add(np.multiply(f, c_prev), np.multiply(i, z))
+    o = sigmoid(pre_o + w_co * c)
+    h = o * np.tanh(c)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: the output gate peeks at the old cell state
+    pre = x @ kernel + h_prev @ recurrent_kernel + bias
+    pre_i, pre_f, pre_c, pre_o = np.split(pre, 4, axis=-1)
+    i = sigmoid(pre_i + peephole[0] * c_prev)
+    f = sigmoid(pre_f + peephole[1] * c_prev)
+    z = np.tanh(pre_c)
+    c = f * c_prev + i * z
+    o = sigmoid(pre_o + peephole[2] * c_prev)
+    h = o * np.tanh(c)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: gates taken in the order i, f, o, c
+    pre = x @ kernel + h_prev @ recurrent_kernel + bias
+    pre_i, pre_f, pre_o, pre_c = np.split(pre, 4, axis=-1)
+    i = sigmoid(pre_i + peephole[0] * c_prev)
+    f = sigmoid(pre_f + peephole[1] * c_prev)
+    z = np.tanh(pre_c)
+    c = f * c_prev + i * z
+    o = sigmoid(pre_o + peephole[2] * c)
+    h = o * np.tanh(c)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: a sigmoid on the candidate instead of tanh
+    pre = x @ kernel + h_prev @ recurrent_kernel + bias
+    pre_i, pre_f, pre_c, pre_o = np.split(pre, 4, axis=-1)
+    i = sigmoid(pre_i + peephole[0] * c_prev)
+    f = sigmoid(pre_f + peephole[1] * c_prev)
+    z = sigmoid(pre_c)
+    c = f * c_prev + i * z
+    o = sigmoid(pre_o + peephole[2] * c)
+    h = o * np.tanh(c)
+    ### END MISTAKE
+    ### BEGIN MISTAKE: h = o * c, without the tanh
+    pre = x @ kernel + h_prev @ recurrent_kernel + bias
+    pre_i, pre_f, pre_c, pre_o = np.split(pre, 4, axis=-1)
+    i = sigmoid(pre_i + peephole[0] * c_prev)
+    f = sigmoid(pre_f + peephole[1] * c_prev)
+    z = np.tanh(pre_c)
+    c = f * c_prev + i * z
+    o = sigmoid(pre_o + peephole[2] * c)
+    h = o * c
+    ### END MISTAKE
     return h, c, (i, f, z, o)
 
 
 # %% tags=["check"]
+def _guard(what, call, *args, **kwargs):
+    """Run the student's code; a crash or a None becomes a message saying what was expected."""
+    try:
+        result = call(*args, **kwargs)
+    except Exception as error:
+        if isinstance(error, NotImplementedError) and not str(error):  # the exercise's stub
+            raise AssertionError(f"{what}: replace `raise NotImplementedError()` with your answer") from None
+        raise AssertionError(f"{what} failed with {type(error).__name__}: {error}") from None
+    assert result is not None, f"{what} returned None: is the `return` missing?"
+    return result
+
+
 # 1) All weights zero: every gate is sigmoid(0) = 0.5 and the candidate tanh(0) = 0.
 _c0 = np.array([[0.8, -2.0]])
-_h, _c, _ = lstm_step(np.ones((1, 3)), np.ones((1, 2)), _c0, np.zeros((3, 8)),
-                      np.zeros((2, 8)), np.zeros(8), np.zeros((3, 2)))
+_h, _c, _ = _guard("lstm_step(...)", lstm_step, np.ones((1, 3)), np.ones((1, 2)), _c0, np.zeros((3, 8)),
+                   np.zeros((2, 8)), np.zeros(8), np.zeros((3, 2)))
 assert np.allclose(_c, 0.5 * _c0), f"with zero weights c should be 0.5 * c_prev = {0.5 * _c0}, got {_c}"
 assert np.allclose(_h, 0.5 * np.tanh(0.5 * _c0)), f"with zero weights h should be {0.5 * np.tanh(0.5 * _c0)}, got {_h}"
 # 2) A small case with every weight in use, peepholes included (values worked out by hand).
@@ -238,7 +313,7 @@ _args = (np.array([[0.5]]), np.array([[0.1, -0.2]]), np.array([[0.3, -0.6]]),
                    [0.2, -0.1, 0.0, 0.4, -0.2, 0.1, 0.3, 0.0]]),
          np.array([0.0, 0.1, 1.0, 1.0, -0.1, 0.2, 0.0, -0.3]),
          np.array([[0.5, -0.5], [0.3, 0.2], [-0.4, 0.8]]))
-_h, _c, _ = lstm_step(*_args)
+_h, _c, _ = _guard("lstm_step(...)", lstm_step, *_args)
 _want_h, _want_c = np.array([[0.051993, -0.070049]]), np.array([[0.09263, -0.190418]])
 assert np.allclose(_c, _want_c, atol=1e-5), (
     f"expected c = {_want_c}, got {_c}: check the gate order (i, f, c, o) and the peepholes of i and f")
@@ -329,6 +404,53 @@ class PeepholeLSTMCell(keras.layers.Layer):
         o = ops.sigmoid(pre_o + self.peephole[2] * c)
         h = o * ops.tanh(c)
         ### END SOLUTION
+        ### BEGIN ALTERNATIVE
+        # gate by gate: split the weights rather than the pre-activations
+        pre_i, pre_f, pre_c, pre_o = [
+            ops.matmul(inputs, w) + ops.matmul(h_prev, r) + b
+            for w, r, b in zip(ops.split(self.kernel, 4, axis=-1),
+                               ops.split(self.recurrent_kernel, 4, axis=-1),
+                               ops.split(self.bias, 4, axis=-1))]
+        i = ops.sigmoid(pre_i + self.peephole[0] * c_prev)
+        f = ops.sigmoid(pre_f + self.peephole[1] * c_prev)
+        c = f * c_prev + i * ops.tanh(pre_c)
+        h = ops.sigmoid(pre_o + self.peephole[2] * c) * ops.tanh(c)
+        ### END ALTERNATIVE
+        ### BEGIN ALTERNATIVE
+        pre = ops.add(ops.dot(inputs, self.kernel), ops.dot(h_prev, self.recurrent_kernel))
+        pre_i, pre_f, pre_c, pre_o = ops.split(pre + self.bias, 4, axis=-1)
+        w_ci, w_cf, w_co = ops.unstack(ops.convert_to_tensor(self.peephole), axis=0)
+        i = keras.activations.sigmoid(pre_i + w_ci * c_prev)
+        f = keras.activations.sigmoid(pre_f + w_cf * c_prev)
+        c = f * c_prev + i * keras.activations.tanh(pre_c)
+        h = keras.activations.sigmoid(pre_o + w_co * c) * keras.activations.tanh(c)
+        ### END ALTERNATIVE
+        ### BEGIN MISTAKE: NumPy inside call, which fit cannot run
+        pre = (ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
+               + self.bias)
+        pre_i, pre_f, pre_c, pre_o = np.split(pre, 4, axis=-1)
+        i = ops.sigmoid(pre_i + self.peephole[0] * c_prev)
+        f = ops.sigmoid(pre_f + self.peephole[1] * c_prev)
+        c = f * c_prev + i * np.tanh(pre_c)
+        o = ops.sigmoid(pre_o + self.peephole[2] * c)
+        h = o * np.tanh(c)
+        ### END MISTAKE
+        ### BEGIN MISTAKE: no peepholes
+        pre = (ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
+               + self.bias)
+        pre_i, pre_f, pre_c, pre_o = ops.split(pre, 4, axis=-1)
+        c = ops.sigmoid(pre_f) * c_prev + ops.sigmoid(pre_i) * ops.tanh(pre_c)
+        h = ops.sigmoid(pre_o) * ops.tanh(c)
+        ### END MISTAKE
+        ### BEGIN MISTAKE: the output gate peeks at the old cell state
+        pre = (ops.matmul(inputs, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
+               + self.bias)
+        pre_i, pre_f, pre_c, pre_o = ops.split(pre, 4, axis=-1)
+        i = ops.sigmoid(pre_i + self.peephole[0] * c_prev)
+        f = ops.sigmoid(pre_f + self.peephole[1] * c_prev)
+        c = f * c_prev + i * ops.tanh(pre_c)
+        h = ops.sigmoid(pre_o + self.peephole[2] * c_prev) * ops.tanh(c)
+        ### END MISTAKE
         return h, [h, c]
 
 
@@ -338,11 +460,20 @@ with keras.device("cpu"):
     _layer.build((None, 25, 3))
     _weights = [rng.normal(0, 0.5, size=w.shape).astype("float32") for w in _layer.get_weights()]
     _layer.set_weights(_weights)  # kernel, recurrent_kernel, bias, peephole (all non-zero)
-    _got = keras.ops.convert_to_numpy(_layer(xs_test))
+    _got = keras.ops.convert_to_numpy(_guard("calling the RNN layer with your cell", _layer, xs_test))
 _want, _, _ = numpy_lstm(xs_test, *_weights)
 _diff = float(np.max(np.abs(_got - _want)))
 assert _got.shape == _want.shape, f"expected outputs of shape {_want.shape}, got {_got.shape}"
 assert _diff <= 1e-5, f"your cell and your NumPy step should agree to 1e-5, but differ by up to {_diff:.2e}"
+# fit runs the cell on traced tensors (a compiled graph, jax.jit, or tensors that track
+# gradients), where NumPy cannot go: one training step shows it here, not in the training
+with keras.device("cpu"):
+    _trained = keras.Sequential([keras.Input((25, 3)), keras.layers.RNN(PeepholeLSTMCell(8), return_sequences=True)])
+    _trained.set_weights(_weights)
+    _trained.compile(optimizer="sgd", loss="mse")
+    _guard("one training step with your cell, as fit runs it (inside `call` use keras.ops, "
+           "not NumPy: NumPy cannot handle the traced tensors of a training step)",
+           _trained.train_on_batch, xs_test, np.zeros((4, 25, 8), "float32"))
 print(f"PeepholeLSTMCell agrees with the NumPy equations (difference {_diff:.1e}).")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -378,11 +509,42 @@ def make_timing_data(n, seq_len, delay, rng):
     x[np.arange(n), t0, 0] = 1.0
     y[np.arange(n), t0 + delay, 0] = 1.0
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    for k in range(n):
+        t0 = int(rng.integers(0, seq_len - delay))
+        x[k, t0, 0] = 1.0
+        y[k, t0 + delay, 0] = 1.0
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    t0 = rng.integers(seq_len - delay, size=(n, 1))
+    np.put_along_axis(x[..., 0], t0, 1.0, axis=1)
+    np.put_along_axis(y[..., 0], t0 + delay, 1.0, axis=1)
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: the last start is never drawn (off by one)
+    t0 = rng.integers(0, seq_len - delay - 1, size=n)
+    x[np.arange(n), t0, 0] = 1.0
+    y[np.arange(n), t0 + delay, 0] = 1.0
+    ### END MISTAKE
+    ### BEGIN MISTAKE: the target one step early
+    t0 = rng.integers(0, seq_len - delay, size=n)
+    x[np.arange(n), t0, 0] = 1.0
+    y[np.arange(n), t0 + delay - 1, 0] = 1.0
+    ### END MISTAKE
+    ### BEGIN MISTAKE: one start for the whole batch
+    t0 = rng.integers(0, seq_len - delay)
+    x[:, t0, 0] = 1.0
+    y[:, t0 + delay, 0] = 1.0
+    ### END MISTAKE
+    ### BEGIN MISTAKE: starts drawn past the end (off by one)
+    t0 = rng.integers(0, seq_len - delay + 1, size=n)
+    x[np.arange(n), t0, 0] = 1.0
+    y[np.arange(n), t0 + delay, 0] = 1.0
+    ### END MISTAKE
     return x, y
 
 
 # %% tags=["check"]
-_x, _y = make_timing_data(200, 12, 5, np.random.default_rng(0))
+_x, _y = _guard("make_timing_data(200, 12, 5, rng)", make_timing_data, 200, 12, 5, np.random.default_rng(0))
 assert _x.shape == _y.shape == (200, 12, 1), f"expected shapes (200, 12, 1), got {_x.shape} and {_y.shape}"
 assert np.all(_x.sum(axis=(1, 2)) == 1) and np.all(_y.sum(axis=(1, 2)) == 1), \
     "every input and every target sequence should hold exactly one 1"
@@ -403,6 +565,26 @@ def timing_accuracy(y_true, y_pred):
     fired = np.asarray(y_pred)[..., 0] > 0.5
     return float(np.mean(np.all(fired == (np.asarray(y_true)[..., 0] > 0.5), axis=1)))
     ### END SOLUTION
+    ### BEGIN ALTERNATIVE
+    right = 0
+    for truth, guess in zip(y_true, y_pred):
+        right += all((g > 0.5) == (t > 0.5) for t, g in zip(truth[:, 0], guess[:, 0]))
+    return right / len(y_true)
+    ### END ALTERNATIVE
+    ### BEGIN ALTERNATIVE
+    return float(np.mean([np.array_equal(g[:, 0] > 0.5, t[:, 0] == 1) for t, g in zip(y_true, y_pred)]))
+    ### END ALTERNATIVE
+    ### BEGIN MISTAKE: looks only at the target step, not at extra spikes
+    steps = np.argmax(np.asarray(y_true)[..., 0], axis=1)
+    return float(np.mean(np.asarray(y_pred)[np.arange(len(steps)), steps, 0] > 0.5))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: accuracy per step, not per sequence
+    fired = np.asarray(y_pred)[..., 0] > 0.5
+    return float(np.mean(fired == (np.asarray(y_true)[..., 0] > 0.5)))
+    ### END MISTAKE
+    ### BEGIN MISTAKE: compares the argmax of each sequence
+    return float(np.mean(np.argmax(y_pred, axis=1) == np.argmax(y_true, axis=1)))
+    ### END MISTAKE
 
 
 # %% tags=["check"]
@@ -412,7 +594,7 @@ _pred[0, 3] = 0.9                 # right
 _pred[1, 3], _pred[1, 4] = 0.9, 0.6  # fires twice
 _pred[2, 2] = 0.9                 # one step too early
 _pred[3, 3] = 0.7                 # right
-_got = timing_accuracy(_true, _pred)
+_got = _guard("timing_accuracy(y_true, y_pred)", timing_accuracy, _true, _pred)
 assert isinstance(_got, float), f"timing_accuracy should return a Python float, got {type(_got).__name__}"
 assert abs(_got - 0.5) < 1e-9, f"2 of the 4 sequences fire exactly on time, so expected 0.5, got {_got}"
 print("timing_accuracy works.")

@@ -157,13 +157,17 @@ def test_home_page_has_overview_schedule_lessons_setup_and_bundle_download():
 
 
 def test_verification_page_lists_every_run():
-    page = verification_page(LESSONS, [RUN, dict(RUN, lesson="02_words", status="failed",
-                                                 metrics={})])
+    checks = {"alternatives": {"passed": 2, "total": 2}, "mistakes": {"caught": 3, "total": 3},
+              "unhelpful": 0}
+    page = verification_page(LESSONS, [dict(RUN, checks=checks),
+                                        dict(RUN, lesson="02_words", status="failed",
+                                             metrics={})])
     rows = [line for line in page.split("\n") if line.startswith("| [")]
     assert rows == ["| [Squares and a plot](lessons/01_squares.md) | smoke | jax | passed | "
+                    "2/2 alternatives pass, 3/3 mistakes caught | "
                     '<span class="nowrap">total = 30</span> | '
                     '<span class="nowrap">2026-02-03</span> |',
-                    "| [Counting words](lessons/02_words.md) | smoke | jax | failed | – | "
+                    "| [Counting words](lessons/02_words.md) | smoke | jax | failed | – | – | "
                     '<span class="nowrap">2026-02-03</span> |']
     assert "All runs: NVIDIA H100." in page  # one device: said once, not in every row
 
@@ -171,7 +175,7 @@ def test_verification_page_lists_every_run():
 def test_runs_on_different_devices_name_theirs_in_a_column():
     other = dict(RUN, lesson="02_words", device={"cpu": "AMD EPYC", "cores": 2})
     page = verification_page(LESSONS, [RUN, other])
-    assert "| Lesson | Profile | Backend | Device | Status | Metrics | Date |" in page
+    assert "| Lesson | Profile | Backend | Device | Status | Checks | Metrics | Date |" in page
     assert "| smoke | jax | AMD EPYC (2 cores) | passed |" in page
 
 

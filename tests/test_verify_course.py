@@ -78,8 +78,8 @@ def test_second_verify_starts_no_kernel_and_marks_every_run_cached(verified, cap
     assert (root / "build/executed/smoke/tensorflow/01_sound.ipynb").read_bytes() == before_nb
     assert "01_sound: passed (cached)" in result.err
     header = result.out.splitlines()[0].split()
-    assert header == ["lesson", "profile", "backend", "status", "contract", "cached",
-                      "seconds", "metrics"]
+    assert header == ["lesson", "profile", "backend", "status", "contract", "checks",
+                      "cached", "seconds", "metrics"]
 
 
 def test_force_runs_again(verified, capsys):

@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 from ..config import Course, instructors_markdown
-from ..run.report import INJECTED, PASSED
+from ..run.report import INJECTED, PASSED, checks_text
 from ..run.verify import Verified
 from ..source.lesson import Lesson, parameter_defaults
 from .schedule import Slot, schedule_table, span_text, timing_text
@@ -233,7 +233,7 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     devices = {device_text(run.get("device")) for run in runs}
     shared = devices.pop() if len(devices) == 1 else None
     columns = ["Lesson", "Profile", "Backend", *([] if shared else ["Device"]), "Status",
-               "Metrics", "Date"]
+               "Checks", "Metrics", "Date"]
     # no sidebars (Material's front matter): the table gets the page's whole width
     rows = ["---", "hide: [navigation, toc]", "---", "", "# Verification", "",
             "Every solution notebook was executed by `python build.py verify`; each row is "
@@ -249,7 +249,7 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
                               for k, v in (run.get("metrics") or {}).items()) or "–"
         cells = [title, run.get("profile", "–"), run.get("backend", "–"),
                  *([] if shared else [device_text(run.get("device"))]),
-                 run.get("status", "–"), metrics,
+                 run.get("status", "–"), checks_text(run.get("checks"), empty="–"), metrics,
                  f'<span class="nowrap">{run.get("date") or "–"}</span>']
         rows.append("| " + " | ".join(str(c) for c in cells) + " |")
     if not runs:

@@ -37,7 +37,7 @@ from ..source.lesson import Lesson
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
 EXECUTION_CODE = ("kernel.py", "execute.py", "contract.py", "metrics.py", "tracebacks.py",
-                  "cache.py")
+                  "cache.py", "variants.py")
 CACHE_ENV = "COURSE_CACHE"
 ENTRY_FOLDER = "verify"  # under the cache URL, as .cache/verify/ in the project
 
@@ -138,7 +138,9 @@ def code_hash(folder: Path = Path(__file__).parent, names=EXECUTION_CODE) -> str
 
 
 def code_cells(lesson: Lesson) -> list[list]:
-    return [[c.tags, c.split.solution, c.split.exercise]
+    # the declared alternatives and mistakes run too: editing one re-runs the lesson
+    return [[c.tags, c.split.solution, c.split.exercise,
+             [[v.kind, v.label, v.solution] for v in c.split.variants]]
             for c in lesson.cells if c.cell_type == "code"]
 
 

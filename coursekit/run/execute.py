@@ -4,7 +4,9 @@ The solution runs cell by cell in one kernel. Just before a stubbed cell's answe
 its probe runs in the same kernel: the stub, then the cells up to the stub's first check
 (contract.py). So the cells before a stub, data loading and training included, run once
 for both the solution and the contract; only the cells between a stub and its check run
-again, and a lesson that puts its checks right after its stubs has none.
+again, and a lesson that puts its checks right after its stubs has none. A solution
+cell's declared alternatives and mistakes (variants.py) run the same way, just before its
+stub probe, each from the same saved state of the kernel's namespace.
 """
 
 from __future__ import annotations
@@ -19,13 +21,39 @@ from papermill.parameterize import parameterize_notebook
 
 from ..source.lesson import Cell, Lesson
 from ..source.transforms import cell_id
+from . import variants
 from .cache import DEPENDENCY_PROBE, parse_dependencies
 from .contract import Failed, Probe, judge_check, judge_stub
 from .kernel import KERNEL_NAME, CellRun, KernelSession
 from .tracebacks import Executed, locate
+from .variants import Verdict, VariantProbe
 
 INJECTED_TAG = "injected-parameters"
 Progress = Callable[[int, int], None]
+
+# Run in the kernel around the variant probes: a variant must not leave its names (or a
+# half-built model, or the random state it drew from) to the next one or to the solution.
+# Objects a variant mutated in place are not undone; variants rebind, they do not mutate.
+SAVE_STATE = """\
+def __ck_save():
+    import random, sys
+    numpy = sys.modules.get("numpy")
+    # not the bookkeeping itself: restoring an older __ck_saved would undo this save
+    names = {k: v for k, v in globals().items() if not k.startswith("__ck_")}
+    return names, random.getstate(), numpy.random.get_state() if numpy else None
+__ck_saved = __ck_save()"""
+RESTORE_STATE = """\
+def __ck_restore():
+    import random, sys
+    names, python_random, numpy_random = __ck_saved
+    space = globals()
+    for name in [n for n in space if n not in names and not n.startswith("__ck_")]:
+        del space[name]
+    space.update(names)
+    random.setstate(python_random)
+    if numpy_random is not None:
+        sys.modules["numpy"].random.set_state(numpy_random)
+__ck_restore()"""
 
 
 def parameterize(nb: NotebookNode, parameters: dict) -> NotebookNode:
@@ -62,6 +90,7 @@ class Execution:
     transcript: list[NotebookNode] = field(default_factory=list)  # probe cells as run
     unprobed: int = 0  # probes the run never reached (the solution failed first)
     dependencies: dict = field(default_factory=dict)  # distribution -> version it imported
+    verdicts: list[Verdict] = field(default_factory=list)  # alternatives and mistakes
 
 
 class LessonRun:
@@ -75,15 +104,19 @@ class LessonRun:
         self.ran: dict[int, Executed] = {}
         self.transcript: list[NotebookNode] = []
 
-    async def run(self, index: int, version: str = "solution", probe: bool = False) -> CellRun:
+    async def run(self, index: int, version: str = "solution", probe: bool = False,
+                  source: str | None = None) -> CellRun:
+        """``source``: run this text in place of the cell (a variant); it has no line map."""
         cell, origin = self.nb.cells[index], self.origin[index]
         if probe:
             cell = copy.deepcopy(cell)
             cell.metadata["coursekit"] = {"probe": version}
             if version == "exercise":
                 cell.source = origin.split.exercise
+            if source is not None:
+                cell.source = source
         result = await self.session.run(cell, index, probe=probe)
-        if result.cell.get("execution_count"):
+        if result.cell.get("execution_count") and source is None:
             self.ran[result.cell.execution_count] = Executed(origin, version)
         if probe:
             self.transcript.append(result.cell)
@@ -117,13 +150,66 @@ class LessonRun:
                 return judge_check(probe, failed, self.root, self.lesson.path), None
         return judge_check(probe, None, self.root, self.lesson.path), None
 
-    async def walk(self, probes: list[Probe], progress: Progress) -> Execution:
+    async def hidden(self, index: int, source: str) -> CellRun:
+        """Kernel bookkeeping, run at cell ``index``; it leaves no trace in any notebook."""
+        cell = copy.deepcopy(self.nb.cells[index])
+        cell.source, cell.outputs = source, []
+        return await self.session.run(cell, index, probe=True)
+
+    async def variant(self, probe: VariantProbe) -> tuple[Failed | None, Failure | None]:
+        """(first failure while the variant ran, fatal failure) for one variant."""
+        start, end = self.position[probe.cell.index], self.position[probe.checks[-1].index]
+        for index in range(start, end + 1):
+            if self.nb.cells[index].cell_type != "code":
+                continue
+            first = index == start
+            result = await self.run(index, probe.kind if first else "solution", probe=True,
+                                    source=probe.variant.solution if first else None)
+            if result.fatal:
+                return None, Failure(self.lesson.path, probe.line, probe.cell.index + 1,
+                                     result.error["ename"], result.error["evalue"])
+            if result.error:
+                line = probe.line if first else self.origin[index].line
+                return Failed(self.origin[index], result.error["ename"],
+                              result.error["evalue"], line), None
+        return None, None
+
+    async def variants(self, probes: list[VariantProbe]) -> tuple[list[Verdict],
+                                                                   Failure | None]:
+        """Every variant of one cell, each from the state the cell found."""
+        index = self.position[probes[0].cell.index]
+        saved = await self.hidden(index, SAVE_STATE)
+        if saved.error:
+            return [], self.failure(index, saved)
+        verdicts = []
+        for probe in probes:
+            failed, fatal = await self.variant(probe)
+            if fatal:
+                return verdicts, fatal
+            verdicts.append(variants.judge(probe, failed, self.root, self.lesson.path))
+            restored = await self.hidden(index, RESTORE_STATE)
+            if restored.error:
+                return verdicts, self.failure(index, restored)
+        return verdicts, None
+
+    async def walk(self, probes: list[Probe], progress: Progress,
+                   declared: list[VariantProbe] = ()) -> Execution:
         pending = {p.stub.index: p for p in probes if p.check is not None}
+        by_cell: dict[int, list[VariantProbe]] = {}
+        for probe in declared:
+            if probe.checks:
+                by_cell.setdefault(probe.cell.index, []).append(probe)
         out = Execution(self.nb, transcript=self.transcript)
         code = [i for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
         for done, index in enumerate(code):
             progress(done + 1, len(code))
             origin = self.origin[index]
+            if origin is not None and origin.index in by_cell:
+                verdicts, fatal = await self.variants(by_cell.pop(origin.index))
+                out.verdicts += verdicts
+                if fatal:
+                    out.failure, out.unprobed = fatal, len(pending)
+                    return out
             probe = pending.pop(origin.index, None) if origin is not None else None
             if probe is not None:
                 problem, fatal = await self.probe(probe)
@@ -163,5 +249,6 @@ def renumber(nb: NotebookNode) -> None:
 
 
 async def execute(session: KernelSession, lesson: Lesson, nb: NotebookNode,
-                  probes: list[Probe], root: Path, progress: Progress) -> Execution:
-    return await LessonRun(session, lesson, nb, root).walk(probes, progress)
+                  probes: list[Probe], root: Path, progress: Progress,
+                  declared: list[VariantProbe] = ()) -> Execution:
+    return await LessonRun(session, lesson, nb, root).walk(probes, progress, declared)

@@ -37,6 +37,8 @@ class RunRecord:
     targets: dict = field(default_factory=dict)
     contract: str = "failed"        # passed / failed
     contract_problems: list = field(default_factory=list)
+    # declared alternatives passed and mistakes caught (run/variants.py tally)
+    checks: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)  # missed targets, missing metrics
     error: dict | None = None       # path, line, cell, exception, message
     parameters: dict = field(default_factory=dict)
@@ -105,17 +107,29 @@ class Report:
         return all(run.passed for run in self.runs)
 
     def table(self) -> str:
-        rows = [("lesson", "profile", "backend", "status", "contract", "cached", "seconds",
-                 "metrics")]
+        rows = [("lesson", "profile", "backend", "status", "contract", "checks", "cached",
+                 "seconds", "metrics")]
         for run in self.runs:
             rows.append((run.lesson, run.profile, run.backend, run.status, run.contract,
-                         "yes" if run.cached else "no", f"{run.seconds:.1f}",
-                         _metrics_text(run.metrics)))
+                         checks_text(run.checks), "yes" if run.cached else "no",
+                         f"{run.seconds:.1f}", _metrics_text(run.metrics)))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
                  for row in rows]
         lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
         return "\n".join(line.rstrip() for line in lines)
+
+
+def checks_text(checks: dict | None, empty: str = "-") -> str:
+    """``{"alternatives": …, "mistakes": …, "unhelpful": k}`` in a few words."""
+    alternatives = (checks or {}).get("alternatives") or {}
+    mistakes = (checks or {}).get("mistakes") or {}
+    if not alternatives.get("total") and not mistakes.get("total"):
+        return empty
+    text = (f"{alternatives.get('passed', 0)}/{alternatives.get('total', 0)} alternatives "
+            f"pass, {mistakes.get('caught', 0)}/{mistakes.get('total', 0)} mistakes caught")
+    unhelpful = checks.get("unhelpful") or 0
+    return text + (f", {unhelpful} unhelpful" if unhelpful else "")
 
 
 def _metrics_text(metrics: dict) -> str:

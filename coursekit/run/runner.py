@@ -17,7 +17,7 @@ import collections
 import copy
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -31,6 +31,7 @@ from ..fsutil import write_atomic
 from ..source.lesson import Lesson
 from ..source.transforms import to_bytes
 from .cache import RunCache, code_outputs, pour_outputs
+from . import variants
 from .contract import Probe, unchecked
 from .execute import Execution, execute
 from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
@@ -51,6 +52,7 @@ class Job:
     notebook: NotebookNode    # the parameterized solution notebook
     probes: list[Probe]
     key: str
+    variants: list = field(default_factory=list)  # variants.VariantProbe
 
     def part(self, top: str, suffix: str = "") -> Path:
         return Path(top) / self.profile / self.backend / f"{self.lesson.stem}{suffix}"
@@ -165,7 +167,7 @@ async def run_locally(job: Job, settings: Settings) -> Ran:
     async with session:
         execution = await execute(session, job.lesson, job.notebook, job.probes,
                                   settings.project.root,
-                                  lambda k, n: settings.progress.cell(label, k, n))
+                                  lambda k, n: settings.progress.cell(label, k, n), job.variants)
     return Ran(execution)
 
 
@@ -182,6 +184,9 @@ def judge(record: RunRecord, execution: Execution, job: Job, root: Path) -> None
     rel = job.lesson.path.relative_to(root) if job.lesson.path.is_relative_to(root) \
         else job.lesson.path
     record.contract_problems = unchecked(job.lesson, job.probes, root) + execution.problems
+    record.contract_problems += variants.unchecked(job.lesson, job.variants, root)
+    record.contract_problems += [v.problem for v in execution.verdicts if v.problem]
+    record.checks = variants.tally(job.variants, execution.verdicts)
     if execution.unprobed:
         record.contract_problems.append(f"{rel}: {execution.unprobed} stub(s) not probed: "
                                         "the solution failed before reaching them")

@@ -25,7 +25,7 @@ from ..config import Project
 from ..errors import CourseError
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
-from . import contract
+from . import contract, variants
 from .backends import BACKENDS, DEFAULT_BACKEND, require_backend
 from .cache import code_hash, file_sha256, installed_versions, open_cache, run_key
 from .cluster import run_on_cluster, scheduler_address
@@ -182,7 +182,7 @@ def plan_job(project: Project, generated: Generated, lesson: Lesson, profile: st
                   backend=backend, data=hashes, python=kernel_python(), code=code)
     return Job(lesson=lesson, profile=profile, backend=backend, parameters=parameters,
                targets=targets, data=local, data_sources=sources, notebook=notebook,
-               probes=contract.plan(lesson), key=key)
+               probes=contract.plan(lesson), key=key, variants=variants.plan(lesson))
 
 
 # --- the runs the site publishes: verified again where missing or stale --------------
