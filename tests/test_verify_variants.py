@@ -13,9 +13,12 @@ import nbformat
 import pytest
 
 from coursekit import cli
-from coursekit.publish.pages import verification_page
+from coursekit.publish.pages import LessonLinks, lesson_page, render_notes, verification_page
+from coursekit.publish.student_view import notes_notebook
+from coursekit.publish.variant_view import NO_MESSAGE, add_variants
 from coursekit.run.cache import run_key
 from coursekit.run.report import checks_text
+from coursekit.run.verify import Verified
 from coursekit.source.lesson import read_lesson
 from verify_fixture import FIXTURES, copy_course, line_of, runs
 
@@ -33,6 +36,11 @@ def run_of(root, stem):
     return runs(root)[(stem, "smoke", "tensorflow")]
 
 
+def counts(run):
+    """The report's counts, without the per-variant details."""
+    return {k: v for k, v in run["checks"].items() if k != "variants"}
+
+
 def begin_line(root, stem, label=""):
     marker = f"### BEGIN MISTAKE: {label}" if label else "### BEGIN ALTERNATIVE"
     return line_of(root / "content" / f"{stem}.py", marker)
@@ -44,8 +52,8 @@ def test_alternatives_pass_and_mistakes_are_caught_from_a_clean_state(verified):
     # a later cell asserts that no mistake's global or random draw survived, and the
     # second cell's mistakes need the helper the first check defined
     assert run["status"] == "passed", run
-    assert run["checks"] == {"alternatives": {"passed": 1, "total": 1},
-                             "mistakes": {"caught": 4, "total": 4}, "unhelpful": 0}
+    assert counts(run) == {"alternatives": {"passed": 1, "total": 1},
+                           "mistakes": {"caught": 4, "total": 4}, "unhelpful": 0}
     assert code == 1  # the other lessons fail
 
 
@@ -91,8 +99,8 @@ def test_a_mistake_caught_by_a_raw_library_error_is_unhelpful(verified):
     root, _, _ = verified
     run = run_of(root, "04_unhelpful")
     assert run["status"] == "failed"
-    assert run["checks"] == {"alternatives": {"passed": 0, "total": 0},
-                             "mistakes": {"caught": 0, "total": 1}, "unhelpful": 1}
+    assert counts(run) == {"alternatives": {"passed": 0, "total": 0},
+                           "mistakes": {"caught": 0, "total": 1}, "unhelpful": 1}
     line = begin_line(root, "04_unhelpful", "returns text")
     [problem] = run["contract_problems"]
     assert problem.startswith(f"content/04_unhelpful.py:{line}: the mistake 'returns text' "
@@ -118,3 +126,88 @@ def test_editing_only_a_variant_re_runs_the_lesson(tmp_path):
     assert "return x + x" in source  # only the alternative says it this way
     path.write_text(source.replace("return x + x", "return x * 2"))
     assert run_key(read_lesson(path), **inputs) != before
+
+
+def test_each_variant_is_in_the_report_with_its_line_status_and_message(verified):
+    root, _, _ = verified
+    stem = "01_proven"
+    expected = [
+        ("alternative", "", "passed", ""),
+        ("mistake", "squares instead of doubling", "caught", "double(3) should be 6, got 9"),
+        ("mistake", "forgets to return", "caught", "double(3) should be 6, got None"),
+        ("mistake", "doubles", "caught", "triple(2) should be 6, got 4"),
+        ("mistake", "adds three", "caught", "triple(2) should be 6, got 5")]
+    assert run_of(root, stem)["checks"]["variants"] == [
+        {"kind": kind, "label": label, "line": begin_line(root, stem, label),
+         "status": status, "message": message}
+        for kind, label, status, message in expected]
+    statuses = [(v["label"], v["status"], v["message"])
+                for v in run_of(root, "03_uncaught")["checks"]["variants"]]
+    assert statuses == [("takes the absolute value", "missed", ""),
+                        ("returns text", "missed", "")]
+    [unhelpful] = run_of(root, "04_unhelpful")["checks"]["variants"]
+    assert unhelpful["status"] == "unhelpful"
+
+
+def test_a_cached_run_keeps_the_variant_details(verified):
+    root, _, _ = verified
+    before = run_of(root, "01_proven")
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        cli.main(["--root", str(root), "verify", "--lesson", "01_proven"])
+    after = run_of(root, "01_proven")
+    assert after["cached"] is True
+    assert after["checks"] == before["checks"]
+    assert len(after["checks"]["variants"]) == 5
+
+
+def instructor_and_student_pages(root, stem):
+    """The notes page of ``stem`` as the instructor's and the student's site render it."""
+    lesson = read_lesson(root / "content" / f"{stem}.py")
+    exercise = nbformat.read(root / "exercises" / f"{stem}.ipynb", 4)
+    solution = nbformat.read(root / "solutions" / f"{stem}.ipynb", 4)
+    run = run_of(root, stem)
+    executed = nbformat.read(root / run["executed"], 4)
+    verified = Verified(run=run, executed=executed, current=True)
+    links = LessonLinks(colab="c", notebook="n", slides="s")
+    pages = []
+    for instructor in (True, False):
+        view = notes_notebook(exercise, solution, executed, False, instructor)
+        if instructor:
+            view = add_variants(view, lesson, run)
+        pages.append(lesson_page(lesson, view, links, verified, instructor=instructor)[0])
+    return pages
+
+
+def test_the_instructor_page_shows_alternatives_and_mistakes_with_their_messages(verified):
+    root, _, _ = verified
+    instructor, student = instructor_and_student_pages(root, "01_proven")
+    # each block sits under its own solution: the alternative and the first two mistakes
+    # after double's, the other two after triple's
+    double_solution = instructor.index("return 2 * x")
+    triple_solution = instructor.index("return 3 * x")
+    alternatives = instructor.index('??? tip "Other ways to solve it"')
+    assert double_solution < alternatives < triple_solution
+    assert instructor.count('??? tip "Other ways to solve it"') == 1
+    assert instructor.count('??? bug "Mistakes to expect"') == 2
+    assert double_solution < instructor.index("return x + x") < triple_solution
+    squares = instructor.index("**squares instead of doubling**")
+    assert alternatives < squares < triple_solution
+    assert "The check says:" in instructor[squares:triple_solution]
+    assert "double(3) should be 6, got 9" in instructor[squares:triple_solution]
+    adds = instructor.index("**adds three**")
+    assert triple_solution < adds
+    assert "triple(2) should be 6, got 5" in instructor[adds:]
+    for secret in ("return x + x", "squares instead of doubling", "got 9", "adds three",
+                   "Other ways to solve it", "Mistakes to expect"):
+        assert secret not in student
+
+
+def test_a_mistake_without_a_recorded_message_says_so(verified):
+    root, _, _ = verified
+    lesson = read_lesson(root / "content" / "01_proven.py")
+    solution = nbformat.read(root / "solutions" / "01_proven.ipynb", 4)
+    page = render_notes(add_variants(solution, lesson, None), "01_proven")[0]
+    assert page.count(NO_MESSAGE) == 4
+    assert "The check says:" not in page
+    # no solution cell shown: the blocks follow the cell itself
+    assert page.index("return 2 * x") < page.index("**forgets to return**")

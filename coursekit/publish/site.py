@@ -33,6 +33,7 @@ from .deck_check import check_decks
 from .schedule import check_breaks, outcomes_page, timetable
 from .slides import REVEAL_DIR, deck_exporter, lesson_deck, reveal_assets
 from .student_view import notes_notebook
+from .variant_view import add_variants
 
 STATIC = Path(__file__).parent / "site_static"
 IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"  # mkdocs.yml extra.polyfills
@@ -98,6 +99,8 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
                             notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html")
         view = notes_notebook(exercise, solution, verified.executed, course.publish_solutions,
                               instructor)
+        if instructor:  # declared alternatives and mistakes: never on a student's page
+            view = add_variants(view, lesson, verified.run)
         page, figures = lesson_page(lesson, view, links, verified, notes, instructor,
                                     slots.get(stem))
         files[f"lessons/{stem}.md"] = page.encode()

@@ -256,8 +256,9 @@ def transcript(execution: Execution, job: Job) -> NotebookNode:
 # what a cache entry keeps of a run: its outcome. The identity (lesson, profile, backend,
 # parameters, data, key, executed notebook) always comes from the job being served, so
 # lessons with identical code can share an entry but never each other's report entry.
-OUTCOME = ("status", "seconds", "metrics", "contract", "contract_problems", "problems",
-           "error", "date", "device", "packages", "worker")  # worker: who produced it
+# checks: the variants' counts and verdicts, which the instructor's page reads
+OUTCOME = ("status", "seconds", "metrics", "contract", "contract_problems", "checks",
+           "problems", "error", "date", "device", "packages", "worker")  # worker: who ran it
 
 
 def outcome(record: RunRecord) -> dict:

@@ -112,10 +112,27 @@ def _blame(failed: Failed, path: Path, root: Path) -> str:
 
 
 def tally(probes: list[VariantProbe], verdicts: list[Verdict]) -> dict:
-    """The counts report.json keeps: every declared variant counts, run or not."""
+    """The counts report.json keeps: every declared variant counts, run or not; and each
+    variant's own verdict, which the instructor's page shows next to the solution."""
     outcomes = [v.outcome for v in verdicts]
     return {"alternatives": {"passed": outcomes.count("passed"),
                              "total": sum(p.kind == ALTERNATIVE for p in probes)},
             "mistakes": {"caught": outcomes.count("caught"),
                          "total": sum(p.kind == MISTAKE for p in probes)},
-            "unhelpful": outcomes.count("unhelpful")}
+            "unhelpful": outcomes.count("unhelpful"),
+            "variants": details(probes, verdicts)}
+
+
+def details(probes: list[VariantProbe], verdicts: list[Verdict]) -> list[dict]:
+    """One entry per declared variant, in lesson order. ``line`` is the file line of its
+    BEGIN marker (how the page finds it again); a variant the run never reached (the
+    solution failed first, or no check follows it) is "not run"."""
+    # by line, not identity: verdicts made on a Dask worker come back as copies
+    judged = {v.probe.line: v for v in verdicts}
+    found = []
+    for probe in probes:
+        verdict = judged.get(probe.line)
+        found.append({"kind": probe.kind, "label": probe.variant.label, "line": probe.line,
+                      "status": verdict.outcome if verdict else "not run",
+                      "message": verdict.message if verdict else ""})
+    return found
