@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 
 import nbformat
 import pytest
@@ -20,6 +21,7 @@ from coursekit.run.cache import run_key
 from coursekit.run.report import checks_text
 from coursekit.run.verify import Verified
 from coursekit.source.lesson import read_lesson
+from site_fixture import PROJECT_FILES, ROOT
 from verify_fixture import FIXTURES, copy_course, line_of, runs
 
 
@@ -211,3 +213,27 @@ def test_a_mistake_without_a_recorded_message_says_so(verified):
     assert "The check says:" not in page
     # no solution cell shown: the blocks follow the cell itself
     assert page.index("return 2 * x") < page.index("**forgets to return**")
+
+
+def test_the_built_instructor_site_has_them_collapsed_and_the_student_site_does_not(tmp_path):
+    """End to end: mkdocs renders the blocks as collapsed admonitions; the student's site
+    (leak-scanned as it is built) has none of it."""
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "variants", root)
+    for failing in (root / "content").glob("0[234]_*.py"):
+        failing.unlink()
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert cli.main(["--root", str(root), "notebooks"]) == 0
+        assert cli.main(["--root", str(root), "site", "--instructor"]) == 0
+        assert cli.main(["--root", str(root), "site"]) == 0
+    instructor = (root / "build/instructor-site/lessons/01_proven.html").read_text()
+    student = (root / "build/site/lessons/01_proven.html").read_text()
+    assert instructor.count('<details class="tip">') == 1
+    assert instructor.count('<details class="bug">') == 2
+    assert "double(3) should be 6, got 9" in instructor
+    for text in ("Mistakes to expect", "Other ways to solve it", "squares instead",
+                 "got 9", "x + x"):
+        assert text not in student
