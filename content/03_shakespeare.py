@@ -720,7 +720,7 @@ plt.show()
 #
 # In the build's verified run (smoke profile): 1.667 nats cold, 1.604 warm.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 val_logits = model.predict(x_val, batch_size=256, verbose=0)
 val_loss_cold_nats, _ = cross_entropy(val_logits, y_val)
 keras_nats = float(keras.ops.convert_to_numpy(
@@ -744,7 +744,7 @@ print(f"warm context: {val_loss_warm_nats:.3f} nats = {val_bits_per_char_warm:.3
 # model knows one character; a few characters in, it knows the word it is in. (Verified
 # run: 2.50 nats at position 1, 1.59 from position 17 on.)
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 position_loss = [cross_entropy(val_logits[:, t], y_val[:, t])[0] for t in range(seq_length)]
 plt.figure(figsize=(6, 3.2))
 plt.plot(np.arange(1, seq_length + 1), position_loss, marker=".", label="cold start, per position")

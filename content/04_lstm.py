@@ -665,19 +665,15 @@ plt.legend()
 plt.tight_layout()
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **What to expect.** Both cells usually solve this task within the epochs we give
-# them; which one gets there first varies from seed to seed and backend to backend, so
-# one run proves nothing either way. In the build's verified run (TensorFlow, `smoke`
-# profile, seed 0) the plain LSTM first reached 95% at epoch 5 and the peephole cell at
-# epoch 7; both ended at 100%, and the peephole cell took 1.4 times as long (44 s against
-# 31 s on a shared 2-core CPU). The same run on JAX and on PyTorch went the other way
-# (peephole at epoch 5, plain at epoch 7); on JAX the peephole cell was twice as slow,
-# on PyTorch the built-in LSTM was the slower one (505 s against 288 s). Speed depends on
-# how each backend implements the built-in layer (on a GPU, Keras' LSTM uses cuDNN's
-# fused kernel, which our cell cannot). Mixed results like these are what Greff et al.
-# (2017) found at scale: peepholes do not buy a significant gain. The cell is here to
-# understand the LSTM, not to beat it.
+# them. Which one reaches 95% first varies with the seed and the backend: in the runs
+# made while this lesson was written, each cell was first on some backend, and they also
+# tied; the lines printed above are this run's result, so one run proves nothing either
+# way. On TensorFlow and JAX the peephole cell was the slower one, because Keras' built-in
+# LSTM runs a fused kernel (cuDNN on a GPU) that a cell written in `keras.ops` cannot use;
+# on PyTorch it went the other way. Greff et al. (2017) found at scale that peepholes do
+# not buy a significant gain. The cell is here to understand the LSTM, not to beat it.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: both cells usually solve this task in the end. Do not promise that
