@@ -148,3 +148,22 @@ def test_no_speaker_note_reaches_a_student_page(light_page, shipped_url):
                   if note.text in shown]
         assert leaked == [], lesson.stem
     assert blocked == []
+
+
+def test_every_figure_on_a_lesson_page_has_alt_text_that_names_it(light_page, shipped_url):
+    """Not the bare "Figure" every image once had: the plot's title, a caption the lesson
+    declares, or the heading above it."""
+    page, blocked = light_page
+    figures = 0
+    for lesson in LESSONS:
+        open_page(page, f"{shipped_url}lessons/{lesson.stem}.html")
+        images = page.locator("article img")
+        for n in range(images.count()):
+            alt = (images.nth(n).get_attribute("alt") or "").strip()
+            named = alt.removeprefix("Figure:").strip()
+            assert named.lower() not in ("", "figure", "image", "plot") and len(named) > 3, \
+                (lesson.stem, n, alt)
+            assert images.nth(n).evaluate("i => i.complete && i.naturalWidth > 0"), lesson.stem
+        figures += images.count()
+    assert figures >= len(LESSONS)  # every lesson shows at least one figure
+    assert blocked == []
