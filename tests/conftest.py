@@ -95,3 +95,37 @@ def real_course(tmp_path_factory):
         shutil.copytree(ROOT / "build" / "executed", root / "build" / "executed")
         shutil.copy(ROOT / "build" / "report.json", root / "build" / "report.json")
     return root
+
+
+@pytest.fixture(scope="session")
+def shipped_site(real_course):
+    """The shipped course's student site (``build.py site``, smoke outputs, its decks in
+    slides/, checked for fit by the build) and, beside its decks, the instructor decks in
+    instructor-slides/ (same relative paths to reveal.js and MathJax). Built once per
+    session for the tests of its decks and of its pages."""
+    from coursekit.config import Project, load_course
+    from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
+    from coursekit.run.verify import find_verified
+    from coursekit.source.lesson import load_lessons
+    from coursekit.source.transforms import exercise_notebook, solution_notebook
+
+    result = run_build(real_course, "site", "--profile", "smoke", "--backend", "tensorflow",
+                       "--data-dir", str(SHARED_DATA))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOT checked" not in result.stderr  # the build's own fit check ran
+    site = real_course / "build" / "site"
+    course = load_course(real_course / "course.yml")
+    lessons = load_lessons(real_course / "content")
+    solutions = {lesson.stem: solution_notebook(lesson, course) for lesson in lessons}
+    verified = find_verified(Project(real_course), solutions, "smoke", "tensorflow")
+    folder = site / "instructor-slides"
+    folder.mkdir(exist_ok=True)
+    for lesson in lessons:
+        html = lesson_deck(lesson, exercise_notebook(lesson, course), solutions[lesson.stem],
+                           verified[lesson.stem].executed, instructor=True)
+        (folder / f"{lesson.stem}.html").write_text(html, encoding="utf-8")
+    for name, data in reveal_assets(ROOT / "node_modules").items():
+        path = folder / REVEAL_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return site

@@ -5,7 +5,8 @@ solutions only in the instructor's deck, and axe-core finds nothing serious.
 The course is verified once per session (tests/conftest.py: ``real_course``, shared with
 test_course_verify.py), then ``build.py site`` builds the student decks, running the
 build's own fit check; the instructor decks are rendered beside them with
-``lesson_deck(..., instructor=True)``. Headless Chromium from the Debian package, driven by
+``lesson_deck(..., instructor=True)`` (tests/conftest.py: ``shipped_site``, shared with
+test_browser_shipped_pages.py). Headless Chromium from the Debian package, driven by
 Playwright; every request outside the site is refused and recorded.
 
 A tiny fixture lesson with a slide that cannot fit shows the build error names its file
@@ -21,77 +22,30 @@ import sys
 
 import nbformat
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import ROOT, SHARED_DATA, run_build
+from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixture)
+from conftest import ROOT, run_build
 from coursekit.config import Project, load_course
-from coursekit.publish.deck_check import (CHROMIUM, CHROMIUM_ARGS, MIN_CODE_PX, measure,
-                                          open_deck)
-from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
+from coursekit.publish.deck_check import MIN_CODE_PX, measure, open_deck
 from coursekit.run.verify import find_verified
 from coursekit.source.leaks import scan_files, secrets_by_stem
 from coursekit.source.lesson import load_lessons
-from coursekit.source.transforms import exercise_notebook, solution_notebook
+from coursekit.source.transforms import solution_notebook
 from site_fixture import copy_course
 
 LESSONS = load_lessons(ROOT / "content")
 STEMS = [lesson.stem for lesson in LESSONS]
 BY_STEM = {lesson.stem: lesson for lesson in LESSONS}
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SERIOUS = ("serious", "critical")
 TEMPERATURES = ("0.2", "0.6", "1.0", "1.4")  # lesson 03's samples
 
 
-@pytest.fixture(scope="module")
-def shipped_site(real_course):
-    """The shipped course's site (student decks in slides/) and, beside them, the
-    instructor decks in instructor-slides/ (same relative paths to reveal.js and MathJax)."""
-    result = run_build(real_course, "site", "--profile", "smoke", "--backend", "tensorflow",
-                       "--data-dir", str(SHARED_DATA))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "NOT checked" not in result.stderr  # the build's own fit check ran
-    site = real_course / "build" / "site"
-    project = Project(real_course)
-    course = load_course(real_course / "course.yml")
-    solutions = {lesson.stem: solution_notebook(lesson, course) for lesson in LESSONS}
-    verified = find_verified(project, solutions, "smoke", "tensorflow")
-    folder = site / "instructor-slides"
-    for lesson in LESSONS:
-        html = lesson_deck(lesson, exercise_notebook(lesson, course), solutions[lesson.stem],
-                           verified[lesson.stem].executed, instructor=True)
-        folder.mkdir(exist_ok=True)
-        (folder / f"{lesson.stem}.html").write_text(html, encoding="utf-8")
-    for name, data in reveal_assets(ROOT / "node_modules").items():
-        path = folder / REVEAL_DIR / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
-def deck_page(browser, shipped_site):
+def deck_page(browser, shipped_site):  # noqa: F811
     """open(path relative to the site) → a page showing that deck at 1280×720; what it
     tried to load from outside the site is in ``blocked``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    blocked: list[str] = []
     allowed = shipped_site.resolve().as_uri() + "/"
-
-    def gate(route):
-        if route.request.url.startswith((allowed, "data:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context, blocked = gated_context(browser, (allowed, "data:", "about:"),
+                                     viewport={"width": 1280, "height": 720})
     yield (lambda relative: open_deck(context, shipped_site / relative)), blocked
     context.close()
 
@@ -285,7 +239,7 @@ def test_axe_finds_nothing_serious_on_the_deck(deck_page, stem):
         page.evaluate("window.coursekitDeck.fit(Reveal.getCurrentSlide())")
         violations = page.evaluate("axe.run(document).then(r => r.violations"
                                    ".map(v => ({id: v.id, impact: v.impact, n: v.nodes.length})))")
-        serious = [v for v in violations if v["impact"] in SERIOUS]
+        serious = [v for v in violations if v["impact"] in BLOCKING]
         assert serious == [], f"slide {index + 1}: {serious}"
     assert blocked == []
 

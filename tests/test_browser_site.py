@@ -9,20 +9,16 @@ Math is typeset by the site's own MathJax copy, served and from the unzipped bun
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from browser import DESKTOP, browser, gated_context, served  # noqa: F401 (a fixture)
+
 # tests/fixtures/site/course.yml: the repository the Colab links must point into
 COLAB_PREFIX = "https://colab.research.google.com/github/example-org/tiny-course/blob/main/"
 LESSONS = {"01_squares": "Squares and a plot", "02_words": "Counting words"}
@@ -32,28 +28,10 @@ SPEAKER_NOTE = "remind everyone that squaring doubles the exponent"
 FORMULAS, DISPLAYED = 4, 1
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built_course):
-    handler = functools.partial(_QuietHandler, directory=str(built_course / "build" / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with served(built_course / "build" / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -66,20 +44,10 @@ def bundle_site(built_course, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def offline(browser, site_url):
+def offline(browser, site_url):  # noqa: F811
     """(page, blocked): a page that may only reach the local site, data: and file: URLs."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1440, "height": 900})
-    blocked: list[str] = []
-
-    def gate(route):
-        url = route.request.url
-        if url.startswith((site_url, "file://", "data:", "about:")):
-            route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
-
-    context.route("**/*", gate)
+    context, blocked = gated_context(browser, (site_url, "file://", "data:", "about:"),
+                                     accept_downloads=True, viewport=DESKTOP)
     yield context.new_page(), blocked
     context.close()
 

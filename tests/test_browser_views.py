@@ -3,29 +3,25 @@ the instructor's pages and deck, axe-core (pinned) with no serious or critical v
 every page in both palettes, clock times, the parameters line, figure alt text, search
 links, and the exercise notebook link from the unzipped bundle.
 
-Reuses test_browser_site.py's setup: Debian's Chromium, every outside request blocked.
+Reuses tests/browser.py (Debian's Chromium, every outside request blocked, axe-core) and
+test_browser_site.py's fixture site.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from conftest import ROOT, run_build
-from test_browser_site import (SPEAKER_NOTE, _QuietHandler, browser, bundle_site,  # noqa: F401
-                               offline, search, site_url)
+from browser import browser, palette, serious_violations, served  # noqa: F401 (a fixture)
+from conftest import run_build
+from test_browser_site import SPEAKER_NOTE, bundle_site, offline, search, site_url  # noqa: F401
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # package.json pins axe-core
 PAGES = ("index.html", "lessons/01_squares.html", "lessons/02_words.html",
          "verification.html", "outcomes.html")
-BLOCKING = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
@@ -35,39 +31,8 @@ def instructor_url(built_course, tmp_path_factory):
                                 symlinks=True))
     result = run_build(root, "site", "--instructor")
     assert result.returncode == 0, result.stdout + result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(root / "build" / "instructor-site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join()
-
-
-def palette(browser, scheme: str, allowed: tuple[str, ...]):  # noqa: F811
-    """A page in the light or dark palette (Material follows prefers-color-scheme)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900},
-                                  color_scheme=scheme)
-    blocked: list[str] = []
-
-    def gate(route):
-        if route.request.url.startswith(allowed):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
-    return context, context.new_page(), blocked
-
-
-def serious_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})"
-                          ".then(r => r.violations.map(v => [v.id, v.impact, "
-                          "v.nodes.map(n => n.target.join(' '))]))")
-    return [f"{rule} ({impact}): {', '.join(nodes[:5])}"
-            for rule, impact, nodes in found if impact in BLOCKING]
+    with served(root / "build" / "instructor-site") as url:
+        yield url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

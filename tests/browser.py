@@ -1,0 +1,86 @@
+"""What every browser test shares: Debian's Chromium driven by Playwright (never a
+downloaded browser), a quiet local server for a built site, contexts that refuse and record
+every request leaving the site, and axe-core (the version package.json pins).
+
+Test modules import the ``browser`` fixture from here (``from browser import browser``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from conftest import ROOT
+from coursekit.publish.deck_check import CHROMIUM, CHROMIUM_ARGS
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")  # the impacts issue 9 allows none of
+DESKTOP = {"width": 1440, "height": 900}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def served(folder: Path):
+    """The URL (ending in /) of ``folder`` served over HTTP on a free local port."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def gated_context(browser, allowed: tuple[str, ...], **options):
+    """(context, blocked): a browser context that lets through only URLs starting with one
+    of ``allowed``; every other request is aborted and its URL appended to ``blocked``."""
+    context = browser.new_context(**options)
+    blocked: list[str] = []
+
+    def gate(route):
+        if route.request.url.startswith(allowed):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", gate)
+    return context, blocked
+
+
+def palette(browser, scheme: str, allowed: tuple[str, ...]):
+    """(context, page, blocked): a desktop-sized page in the light or dark palette
+    (Material follows prefers-color-scheme)."""
+    context, blocked = gated_context(browser, allowed, viewport=DESKTOP, color_scheme=scheme)
+    return context, context.new_page(), blocked
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on what ``page`` displays, one line each:
+    rule (impact): the first few offending elements."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})"
+                          ".then(r => r.violations.map(v => [v.id, v.impact, "
+                          "v.nodes.map(n => n.target.join(' '))]))")
+    return [f"{rule} ({impact}): {', '.join(nodes[:5])}"
+            for rule, impact, nodes in found if impact in BLOCKING]
