@@ -32,10 +32,6 @@ def write_atomic(files: dict[Path, bytes]) -> list[Path]:
     return [path for _, path in staged]
 
 
-def write_one(path: Path, data: bytes) -> bool:
-    return bool(write_atomic({path: data}))
-
-
 def replace_dir(staged: Path, target: Path) -> None:
     """Put the finished folder ``staged`` where ``target`` is; the old one goes last.
 

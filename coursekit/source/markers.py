@@ -117,14 +117,6 @@ def _trim(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
-def has_markers(source: str, cell_type: str = "code") -> bool:
-    """Whether a cell has markers (a tagged cell with none is a whole-cell solution)."""
-    try:
-        return any(_marks(source.split("\n"), cell_type == "code"))
-    except MarkerError:  # malformed markers are still markers
-        return True
-
-
 def split_cell(source: str, cell_type: str, solution_tag: bool = False) -> SplitCell:
     """Split one cell. ``solution_tag``: the cell carries ``tags=["solution"]``."""
     is_code = cell_type == "code"
