@@ -17,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -58,9 +60,18 @@ def scheduler_address(value: str | None) -> str | None:
     return value
 
 
+_PRINT_PATH = "import json, sys; print(json.dumps(sys.path))"
+
+
 def environment_fingerprint() -> str:
-    """What the cache key assumes of the machine that runs a kernel, as one hash."""
-    installed = installed_versions()
+    """What the cache key assumes of the machine that runs a kernel, as one hash.
+
+    The distributions are those a fresh interpreter with this process's environment sees
+    (PYTHONPATH included), as a kernel would: not this process's own ``sys.path``, which
+    a host program (a test runner, a notebook) may have extended."""
+    probe = subprocess.run([sys.executable, "-c", _PRINT_PATH], capture_output=True,
+                           text=True, timeout=120, check=True)
+    installed = installed_versions(json.loads(probe.stdout))
     text = "\n".join([sys.version, code_hash(),
                       *(f"{name}=={installed[name]}" for name in sorted(installed))])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
