@@ -190,3 +190,33 @@ def test_a_cell_over_its_timeout_fails_naming_the_cell_and_its_kernel_stops(tmp_
                          "cell": 3, "exception": "TimeoutError",
                          "message": "the cell ran longer than 2 s"}
     assert not os.path.exists(f"/proc/{pidfile.read_text()}")
+
+
+def test_a_backend_runs_its_own_parameters_against_the_same_targets(tmp_path, capsys):
+    root = copy_course("course", tmp_path)
+    path = root / "content/01_sound.py"
+    path.write_text(path.read_text().replace(
+        "parameters: {n: 4}\n",
+        "parameters: {n: 4}\n#         backends:\n"
+        "#           tensorflow: {parameters: {n: 5}}\n#           jax: {parameters: {n: 3}}\n"))
+    assert build(capsys, root, "notebooks").code == 0
+    result = build(capsys, root, "verify", "--lesson", "01_sound", "--data-dir", str(DATA))
+    assert result.code == 0, result.out
+    sound = runs(root)[("01_sound", "smoke", "tensorflow")]
+    # tensorflow's own n replaced the profile's 4; jax's 3 stays with jax
+    assert sound["parameters"] == {"n": 5, "data_path": "data/numbers.txt"}
+    assert sound["metrics"]["total"] == 15 and sound["targets"] == {"total": {"min": 10}}
+
+
+def test_profile_of_lays_the_backend_parameters_over_the_profile(tmp_path):
+    from coursekit.run.verify import profile_of
+    from coursekit.source.lesson import read_lesson
+    from verify_fixture import FIXTURES
+    path = tmp_path / "01_sound.py"
+    path.write_text((FIXTURES / "course/content/01_sound.py").read_text().replace(
+        "parameters: {n: 4}\n",
+        "parameters: {n: 4}\n#         backends:\n#           jax: {parameters: {n: 3}}\n"))
+    lesson = read_lesson(path)
+    assert profile_of(lesson, "smoke", "jax") == ({"n": 3}, {"total": {"min": 10}})
+    assert profile_of(lesson, "smoke", "torch") == ({"n": 4}, {"total": {"min": 10}})
+    assert profile_of(lesson, "full", "jax") == ({"n": 5}, {"total": {"min": 15, "max": 1000}})

@@ -126,3 +126,25 @@ def test_a_kernel_that_dies_at_start_points_to_its_log(root, capsys, tmp_path, m
         "kernel_info. its log says why")
     assert "no kernel today" in log.read_text()
     assert not (root / "build" / "report.json").exists()
+
+
+@pytest.mark.parametrize("backends, message, hint", [
+    ("{pytorch: {parameters: {n: 3}}}", "profile 'smoke' adjusts unknown backend 'pytorch'",
+     "did you mean 'torch'?"),
+    ("{jax: {parameters: {epochs: 3}}}",
+     "profile 'smoke' on jax sets 'epochs', which the parameters cell does not define", ""),
+    ("{jax: {targets: {total: {min: 1}}}}", "profile 'smoke', backend 'jax': write "
+     "{parameters: {name: value}}; targets stay the same on every backend", ""),
+    ("[jax]", "profile 'smoke': backends must map a backend to {parameters: {...}}", ""),
+])
+def test_a_bad_backends_entry_names_the_lesson_line_and_the_fix(root, capsys, backends,
+                                                                message, hint):
+    path = root / "content" / "01_sound.py"
+    path.write_text(path.read_text().replace(
+        "parameters: {n: 4}\n", f"parameters: {{n: 4}}\n#         backends: {backends}\n"))
+    result = build(capsys, root, "verify")
+    assert result.code == 2
+    line = line_of(path, "#         backends:")
+    assert f"error: {path}:{line}: {message}" in result.err, result.err
+    assert hint in result.err
+    assert_nothing_ran(root)

@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from ..errors import CourseError
+from ..source.lesson import KERAS_BACKENDS
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,8 @@ class Backend:
     package: str  # the distribution whose version the report records
 
 
-BACKENDS: dict[str, Backend] = {
-    "tensorflow": Backend("tensorflow", "tensorflow", "tensorflow"),
-    "jax": Backend("jax", "jax", "jax"),
-    "torch": Backend("torch", "torch", "torch"),
-}
+# each backend's module and distribution carry its name
+BACKENDS: dict[str, Backend] = {name: Backend(name, name, name) for name in KERAS_BACKENDS}
 DEFAULT_BACKEND = "tensorflow"
 
 

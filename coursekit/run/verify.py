@@ -126,8 +126,9 @@ def select_lessons(project: Project, lessons: list[Lesson], wanted: list[str] | 
     return chosen
 
 
-def profile_of(lesson: Lesson, profile: str) -> tuple[dict, dict]:
-    """(parameters, targets); a lesson that declares no profiles runs its defaults."""
+def profile_of(lesson: Lesson, profile: str, backend: str | None = None) -> tuple[dict, dict]:
+    """(parameters, targets) on ``backend``: the profile's parameters, then the backend's
+    own (``backends:``) over them; a lesson that declares no profiles runs its defaults."""
     if not lesson.profiles:
         return {}, {}
     if profile not in lesson.profiles:
@@ -136,7 +137,10 @@ def profile_of(lesson: Lesson, profile: str) -> tuple[dict, dict]:
                           hint=f"its profiles: {', '.join(lesson.profiles)}; add '{profile}' "
                                "under profiles: in its header or choose another --profile")
     spec = lesson.profiles[profile] or {}
-    return dict(spec.get("parameters") or {}), dict(spec.get("targets") or {})
+    parameters = dict(spec.get("parameters") or {})
+    own = (spec.get("backends") or {}).get(backend) or {}
+    parameters.update(own.get("parameters") or {})
+    return parameters, dict(spec.get("targets") or {})
 
 
 def _header_line(path: Path, key: str) -> int | None:
@@ -173,7 +177,7 @@ def kernel_python() -> str:
 
 def plan_job(project: Project, generated: Generated, lesson: Lesson, profile: str,
              backend: str, folder: Path | None, code: str) -> Job:
-    parameters, targets = profile_of(lesson, profile)
+    parameters, targets = profile_of(lesson, profile, backend)
     data_parameters, local, sources, hashes = data_inputs(lesson, folder)
     parameters.update(data_parameters)
     source = generated.files[project.solutions / f"{lesson.stem}.ipynb"]

@@ -23,7 +23,10 @@ COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles",
 # the schedule's keys (the Carpentries Workbench's): minutes, and lists of sentences
 MINUTE_KEYS = ("teaching", "exercises")
 OUTCOME_KEYS = ("objectives", "keypoints")
-PROFILE_KEYS = ("parameters", "targets")
+PROFILE_KEYS = ("parameters", "targets", "backends")
+# the Keras 3 backends; a profile may adjust its parameters for each (``backends:``) so
+# that every backend meets the same targets in the same time
+KERAS_BACKENDS = ("tensorflow", "jax", "torch")
 TARGET_KEYS = ("min", "max")
 ACCELERATORS = ("cpu", "gpu")
 # cell metadata that reaches the notebooks; jupytext's own bookkeeping is dropped
@@ -257,11 +260,8 @@ def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
         if not isinstance(profile, dict) or set(profile) - set(PROFILE_KEYS):
             raise LessonFormatError(f"profile '{name}' may only have "
                                     f"{' and '.join(PROFILE_KEYS)}", path=lesson.path, line=line)
-        for param in profile.get("parameters") or {}:
-            if param not in names:
-                raise LessonFormatError(f"profile '{name}' sets '{param}', which the "
-                                        "parameters cell does not define", path=lesson.path,
-                                        line=line, hint=_did_you_mean(param, sorted(names)))
+        _check_parameters(lesson, f"profile '{name}'", profile.get("parameters"), line)
+        _check_backends(lesson, name, profile.get("backends"), file_lines, line)
         for metric, bounds in (profile.get("targets") or {}).items():
             if not isinstance(bounds, dict) or not bounds or set(bounds) - set(TARGET_KEYS):
                 raise LessonFormatError(f"target '{metric}' of profile '{name}' must look "
@@ -272,6 +272,41 @@ def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
             raise LessonFormatError(f"data file '{data_file}' feeds '{param}', which the "
                                     "parameters cell does not define", path=lesson.path,
                                     line=_key_line(file_lines, "data"))
+
+
+def _check_parameters(lesson: Lesson, owner: str, parameters, line: int | None) -> None:
+    names = set(lesson.parameters)
+    if parameters is not None and not isinstance(parameters, dict):
+        raise LessonFormatError(f"{owner}: parameters must be a mapping such as "
+                                "{epochs: 3}", path=lesson.path, line=line)
+    for param in parameters or {}:
+        if param not in names:
+            raise LessonFormatError(f"{owner} sets '{param}', which the parameters cell "
+                                    "does not define", path=lesson.path, line=line,
+                                    hint=_did_you_mean(param, sorted(names)))
+
+
+def _check_backends(lesson: Lesson, profile: str, backends, file_lines: list[str],
+                    line: int | None) -> None:
+    """``backends: {jax: {parameters: {...}}}``: per-backend parameters of a profile."""
+    if backends is None:
+        return
+    line = _key_line(file_lines, "backends") or line
+    if not isinstance(backends, dict):
+        raise LessonFormatError(f"profile '{profile}': backends must map a backend to "
+                                "{parameters: {...}}", path=lesson.path, line=line)
+    for backend, spec in backends.items():
+        where = _key_line(file_lines, str(backend)) or line
+        if backend not in KERAS_BACKENDS:
+            raise LessonFormatError(f"profile '{profile}' adjusts unknown backend "
+                                    f"'{backend}'", path=lesson.path, line=where,
+                                    hint=_did_you_mean(str(backend), KERAS_BACKENDS))
+        if not isinstance(spec, dict) or set(spec) != {"parameters"}:
+            raise LessonFormatError(f"profile '{profile}', backend '{backend}': write "
+                                    "{parameters: {name: value}}; targets stay the same on "
+                                    "every backend", path=lesson.path, line=where)
+        _check_parameters(lesson, f"profile '{profile}' on {backend}", spec["parameters"],
+                          where)
 
 
 def _did_you_mean(word: str, choices) -> str:
