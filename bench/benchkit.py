@@ -9,14 +9,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from coursekit.run.verify import profile_of  # noqa: E402
 from coursekit.source.lesson import read_lesson  # noqa: E402
 
 
-def lesson_parameters(lesson_path: Path, profile: str) -> dict:
-    """The lesson's parameters cell, with the profile's overrides applied."""
+def lesson_parameters(lesson_path: Path, profile: str, backend: str = "tensorflow") -> dict:
+    """The lesson's parameters cell, with the profile's overrides on ``backend`` applied."""
     lesson = read_lesson(lesson_path)
     params = dict(lesson.parameters)
-    params.update(lesson.profiles[profile].get("parameters") or {})
+    params.update(profile_of(lesson, profile, backend)[0])
     return params
 
 
