@@ -312,17 +312,13 @@ plt.show()
 # - input of shape `(32, 32, 3)`; if `augmentation` is given, apply it first;
 # - three conv blocks with `width`, `2 * width` and `4 * width` filters; each block is
 #   `convs_per_block` times `Conv2D(filters, 3, padding="same", use_bias=False)` →
-#   `BatchNormalization(momentum=0.9)` → `ReLU()`, then `MaxPooling2D()` and
-#   `Dropout(dropout)`;
+#   `BatchNormalization()` → `ReLU()`, then `MaxPooling2D()` and `Dropout(dropout)`;
 # - `Flatten()` and a final `Dense(10, dtype="float32")` with **no** activation
 #   (logits). The `dtype` keeps the scores in full precision when the rest of the
 #   network computes in float16.
 #
 # (The convolution needs no bias: batch normalization subtracts the channel mean, which
-# would cancel it, and adds its own learned shift $\beta$ instead. `momentum=0.9` makes
-# its moving averages follow roughly the last ten batches; with Keras' default of 0.99
-# they need a few hundred steps to settle, more than a short CPU run takes, and
-# `predict` then uses stale averages.)
+# would cancel it, and adds its own learned shift $\beta$ instead.)
 
 # %% slideshow={"slide_type": "skip"}
 def build_model(width=32, convs_per_block=1, dropout=0.1, augmentation=None,
@@ -337,7 +333,7 @@ def build_model(width=32, convs_per_block=1, dropout=0.1, augmentation=None,
         filters = width * 2**block
         for _ in range(convs_per_block):
             x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-            x = layers.BatchNormalization(momentum=0.9)(x)
+            x = layers.BatchNormalization(momentum=0.9)(x)  # settles in short runs
             x = layers.ReLU()(x)
         x = layers.MaxPooling2D()(x)
         x = layers.Dropout(dropout)(x)
