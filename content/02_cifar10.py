@@ -975,10 +975,8 @@ display({"application/json": _metrics}, raw=True)
 # - Images are arrays `(height, width, channels)`; scale the pixels to small numbers.
 # - A CNN stacks **conv blocks**: small shared filters, batch normalization, ReLU,
 #   pooling to shrink the picture, dropout against overfitting.
-# - **Augmentation layers** (flip, translate) show a new variant of each photo at every
-#   epoch: less overfitting, most useful on long runs and small data sets. Averaging
-#   a photo's prediction with its mirror image's (test-time augmentation) is nearly free.
-# - **Label smoothing** keeps the logits from growing over-confident.
+# - **Augmentation layers** (flip, translate): a new variant of each photo at every
+#   epoch, less overfitting; at test time, averaging with the mirror image is nearly free.
 # - A **warm-up + cosine** learning-rate schedule: fast progress first, careful steps last.
 # - Keep test data out of every decision; read the **confusion matrix**, not only the
 #   accuracy.
