@@ -148,3 +148,14 @@ def test_a_bad_backends_entry_names_the_lesson_line_and_the_fix(root, capsys, ba
     assert f"error: {path}:{line}: {message}" in result.err, result.err
     assert hint in result.err
     assert_nothing_ran(root)
+
+
+def test_a_profile_with_an_unknown_key_lists_the_keys_it_may_have(root, capsys):
+    path = root / "content" / "01_sound.py"
+    path.write_text(path.read_text().replace(
+        "parameters: {n: 4}\n", "parameters: {n: 4}\n#         timeout: 60\n"))
+    result = build(capsys, root, "verify")
+    assert result.code == 2
+    assert (f"error: {path}:{line_of(path, '#       smoke:')}: profile 'smoke' may only have "
+            "parameters, targets and backends") in result.err, result.err
+    assert_nothing_ran(root)

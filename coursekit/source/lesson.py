@@ -259,7 +259,8 @@ def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
         line = _key_line(file_lines, name) or _key_line(file_lines, "profiles")
         if not isinstance(profile, dict) or set(profile) - set(PROFILE_KEYS):
             raise LessonFormatError(f"profile '{name}' may only have "
-                                    f"{' and '.join(PROFILE_KEYS)}", path=lesson.path, line=line)
+                                    f"{', '.join(PROFILE_KEYS[:-1])} and {PROFILE_KEYS[-1]}",
+                                    path=lesson.path, line=line)
         _check_parameters(lesson, f"profile '{name}'", profile.get("parameters"), line)
         _check_backends(lesson, name, profile.get("backends"), file_lines, line)
         for metric, bounds in (profile.get("targets") or {}).items():
