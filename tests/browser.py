@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from conftest import ROOT
 from coursekit.publish.deck_check import CHROMIUM, CHROMIUM_ARGS
@@ -84,3 +84,11 @@ def serious_violations(page: Page) -> list[str]:
                           "v.nodes.map(n => n.target.join(' '))]))")
     return [f"{rule} ({impact}): {', '.join(nodes[:5])}"
             for rule, impact, nodes in found if impact in BLOCKING]
+
+
+def assert_accessible_in(page: Page, scheme: str, label: str) -> None:
+    """The page shows Material's palette for ``scheme`` (so axe judges the colours a
+    reader of that palette sees) and axe-core finds nothing serious on it."""
+    expected = "slate" if scheme == "dark" else "default"
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
+    assert serious_violations(page) == [], f"{scheme} {label}"
