@@ -261,8 +261,8 @@ def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
             raise LessonFormatError(f"profile '{name}' may only have "
                                     f"{', '.join(PROFILE_KEYS[:-1])} and {PROFILE_KEYS[-1]}",
                                     path=lesson.path, line=line)
-        _check_parameters(lesson, f"profile '{name}'", profile.get("parameters"), line)
-        _check_backends(lesson, name, profile.get("backends"), file_lines, line)
+        _check_parameters(lesson, names, f"profile '{name}'", profile.get("parameters"), line)
+        _check_backends(lesson, names, name, profile.get("backends"), file_lines, line)
         for metric, bounds in (profile.get("targets") or {}).items():
             if not isinstance(bounds, dict) or not bounds or set(bounds) - set(TARGET_KEYS):
                 raise LessonFormatError(f"target '{metric}' of profile '{name}' must look "
@@ -275,8 +275,9 @@ def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
                                     line=_key_line(file_lines, "data"))
 
 
-def _check_parameters(lesson: Lesson, owner: str, parameters, line: int | None) -> None:
-    names = set(lesson.parameters)
+def _check_parameters(lesson: Lesson, names: set, owner: str, parameters,
+                      line: int | None) -> None:
+    """``names``: the parameters cell's (parsed once by the caller for every profile)."""
     if parameters is not None and not isinstance(parameters, dict):
         raise LessonFormatError(f"{owner}: parameters must be a mapping such as "
                                 "{epochs: 3}", path=lesson.path, line=line)
@@ -287,8 +288,8 @@ def _check_parameters(lesson: Lesson, owner: str, parameters, line: int | None) 
                                     hint=_did_you_mean(param, sorted(names)))
 
 
-def _check_backends(lesson: Lesson, profile: str, backends, file_lines: list[str],
-                    line: int | None) -> None:
+def _check_backends(lesson: Lesson, names: set, profile: str, backends,
+                    file_lines: list[str], line: int | None) -> None:
     """``backends: {jax: {parameters: {...}}}``: per-backend parameters of a profile."""
     if backends is None:
         return
@@ -306,8 +307,8 @@ def _check_backends(lesson: Lesson, profile: str, backends, file_lines: list[str
             raise LessonFormatError(f"profile '{profile}', backend '{backend}': write "
                                     "{parameters: {name: value}}; targets stay the same on "
                                     "every backend", path=lesson.path, line=where)
-        _check_parameters(lesson, f"profile '{profile}' on {backend}", spec["parameters"],
-                          where)
+        _check_parameters(lesson, names, f"profile '{profile}' on {backend}",
+                          spec["parameters"], where)
 
 
 def _did_you_mean(word: str, choices) -> str:
