@@ -74,6 +74,10 @@ def pack(source: Path, target: Path) -> None:
 
 
 def unpack(source: Path, target: Path) -> None:
+    missing = [part for part in PARTS if not (source / part).is_dir()]
+    if missing or not (source / PARTS[0] / "labels.npz").is_file():
+        sys.exit(f"{source}: part {', '.join(missing) or PARTS[0] + '/labels.npz'} is missing: "
+                 "carry both parts of `pack`'s output")
     files = sorted(p for part in PARTS for p in (source / part).glob("*.webp"))
     with np.load(source / PARTS[0] / "labels.npz") as archive:
         labels = {name: archive[name] for name in ("y_train", "y_test")}
@@ -83,7 +87,7 @@ def unpack(source: Path, target: Path) -> None:
         mosaics = [f for f in files if f.name.startswith(name + "-")]
         pieces = [from_mosaic(decode(f.read_bytes()), min(PER_MOSAIC, count - i * PER_MOSAIC))
                   for i, f in enumerate(mosaics)]
-        arrays[name] = np.concatenate(pieces)
+        arrays[name] = np.concatenate(pieces) if pieces else np.zeros((0, SIZE, SIZE, 3))
         if len(arrays[name]) != count:
             sys.exit(f"{name}: {len(arrays[name])} images unpacked, {count} expected "
                      "(was a part missing?)")
