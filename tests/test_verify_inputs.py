@@ -150,6 +150,24 @@ def test_a_bad_backends_entry_names_the_lesson_line_and_the_fix(root, capsys, ba
     assert_nothing_ran(root)
 
 
+def test_a_bad_backends_entry_of_the_second_profile_points_at_its_own_line(root, capsys):
+    path = root / "content" / "01_sound.py"
+    path.write_text(path.read_text()
+                    .replace("parameters: {n: 4}\n",
+                             "parameters: {n: 4}\n#         backends:\n"
+                             "#           jax: {parameters: {n: 3}}\n")
+                    .replace("parameters: {n: 5}\n",
+                             "parameters: {n: 5}\n#         backends:\n"
+                             "#           jax: {parameters: {epochs: 3}}\n"))
+    result = build(capsys, root, "verify")
+    assert result.code == 2
+    lines = path.read_text().splitlines()
+    full_jax = max(i for i, text in enumerate(lines, 1) if text.startswith("#           jax:"))
+    assert (f"error: {path}:{full_jax}: profile 'full' on jax sets 'epochs', which the "
+            "parameters cell does not define") in result.err, result.err
+    assert_nothing_ran(root)
+
+
 def test_a_profile_with_an_unknown_key_lists_the_keys_it_may_have(root, capsys):
     path = root / "content" / "01_sound.py"
     path.write_text(path.read_text().replace(

@@ -152,13 +152,15 @@ def _parse_error_line(exc: Exception) -> int | None:
     return mark.line + 2 if mark is not None else None
 
 
-def _key_line(file_lines: list[str], key: str) -> int | None:
+def _key_line(file_lines: list[str], key: str, after: int | None = 0) -> int | None:
+    """The header line of ``key``, the first one below line ``after`` (so a profile's
+    ``backends:`` is found below that profile, not under an earlier one)."""
     pattern = re.compile(rf"^#\s+{re.escape(key)}\s*:")
     for number, line in enumerate(file_lines, start=1):
-        if pattern.match(line):
-            return number
         if line.startswith("# %%"):
             break
+        if number > (after or 0) and pattern.match(line):
+            return number
     return None
 
 
@@ -256,7 +258,8 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
 def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
     names = set(lesson.parameters)
     for name, profile in lesson.profiles.items():
-        line = _key_line(file_lines, name) or _key_line(file_lines, "profiles")
+        profiles = _key_line(file_lines, "profiles")
+        line = _key_line(file_lines, name, after=profiles) or profiles
         if not isinstance(profile, dict) or set(profile) - set(PROFILE_KEYS):
             raise LessonFormatError(f"profile '{name}' may only have "
                                     f"{', '.join(PROFILE_KEYS[:-1])} and {PROFILE_KEYS[-1]}",
@@ -293,12 +296,12 @@ def _check_backends(lesson: Lesson, names: set, profile: str, backends,
     """``backends: {jax: {parameters: {...}}}``: per-backend parameters of a profile."""
     if backends is None:
         return
-    line = _key_line(file_lines, "backends") or line
+    line = _key_line(file_lines, "backends", after=line) or line
     if not isinstance(backends, dict):
         raise LessonFormatError(f"profile '{profile}': backends must map a backend to "
                                 "{parameters: {...}}", path=lesson.path, line=line)
     for backend, spec in backends.items():
-        where = _key_line(file_lines, str(backend)) or line
+        where = _key_line(file_lines, str(backend), after=line) or line
         if backend not in KERAS_BACKENDS:
             raise LessonFormatError(f"profile '{profile}' adjusts unknown backend "
                                     f"'{backend}'", path=lesson.path, line=where,
