@@ -462,7 +462,8 @@ print(f"Exercise 2 passed: {_m.count_params():,} parameters at width=8.")
 # - `RandomFlip("horizontal")`: mirror half of the images (never upside down: a ship
 #   does not sail on the sky);
 # - `RandomShift(4)`: shift each image by up to 4 pixels, filling the border by
-#   reflection (the recipe of the ResNet paper: pad by 4, cut a random 32x32 window).
+#   reflection (the ResNet paper's recipe: pad by 4, cut a random 32x32 window; it
+#   padded with zeros).
 #
 # They are only active while training: `model.predict(...)` and
 # `model(x, training=False)` pass images through unchanged. (They replace the old
