@@ -462,8 +462,7 @@ print(f"Exercise 2 passed: {_m.count_params():,} parameters at width=8.")
 # - `RandomFlip("horizontal")`: mirror half of the images (never upside down: a ship
 #   does not sail on the sky);
 # - `RandomShift(4)`: shift each image by up to 4 pixels, filling the border by
-#   reflection (the ResNet paper's recipe: pad by 4, cut a random 32x32 window; it
-#   padded with zeros).
+#   reflection (pad by 4 pixels, cut a random 32x32 window).
 #
 # They are only active while training: `model.predict(...)` and
 # `model(x, training=False)` pass images through unchanged. (They replace the old
@@ -474,7 +473,8 @@ print(f"Exercise 2 passed: {_m.count_params():,} parameters at width=8.")
 # pixel too. It goes through a general image-warping routine that is very slow on the JAX
 # backend on GPUs (keras-team/keras#23229; in our H200 test one epoch took minutes
 # instead of seconds). Whole-pixel shifts need no warping, so the lesson brings the
-# ten-line `RandomShift` below. On TensorFlow both are fast.
+# ten-line `RandomShift` below. On TensorFlow both are fast. Padding by 4 and cutting a
+# random 32x32 window is the ResNet paper's CIFAR-10 recipe (it padded with zeros).
 
 # %% slideshow={"slide_type": "skip"}
 @keras.saving.register_keras_serializable(package="lesson02")
