@@ -1,11 +1,11 @@
 """Carry the course's data to a GPU machine under its 64 MiB transfer limit, losslessly.
 
-The device tool (docs/benchmarks.md, "The full profile on a GPU") copies at most 64 MiB per
-call; cifar10.npz is 164 MB. Its images, tiled into 3200x3200 mosaics and stored as
+The device tool (docs/verify.md, "The full profile on a lent GPU machine") copies at most
+64 MiB per call; cifar10.npz is 164 MB. Its images, tiled into 3200x3200 mosaics and stored as
 lossless WebP, take about 88 MB, so they travel in two parts over two calls.
 
     python bench/device_data.py pack ../shared/data .gpu          # here
-    python bench/device_data.py unpack .gpu .gpucache/data         # there, after both parts
+    python bench/device_data.py unpack PARTS DATA_DIR              # there, after both parts
 
 `pack` decodes every mosaic again and compares it with the original pixels, so a part
 that would not unpack to the same bytes is never sent. The text files are copied as is.

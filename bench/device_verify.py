@@ -6,10 +6,12 @@ calls the same `coursekit.run.verify.verify` that `build.py verify` calls, print
 table, and copies the report and the executed notebooks to OUT (the device tool's
 output folder) so they come back.
 
-    python bench/device_verify.py --profile full --backend jax --jobs 5 --data .gpucache/data
+    python bench/device_verify.py --profile full --backend jax --data DATA_DIR [LESSON…]
 
-Run it where `papermill`, `ipykernel`, `jupytext` and `keras` import (docs/benchmarks.md,
-"The full profile on a GPU", says how they travel as wheels).
+bench/device_full.sh runs it once per lesson, each in its own copy of the course.
+
+Run it where `papermill`, `ipykernel`, `jupytext` and `keras` import (docs/verify.md,
+"The full profile on a lent GPU machine", says how they travel as wheels).
 """
 
 from __future__ import annotations

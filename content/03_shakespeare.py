@@ -72,10 +72,10 @@
 #
 # The defaults below are what you run on Colab with a GPU
 # (*Runtime → Change runtime type → GPU*): 4,000 steps, which trained in 61 s on an H200
-# with JAX (the build's `full` run; slower GPUs take longer). On a laptop CPU,
-# try `seq_length = 32`, `batch_size = 64`, `units = 320`, `num_layers = 1`,
-# `dropout = 0.0`, `epochs = 7`, `learning_rate = 0.01` (the build's `smoke` run), and already recognisable
-# Shakespeare-ish text. Measured on 2 CPU cores with nothing else running, one lesson at
+# with JAX (the build's `full` run; slower GPUs take longer). On a laptop CPU, try
+# `seq_length = 32`, `batch_size = 64`, `units = 320`, `num_layers = 1`,
+# `dropout = 0.0`, `epochs = 7`, `learning_rate = 0.01` (the build's `smoke` run), for
+# already recognisable Shakespeare-ish text. Measured on 2 CPU cores with nothing else running, one lesson at
 # a time: TensorFlow trained in 49 s (1.643 nats per character with warm context, the
 # target being 1.65), JAX in 54 s (1.666); PyTorch is slower at this LSTM, so its smoke
 # run trains 5 epochs instead of 7, in 52 s (1.729). Your run prints its own time.

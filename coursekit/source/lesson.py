@@ -257,8 +257,8 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
 
 def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
     names = set(lesson.parameters)
+    profiles = _key_line(file_lines, "profiles")
     for name, profile in lesson.profiles.items():
-        profiles = _key_line(file_lines, "profiles")
         line = _key_line(file_lines, name, after=profiles) or profiles
         if not isinstance(profile, dict) or set(profile) - set(PROFILE_KEYS):
             raise LessonFormatError(f"profile '{name}' may only have "
