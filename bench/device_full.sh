@@ -43,6 +43,9 @@ run)
             >"$results/$lesson.log" 2>&1 &
     done
     wait
+    # `timeout` stops verify but not the Jupyter kernel it started, which would go on
+    # holding the GPU; the brackets keep pkill from matching this script's own command line
+    pkill -f "[i]pykernel_launcher" && echo "stopped kernels left by a lesson past its limit"
     for lesson in "${lessons[@]}"; do
         echo "== $lesson"; grep -E "passed|failed|FAILED|took|accuracy|nats|kept" \
             "$results/$lesson.log" | tail -12
