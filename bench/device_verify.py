@@ -3,7 +3,7 @@
 `build.py verify` loads the whole CLI, which imports MkDocs and nbconvert; the device
 machine has neither, and its 64 MiB transfer limit leaves no room to carry them. This
 calls the same `coursekit.run.verify.verify` that `build.py verify` calls, prints the same
-table, and copies the report and the executed notebooks to OUT (the device tool's
+summary, and copies the report and the executed notebooks to OUT (the device tool's
 output folder) so they come back.
 
     python bench/device_verify.py --profile full --backend jax --data DATA_DIR [LESSON…]
@@ -42,10 +42,7 @@ def main() -> int:
     report = verify(project, profile=args.profile, backend=args.backend,
                     lessons=args.lessons or None, jobs=args.jobs, force=True,
                     data_dir=args.data)
-    for run in report.runs:
-        if not run.passed:
-            print(f"FAILED {run.lesson}:", *run.messages(), sep="\n  ")
-    print(report.table())
+    print(report.summary(ROOT))
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copy(report.path, args.out / "report.json")
     for run in report.runs:

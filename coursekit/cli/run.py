@@ -57,16 +57,5 @@ def run_verify(project: Project, args: argparse.Namespace) -> int:
                     force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None),
                     cache=getattr(args, "cache", None),
                     scheduler=getattr(args, "scheduler", None))
-    for run in report.runs:
-        if not run.passed:
-            print(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")
-            for line in run.messages():
-                print(f"  {line}")
-            print(f"  executed notebook: {run.executed}")
-            if run.worker:
-                print(f"  Dask worker: {run.worker}")
-    print(report.table())
-    failed = sum(not run.passed for run in report.runs)
-    print(f"{len(report.runs) - failed} passed, {failed} failed; "
-          f"report: {report.path.relative_to(project.root)}")
+    print(report.summary(project.root))
     return 0 if report.ok else 1

@@ -119,6 +119,21 @@ class Report:
         lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
         return "\n".join(line.rstrip() for line in lines)
 
+    def summary(self, root: Path) -> str:
+        """What `verify` prints: each failure and why, the table, the counts."""
+        lines = []
+        for run in self.runs:
+            if not run.passed:
+                lines.append(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")
+                lines += [f"  {line}" for line in run.messages()]
+                lines.append(f"  executed notebook: {run.executed}")
+                if run.worker:
+                    lines.append(f"  Dask worker: {run.worker}")
+        failed = sum(not run.passed for run in self.runs)
+        lines += [self.table(), f"{len(self.runs) - failed} passed, {failed} failed; "
+                                f"report: {self.path.relative_to(root)}"]
+        return "\n".join(lines)
+
 
 def checks_text(checks: dict | None, empty: str = "-") -> str:
     """``{"alternatives": …, "mistakes": …, "unhelpful": k}`` in a few words."""
