@@ -97,8 +97,8 @@
 # We feed `" 16+535"` instead of `"535+61 "`. Why would that help?
 #
 # Reversed, each operand is read **units first, then tens, then hundreds**: the order in
-# which you add by hand and in which a carry travels. The encoder can work out each
-# column's carry as it reads, instead of holding all the digits until the end.
+# which you add by hand and in which a carry travels. While it reads the first
+# operand, the encoder meets its digits in the order the carries will need them.
 #
 # What reversal does *not* do here is line the digits up: the operands have 1 to 3
 # digits and are padded on the right, so the units digit of `61` and of `535` sit at
@@ -565,9 +565,9 @@ print(f"exact match {_got:.2f}, while character accuracy says {char_accuracy(_tr
 #   a recurrent network from undoing progress, and so makes that high rate safe.
 #
 # Measured side by side against the classic recipe (Adam at its default 0.001, batch
-# 128, no clipping), this reaches 90% exact match in 6 epochs instead of 17 to 20. The
-# batch of 256 makes each epoch a little cheaper; the fewer epochs come from the higher
-# learning rate.
+# 128, no clipping), this reaches 90% exact match in 6 epochs instead of 17 to 20. An
+# epoch costs about the same with either batch size there; the fewer epochs come from
+# the higher learning rate.
 
 # %%
 rng = np.random.default_rng(seed)
@@ -736,7 +736,9 @@ plt.show()
 # question for this run. In the build's verified run (10 epochs), reading backwards
 # reached 99.62% exact match, reading forwards 98.12% (and 86% against 97.8% at epoch
 # 7): reversal helped, though the forward network is a couple of epochs behind, not
-# hopeless.
+# hopeless. Trained longer, the gap closes: with the default parameters (16 epochs on
+# 100,000 questions, on a GPU) the two reached 99.94% and 99.92%. Reversal speeds the
+# learning up; it is not what makes addition learnable.
 
 # %%
 if compare_reversal:
@@ -845,6 +847,7 @@ display({"application/json": _metrics}, raw=True)
 # - Replace `LSTM` by `GRU` and compare speed and accuracy.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: the comparison plot is the argument for the reversal trick; ask the
+# Speaker notes: the comparison plot shows what the reversal trick buys: speed of
+# learning (with the long default run both directions end above 99.9%); ask the
 # room why reading units first helps a network that must carry (the column order of
 # hand addition), and why it does not line the digits up (operands of 1 to 3 digits).

@@ -105,7 +105,7 @@
 #   counting (Gers, Schraudolph & Schmidhuber, *Learning Precise Timing with LSTM
 #   Recurrent Networks*, JMLR 2002), but a large later comparison found they do not
 #   help significantly on speech, handwriting or music (Greff et al., *LSTM: A Search
-#   Space Odyssey*, 2017); Keras, PyTorch and cuDNN leave them out. Today they are
+#   Space Odyssey*, 2017); Keras 3, PyTorch and cuDNN leave them out. Today they are
 #   mostly of historical interest, and a good exercise in writing a cell.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -670,9 +670,11 @@ plt.show()
 # them. Which one reaches 95% first varies with the seed and the backend: in the runs
 # made while this lesson was written, each cell was first on some backend, and they also
 # tied; the lines printed above are this run's result, so one run proves nothing either
-# way. On TensorFlow and JAX the peephole cell was the slower one, because Keras' built-in
-# LSTM runs a fused kernel (cuDNN on a GPU) that a cell written in `keras.ops` cannot use;
-# on PyTorch it went the other way. Greff et al. (2017) found at scale that peepholes do
+# way. On TensorFlow and JAX the peephole cell was the slower one: on a CPU both cells
+# run through the same step-by-step loop, and the peephole cell does three more
+# multiplications at every step; on PyTorch it went the other way. (On a GPU the gap
+# grows: Keras' built-in LSTM then runs cuDNN's fused kernel, which a cell written in
+# `keras.ops` cannot use.) Greff et al. (2017) found at scale that peepholes do
 # not buy a significant gain. The cell is here to understand the LSTM, not to beat it.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
