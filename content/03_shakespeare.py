@@ -726,10 +726,8 @@ plt.show()
 #   of a window have almost no context, so this reads worse.
 # - **warm context** (`val_loss_warm_nats`): windows overlapping by half, only their
 #   second half scored, so every character is predicted from at least `seq_length / 2`
-#   characters before it, as when the model writes after a prompt. (nanoGPT's reported
-#   loss scores every position of 256-character windows, each window on its own, so
-#   most of its positions have long context; in our 32-character windows the first
-#   positions would weigh much more.) The lesson's targets use this one.
+#   characters before it, as when the model writes after a prompt. The lesson's
+#   targets use this one.
 #
 # In the build's verified run (smoke profile, TensorFlow): 1.701 nats cold, 1.643 warm.
 # With the default (`full`) parameters on a GPU (an H200, JAX): 1.474 cold, 1.435 warm,
@@ -822,7 +820,9 @@ display({"application/json": {"val_loss_cold_nats": float(val_loss_cold_nats),
 # - Make generation fast: keep the LSTM state between steps (`return_state=True`) instead
 #   of re-reading the last `seq_length` characters.
 # - Compare with a GRU (`layers.GRU`), or with a small Transformer (nanoGPT reaches about
-#   1.47 nats on this split).
+#   1.47 nats on this split; it scores every position of 256-character windows, each
+#   window on its own, so most of its positions have long context, nearer our warm
+#   number than our cold one).
 # - Look inside: plot the activation of single LSTM units over a passage; some track
 #   quotes, line length or whether you are inside a speaker's name (Karpathy, Johnson and
 #   Fei-Fei, *Visualizing and Understanding Recurrent Networks*, 2015).
