@@ -30,7 +30,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchkit import recipe_parameters  # puts the project root on sys.path, for coursekit
+from coursekit.run.kernel import kernel_env  # noqa: E402 (after benchkit)
+
 SETTINGS = ("default", "verify", "interop1", "spe8", "xla")
 WARMUP_STEPS = 40
 
@@ -38,8 +40,6 @@ WARMUP_STEPS = 40
 def setting_env(setting: str) -> dict[str, str]:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
     if setting == "verify":
-        sys.path.insert(0, str(ROOT))
-        from coursekit.run.kernel import kernel_env
         env.update(kernel_env("tensorflow", os.cpu_count() or 1))
     elif setting == "interop1":
         env["TF_NUM_INTEROP_THREADS"] = "1"
@@ -51,7 +51,6 @@ def child(setting: str, steps: int) -> dict:
     import keras
     import numpy as np
     from lesson02_recipes import LESSON, build_lesson
-    from benchkit import recipe_parameters
 
     p = recipe_parameters(LESSON, "smoke", [])
     keras.utils.set_random_seed(p["seed"])

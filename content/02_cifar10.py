@@ -86,9 +86,9 @@
 # day. JAX and PyTorch are slower at these CPU convolutions, so their smoke runs see
 # fewer images to keep to the minute, and skip the comparison below: JAX one epoch of
 # `n_train = 26000` (49 s, compilation included, to 60.8%), PyTorch two epochs of
-# `27000` (54 s, to 68.5%): both short of the 72% target. Your run prints its own time. The small
-# with/without-augmentation experiment added 25 to 41 s to TensorFlow's runs; set
-# `compare_augmentation = False` to skip it.
+# `27000` (54 s, to 68.5%): both short of the 72% target. Your run prints its own
+# time. The small with/without-augmentation experiment added 25 to 45 s to
+# TensorFlow's runs; set `compare_augmentation = False` to skip it.
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 data_path = None         # None: download CIFAR-10 with Keras; or a path to a local .npz copy
