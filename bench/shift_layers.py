@@ -2,7 +2,7 @@
 
 Keras' RandomTranslation warps each image through a general affine transform (sub-pixel
 shifts, interpolation); lesson 02's RandomShift picks a whole-pixel window of the
-reflect-padded image with two gathers. This times both, and RandomFlip for scale, on
+reflect-padded image with one gather. This times both, and RandomFlip for scale, on
 one batch of 256 CIFAR-sized images, compiled the way `fit` compiles them
 (`jax.jit`, `tf.function`; PyTorch runs eagerly), median of 15 calls after a warm-up.
 
