@@ -423,3 +423,25 @@ def test_a_run_whose_workers_keep_dying_fails_clearly_and_leaves_no_files(cluste
     assert not (root / "build" / "executed").exists()
     assert not (root / "build" / "failed").exists()
     assert not leftovers(root) and not list((root / ".cache").rglob("*.json"))
+
+
+def test_a_mistake_the_check_misses_fails_on_the_cluster_as_it_fails_locally(cluster,
+                                                                             tmp_path, capsys):
+    # 03_uncaught declares two MISTAKE blocks its check does not catch: on a worker, as
+    # here, the variants must run, fail the lesson and say the same
+    results = {}
+    for where, extra in (("local", []), ("cluster", ["--scheduler", cluster.address])):
+        root = copy_course("variants", tmp_path / where)
+        result = build(capsys, root, "verify", "--lesson", "03_uncaught", *extra)
+        run = runs(root)[("03_uncaught", "smoke", "tensorflow")]
+        assert result.code == 1, result.out + result.err
+        assert (run["worker"] is None) == (where == "local")
+        said = [line for line in result.out.splitlines() if "content/03_uncaught.py" in line]
+        results[where] = (run["status"], run["contract"], run["contract_problems"],
+                          run["checks"], said)
+    assert results["cluster"] == results["local"]
+    status, contract, problems, checks, _ = results["cluster"]
+    assert (status, contract, checks["mistakes"]) == ("failed", "failed",
+                                                     {"caught": 0, "total": 2})
+    assert any("the mistake 'takes the absolute value' passes the check" in problem
+               for problem in problems)

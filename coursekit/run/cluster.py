@@ -33,10 +33,9 @@ from typing import Callable
 from ..errors import CourseError
 from ..fsutil import write_atomic
 from .cache import code_hash, installed_versions
-from .execute import Execution, execute
-from .kernel import KernelSession, kernel_env
+from .execute import Execution
 from .report import RunRecord, device_info
-from .runner import Job, Ran, Settings, prepare_workdir, run_all
+from .runner import Job, Ran, Settings, prepare_workdir, run_all, run_kernel
 
 SCHEDULER_ENV = "COURSE_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 30
@@ -291,7 +290,8 @@ def _wanted(worker) -> Callable[[], bool]:
 
 async def _execute(job: Job, workdir: Path, log: Path, threads: int, root: Path,
                    cell_timeout: int, wanted: Callable[[], bool]) -> Execution:
-    run = asyncio.ensure_future(_run_kernel(job, workdir, log, threads, root, cell_timeout))
+    run = asyncio.ensure_future(run_kernel(job, workdir, log, threads, root, cell_timeout,
+                                           lambda done, total: None))
     while not run.done():
         await asyncio.wait({run}, timeout=WATCH_S)
         if not run.done() and not wanted():
@@ -301,11 +301,3 @@ async def _execute(job: Job, workdir: Path, log: Path, threads: int, root: Path,
             raise Abandoned(f"{job.lesson.stem}: cancelled by the client")
     return run.result()
 
-
-async def _run_kernel(job: Job, workdir: Path, log: Path, threads: int, root: Path,
-                      cell_timeout: int) -> Execution:
-    session = KernelSession(job.notebook, env=kernel_env(job.backend, threads), cwd=workdir,
-                            log=log, timeout=cell_timeout)
-    async with session:
-        return await execute(session, job.lesson, job.notebook, job.probes, root,
-                             lambda done, total: None)

@@ -161,14 +161,21 @@ async def run_locally(job: Job, settings: Settings) -> Ran:
     """The job's kernel on this machine, its working folder and log under build/."""
     label = job.lesson.stem
     workdir = prepare_workdir(settings.project.build / job.part("work"), job.data)
-    session = KernelSession(job.notebook, env=kernel_env(job.backend, settings.threads),
-                            cwd=workdir, log=settings.project.build / job.part("logs", ".log"),
-                            timeout=settings.cell_timeout)
-    async with session:
-        execution = await execute(session, job.lesson, job.notebook, job.probes,
-                                  settings.project.root,
-                                  lambda k, n: settings.progress.cell(label, k, n), job.variants)
+    execution = await run_kernel(job, workdir, settings.project.build / job.part("logs", ".log"),
+                                 settings.threads, settings.project.root, settings.cell_timeout,
+                                 lambda k, n: settings.progress.cell(label, k, n))
     return Ran(execution)
+
+
+async def run_kernel(job: Job, workdir: Path, log: Path, threads: int, root: Path,
+                     cell_timeout: int, progress: Callable[[int, int], None]) -> Execution:
+    """The one way a job's notebook runs, here or on a Dask worker (cluster.py): a kernel
+    in ``workdir``, the solution, its probes and its declared variants."""
+    session = KernelSession(job.notebook, env=kernel_env(job.backend, threads), cwd=workdir,
+                            log=log, timeout=cell_timeout)
+    async with session:
+        return await execute(session, job.lesson, job.notebook, job.probes, root, progress,
+                             job.variants)
 
 
 def prepare_workdir(folder: Path, data: dict) -> Path:
