@@ -24,6 +24,7 @@ _KEYS = {
     "publish_solutions": (False, bool),
     "instructors": (False, list),
     "schedule": (False, dict),
+    "backend": (False, str),  # tensorflow, jax, torch or none (run/backends.py)
     "site_url": (False, str),
 }
 _INSTRUCTOR_KEYS = {"name", "role", "links"}
@@ -68,6 +69,7 @@ class Course:
     publish_solutions: bool = False
     instructors: list = field(default_factory=list)
     schedule: Schedule | None = None
+    backend: str = ""  # "": Keras' default when a lesson imports Keras, else none
     site_url: str = ""
     # where these settings came from: the errors about them name it
     path: Path = field(default=Path(CONFIG_NAME), compare=False)

@@ -12,6 +12,12 @@ from coursekit.run import cache as cache_module
 from coursekit.run.cache import RunCache
 from verify_fixture import DATA, build, copy_course, executed, run_log, runs
 
+SHARED_KEY = "a key the course's users share"
+OUTCOME = {"seconds": 1.5, "checks": {}, "date": "2026-01-01", "device": {}, "packages": {},
+           "worker": None}
+PROOF = {"stubs": [], "variants": []}
+DEPENDENCIES = {"numpy": "2.4.6"}
+
 IMPORTER = '''
 # %%
 import os
@@ -85,6 +91,7 @@ def test_an_unrelated_install_keeps_the_run_an_imported_upgrade_reruns_it(import
 
 def test_a_second_clone_sharing_a_file_url_cache_executes_nothing(tmp_path, capsys,
                                                                   monkeypatch):
+    monkeypatch.setenv("COURSE_CACHE_KEY", SHARED_KEY)  # what the clones share
     log = tmp_path / "runs.log"
     monkeypatch.setenv("VERIFY_FIXTURE_LOG", str(log))
     url = f"file://{tmp_path / 'shared-cache'}"
@@ -121,30 +128,32 @@ def test_a_second_clone_sharing_a_file_url_cache_executes_nothing(tmp_path, caps
 
 
 def test_an_interrupted_put_leaves_nothing_a_reader_could_take(tmp_path, monkeypatch):
-    cache = RunCache(tmp_path)
-    cache.put("k", {"status": "passed"}, [], {})
+    cache = RunCache(tmp_path, key_file=tmp_path / "cache.key")
+    cache.put("k", OUTCOME, [], DEPENDENCIES, PROOF)
     before = (tmp_path / "verify" / "k.json").read_bytes()
 
     def cut(self, source, target, **kwargs):
         raise KeyboardInterrupt  # between writing the temporary file and its rename
     monkeypatch.setattr(type(cache.fs), "mv", cut)
     with pytest.raises(KeyboardInterrupt):
-        cache.put("k", {"status": "passed", "seconds": 2}, [], {})
+        cache.put("k", {**OUTCOME, "seconds": 2}, [], DEPENDENCIES, PROOF)
     with pytest.raises(KeyboardInterrupt):
-        cache.put("new", {"status": "passed"}, [], {})
+        cache.put("new", OUTCOME, [], DEPENDENCIES, PROOF)
     assert (tmp_path / "verify" / "k.json").read_bytes() == before
-    assert cache.get("new", {}) is None
+    assert cache.get("new", DEPENDENCIES) is None
     assert sorted(p.name for p in (tmp_path / "verify").iterdir()) == ["k.json"]
 
 
-def test_object_store_urls_are_written_in_one_put(tmp_path):
+def test_object_store_urls_are_written_in_one_put(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_CACHE_KEY", SHARED_KEY)
     cache = RunCache("memory://coursekit-test/cache")
     writes = []
     original = cache.fs.pipe_file
     cache.fs.pipe_file = lambda path, data, **kw: (writes.append(path), original(path, data))
-    cache.put("k", {"status": "passed"}, [{"outputs": []}], {"numpy": "2.4.6"})
+    outputs = [{"execution_count": None, "outputs": []}]
+    cache.put("k", OUTCOME, outputs, {"numpy": "2.4.6"}, PROOF)
     assert writes == ["/coursekit-test/cache/verify/k.json"]  # no temporary object
-    assert cache.get("k", {"numpy": "2.4.6"})["outputs"] == [{"outputs": []}]
+    assert cache.get("k", {"numpy": "2.4.6"})["outputs"] == outputs
 
 
 def test_an_unknown_cache_protocol_is_an_input_error(tmp_path, capsys):

@@ -91,8 +91,34 @@ def test_a_backend_that_is_not_installed_says_how_to_install_it(root, capsys, mo
     assert result.code == 2
     assert result.err.strip() == (
         f"error: backend 'jax' is not installed: no module 'no_such_backend_module_xyz' in "
-        f"{sys.prefix}. install it (`pip install -r requirements-test.txt` adds the JAX and "
-        "PyTorch CPU builds) or choose another --backend")
+        f"{sys.prefix}. add jax to {root / 'requirements.txt'} and run `pip install -r "
+        f"{root / 'requirements.txt'}`, or choose another backend (--backend, or `backend:` in "
+        "course.yml)")
+    assert_nothing_ran(root)
+
+
+def test_a_keras_lesson_in_a_course_without_a_backend_names_its_import(root, capsys):
+    config = root / "course.yml"
+    config.write_text(config.read_text().replace("backend: tensorflow", "backend: none"))
+    lesson = root / "content" / "02_other.py"
+    lesson.write_text(lesson.read_text().replace("# %%\n", "# %%\nfrom keras import ops\n", 1))
+    result = build(capsys, root, "verify", "--data-dir", str(DATA))
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: {lesson}:{line_of(lesson, 'from keras import ops')}: imports Keras, but the "
+        "course runs with no backend (`backend: none` in course.yml). set `backend: "
+        "tensorflow` (or jax, torch) in course.yml, or pass --backend")
+    assert_nothing_ran(root)
+
+
+def test_an_unknown_backend_in_course_yml_names_its_line(root, capsys):
+    config = root / "course.yml"
+    config.write_text(config.read_text().replace("backend: tensorflow", "backend: theano"))
+    result = build(capsys, root, "verify", "--data-dir", str(DATA))
+    assert result.code == 2
+    assert result.err.strip() == (
+        f"error: {config}:{line_of(config, 'backend: theano')}: unknown backend 'theano'. "
+        "choose one of: tensorflow, jax, torch, none")
     assert_nothing_ran(root)
 
 

@@ -223,12 +223,18 @@ def test_cached_outputs_fit_only_the_same_code_cells(tmp_path):
     assert not pour_outputs(nbformat.v4.new_notebook(), saved)
 
 
+# a passed run's outcome and proof as an entry keeps them (cache.OUTCOME)
+OUTCOME = {"seconds": 1.5, "checks": {}, "date": "2026-01-01", "device": {}, "packages": {},
+           "worker": None}
+PROOF = {"stubs": [], "variants": []}
+
+
 def test_an_unreadable_cache_entry_is_a_miss(tmp_path):
-    cache = RunCache(tmp_path)
-    cache.put("k1", {"status": "passed"}, [], {"numpy": "2.4.6"})
-    assert cache.get("k1", {"numpy": "2.4.6"}) == {
-        "key": "k1", "record": {"status": "passed"}, "outputs": [],
-        "dependencies": {"numpy": "2.4.6"}}
+    cache = RunCache(tmp_path, key_file=tmp_path / "cache.key")
+    cache.put("k1", OUTCOME, [], {"numpy": "2.4.6"}, PROOF)
+    entry = cache.get("k1", {"numpy": "2.4.6"})
+    assert entry == {"format": 2, "key": "k1", "outcome": OUTCOME, "outputs": [],
+                     "dependencies": {"numpy": "2.4.6"}, "proof": PROOF}
     folder = tmp_path / "verify"
     (folder / "k2.json").write_text("{half a json")
     (folder / "k3.json").write_text(json.dumps({"key": "other", "dependencies": {}}))
@@ -238,8 +244,8 @@ def test_an_unreadable_cache_entry_is_a_miss(tmp_path):
 
 
 def test_an_entry_is_reused_only_while_its_imported_distributions_are_as_recorded(tmp_path):
-    cache = RunCache(f"file://{tmp_path}")
-    cache.put("k", {"status": "passed"}, [], {"numpy": "2.4.6", "PyYAML": "6.0.3"})
+    cache = RunCache(f"file://{tmp_path}", key_file=tmp_path / "cache.key")
+    cache.put("k", OUTCOME, [], {"numpy": "2.4.6", "PyYAML": "6.0.3"}, PROOF)
     now = {"numpy": "2.4.6", "pyyaml": "6.0.3", "keras": "3.15.1"}
     assert cache.get("k", now) is not None
     assert cache.get("k", {**now, "torch": "2.13.0"}) is not None  # an unrelated install
@@ -339,6 +345,6 @@ def test_a_dependency_list_that_cannot_be_read_never_matches(tmp_path):
     assert parse_dependencies('noise\n{"numpy": "2.4.6"}\n') == {"numpy": "2.4.6"}
     unknown = parse_dependencies("")
     assert unknown == parse_dependencies("[1, 2]") == parse_dependencies("{half")
-    cache = RunCache(tmp_path)
-    cache.put("k", {"status": "passed"}, [], unknown)
+    cache = RunCache(tmp_path, key_file=tmp_path / "cache.key")
+    cache.put("k", OUTCOME, [], unknown, PROOF)
     assert cache.get("k", {"numpy": "2.4.6"}) is None

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import Project
-from ..run.backends import BACKENDS, DEFAULT_BACKEND
+from ..run.backends import BACKENDS
 from ..run.cache import CACHE_ENV
 from ..run.cluster import SCHEDULER_ENV
 from ..run.verify import DATA_ENV, DEFAULT_JOBS, DEFAULT_PROFILE, verify
@@ -34,8 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default=DEFAULT_PROFILE,
                         help="profile declared in the lesson headers: smoke or full "
                              f"(default {DEFAULT_PROFILE})")
-    parser.add_argument("--backend", default=DEFAULT_BACKEND, choices=list(BACKENDS),
-                        help=f"Keras backend (default {DEFAULT_BACKEND})")
+    parser.add_argument("--backend", default=None, choices=list(BACKENDS),
+                        help="Keras backend, or none (default: `backend:` in course.yml, "
+                             "else tensorflow when a lesson imports Keras, else none)")
     parser.add_argument("--lesson", action="append", metavar="STEM",
                         help="verify only this lesson; repeat for several")
     parser.add_argument("--jobs", type=_positive, default=None,
@@ -52,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_verify(project: Project, args: argparse.Namespace) -> int:
     report = verify(project, profile=getattr(args, "profile", DEFAULT_PROFILE),
-                    backend=getattr(args, "backend", DEFAULT_BACKEND),
+                    backend=getattr(args, "backend", None),
                     lessons=getattr(args, "lesson", None), jobs=getattr(args, "jobs", None),
                     force=getattr(args, "force", False), data_dir=getattr(args, "data_dir", None),
                     cache=getattr(args, "cache", None),

@@ -21,6 +21,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from ..errors import CourseError
+from .backends import NO_BACKEND
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 1800  # per cell; the full profile trains for minutes, never for hours
@@ -44,6 +45,8 @@ def kernel_env(backend: str, threads: int) -> dict[str, str]:
     env.pop("MPLBACKEND", None)
     env.update(QUIET)
     env["KERAS_BACKEND"] = backend
+    if backend == NO_BACKEND:  # a course without Keras: the build's own setting stays out
+        del env["KERAS_BACKEND"]
     env.update({name: str(threads) for name in THREAD_VARS})
     env["TF_NUM_INTEROP_THREADS"] = "1" if threads == 1 else "2"
     if threads == 1:  # XLA (JAX's CPU backend) has no thread-count variable, only this

@@ -54,3 +54,16 @@ def missed_targets(metrics: dict, targets: dict, profile: str) -> list[str]:
                 problems.append(f"metric '{name}' = {value:.6g} is {word} the {profile} "
                                 f"target {bound} {limit}")
     return problems
+
+
+def target_problems(nb: dict, targets: dict, profile: str, where: str) -> list[str]:
+    """What the executed notebook ``nb`` misses of ``targets``, each line prefixed with
+    ``where`` (the lesson): for a fresh run and for a cache hit alike."""
+    if targets and not has_metrics_cell(nb):
+        # targets need metrics; a lesson with nothing to measure needs no metrics cell
+        return [f"{where}: the {profile} profile targets "
+                f"{', '.join(repr(name) for name in targets)} but the solution publishes no "
+                "metrics; add a cell tagged metrics that displays a dict as application/json "
+                "(docs/lesson-format.md)"]
+    return [f"{where}: {problem}"
+            for problem in missed_targets(read_metrics(nb), targets, profile)]

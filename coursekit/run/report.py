@@ -55,6 +55,13 @@ class RunRecord:
     def passed(self) -> bool:
         return self.status == "passed"
 
+    def settle(self) -> None:
+        """Contract and status from what was found: the one rule for a fresh run and a
+        cache hit (whose stored record is never taken at its word)."""
+        self.contract = "failed" if self.contract_problems else "passed"
+        ok = self.error is None and not self.problems and self.contract == "passed"
+        self.status = PASSED if ok else "failed"
+
     def ident(self) -> tuple[str, str, str]:
         return (self.lesson, self.profile, self.backend)
 
@@ -70,7 +77,7 @@ class RunRecord:
 
 def package_versions(backend_package: str) -> dict:
     found = {"python": platform.python_version()}
-    for name in (*SUMMARY_PACKAGES, backend_package):
+    for name in (*SUMMARY_PACKAGES, *filter(None, [backend_package])):  # "": no backend
         try:
             found[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

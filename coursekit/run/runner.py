@@ -30,12 +30,13 @@ from ..errors import CourseError
 from ..fsutil import write_atomic
 from ..source.lesson import Lesson
 from ..source.transforms import to_bytes
-from .cache import RunCache, code_outputs, pour_outputs
+from .cache import (RunCache, code_outputs, needed_proof, outcome, pour_outputs, proof_of,
+                    proves)
 from . import variants
 from .contract import Probe, unchecked
 from .execute import Execution, execute
 from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
-from .metrics import has_metrics_cell, missed_targets, read_metrics
+from .metrics import read_metrics, target_problems
 from .progress import Progress
 from .report import RunRecord
 
@@ -187,9 +188,14 @@ def prepare_workdir(folder: Path, data: dict) -> Path:
     return folder
 
 
+def lesson_path(job: Job, root: Path) -> Path:
+    """The lesson file as messages name it: relative to the project when inside it."""
+    path = job.lesson.path
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
 def judge(record: RunRecord, execution: Execution, job: Job, root: Path) -> None:
-    rel = job.lesson.path.relative_to(root) if job.lesson.path.is_relative_to(root) \
-        else job.lesson.path
+    rel = lesson_path(job, root)
     record.contract_problems = unchecked(job.lesson, job.probes, root) + execution.problems
     record.contract_problems += variants.unchecked(job.lesson, job.variants, root)
     record.contract_problems += [v.problem for v in execution.verdicts if v.problem]
@@ -202,19 +208,10 @@ def judge(record: RunRecord, execution: Execution, job: Job, root: Path) -> None
     if failure is not None:
         record.error = {"path": str(rel), "line": failure.line, "cell": failure.cell,
                         "exception": failure.exception, "message": failure.message}
-    elif job.targets and not has_metrics_cell(execution.notebook):
-        # targets need metrics; a lesson with nothing to measure needs no metrics cell
-        record.problems.append(f"{rel}: the {job.profile} profile targets "
-                               f"{', '.join(repr(name) for name in job.targets)} but the "
-                               "solution publishes no metrics; add a cell tagged metrics "
-                               "that displays a dict as application/json "
-                               "(docs/lesson-format.md)")
     else:
-        record.problems += [f"{rel}: {problem}" for problem in
-                            missed_targets(record.metrics, job.targets, job.profile)]
-    record.contract = "failed" if record.contract_problems else "passed"
-    ok = failure is None and not record.problems and record.contract == "passed"
-    record.status = "passed" if ok else "failed"
+        record.problems += target_problems(execution.notebook, job.targets, job.profile,
+                                           str(rel))
+    record.settle()
 
 
 def keep(record: RunRecord, execution: Execution, job: Job, project: Project) -> None:
@@ -239,7 +236,7 @@ def remember(record: RunRecord, execution: Execution, job: Job, settings: Settin
     record.dependencies = execution.dependencies
     try:
         settings.cache.put(job.key, outcome(record), code_outputs(execution.notebook),
-                           execution.dependencies)
+                           execution.dependencies, proof_of(job.probes, execution.verdicts))
     except OSError as exc:
         # a shared cache this machine may only read (a fork's CI): the run still passed
         settings.progress.note(job.lesson.stem, f"not cached: cannot write to "
@@ -260,30 +257,31 @@ def transcript(execution: Execution, job: Job) -> NotebookNode:
     return nb
 
 
-# what a cache entry keeps of a run: its outcome. The identity (lesson, profile, backend,
-# parameters, data, key, executed notebook) always comes from the job being served, so
-# lessons with identical code can share an entry but never each other's report entry.
-# checks: the variants' counts and verdicts, which the instructor's page reads
-OUTCOME = ("status", "seconds", "metrics", "contract", "contract_problems", "checks",
-           "problems", "error", "date", "device", "packages", "worker")  # worker: who ran it
-
-
-def outcome(record: RunRecord) -> dict:
-    return {name: getattr(record, name) for name in OUTCOME}
-
-
 def from_cache(job: Job, settings: Settings, cache: RunCache) -> RunRecord | None:
-    entry = cache.get(job.key, settings.installed)
-    if entry is None or not isinstance(entry.get("record"), dict) \
-            or set(entry["record"]) != set(OUTCOME):
-        return None
+    """A hit, judged again: only a signed, sound entry that proved at least what this job
+    must prove is used, and its status comes from its outputs and the current targets."""
+    def warn(text: str) -> None:
+        settings.progress.note(job.lesson.stem, text)
+    entry = cache.get(job.key, settings.installed, warn)
+    if entry is None or not proves(entry["proof"], needed_proof(job.probes, job.variants)):
+        return None  # absent, untrusted, or a weaker run (its variants never ran)
     nb = copy.deepcopy(job.notebook)
     if not pour_outputs(nb, entry["outputs"]):
+        warn(f"cache entry {cache.where(job.key)} ignored: its outputs do not fit the "
+             "notebook; running it again")
         return None
     record = new_record(job, settings)
-    for name in OUTCOME:
-        setattr(record, name, entry["record"][name])
+    for name, value in entry["outcome"].items():
+        setattr(record, name, value)
     record.cached, record.dependencies = True, entry["dependencies"]
+    record.metrics = read_metrics(nb)
+    record.problems = target_problems(nb, job.targets, job.profile,
+                                      str(lesson_path(job, settings.project.root)))
+    record.settle()
+    if not record.passed:
+        warn(f"cache entry {cache.where(job.key)} ignored: {'; '.join(record.messages())}; "
+             "running it again")
+        return None
     executed = job.part("executed", ".ipynb")
     write_atomic({settings.project.build / executed: to_bytes(nb)})
     record.executed = shown(settings.project, executed)

@@ -26,7 +26,7 @@ from ..errors import CourseError
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
 from . import contract, variants
-from .backends import BACKENDS, DEFAULT_BACKEND, require_backend
+from .backends import course_backend
 from .cache import code_hash, file_sha256, installed_versions, open_cache, run_key
 from .cluster import run_on_cluster, scheduler_address
 from .execute import parameterize
@@ -44,17 +44,19 @@ DATA_ENV = "COURSE_DATA_DIR"
 DATA_FOLDER = "data"  # inside the kernel's working folder, where the data files are linked
 
 
-def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFAULT_BACKEND,
+def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str | None = None,
            lessons: list[str] | None = None, jobs: int | None = None, force: bool = False,
            data_dir: Path | str | None = None, *, cache: str | None = None,
            cell_timeout: int = CELL_TIMEOUT_S, stream: TextIO | None = None,
            scheduler: str | None = None) -> Report:
     """Verify lessons; returns the :class:`~coursekit.report.Report` of this run's runs.
 
-    ``verify(project, profile="smoke", backend="tensorflow", lessons=None, jobs=None,
+    ``verify(project, profile="smoke", backend=None, lessons=None, jobs=None,
     force=False, data_dir=None, *, cache=None, cell_timeout=1800, stream=None,
     scheduler=None) -> Report``
 
+    - ``backend``: None for the course's own (course.yml's ``backend:``, else Keras'
+      default when a lesson imports Keras, else none: backends.py).
     - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; None for all.
     - ``jobs``: lessons run side by side (None: ``DEFAULT_JOBS``, at most one per core).
     - ``data_dir``: folder of offline data files (None: ``$COURSE_DATA_DIR``, else none).
@@ -69,7 +71,6 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     solution with its outputs, and ``build/report.json`` one entry per lesson × profile ×
     backend. ``report.ok`` is False when a lesson failed; bad input raises CourseError.
     """
-    chosen = require_backend(backend)
     address = scheduler_address(scheduler)
     device = device_info()
     in_flight = jobs
@@ -79,6 +80,8 @@ def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str = DEFA
     folder = data_folder(data_dir)
     runs = open_cache(cache, project.cache)
     generated = generate(project)
+    chosen = course_backend(backend, generated.course, generated.lessons, project.root)
+    backend = chosen.name
     selected = select_lessons(project, generated.lessons, lessons)
     check_kernel()
     code = code_hash()
