@@ -25,10 +25,10 @@ from . import variants
 from .cache import DEPENDENCY_PROBE, parse_dependencies
 from .contract import Failed, Probe, judge_check, judge_stub
 from .kernel import KERNEL_NAME, CellRun, KernelSession
+from .report import INJECTED
 from .tracebacks import Executed, locate
 from .variants import Verdict, VariantProbe
 
-INJECTED_TAG = "injected-parameters"
 Progress = Callable[[int, int], None]
 
 # Run in the kernel around the variant probes: a variant must not leave its names (or a
@@ -68,8 +68,8 @@ def parameterize(nb: NotebookNode, parameters: dict) -> NotebookNode:
     for cell in untagged:
         del cell.metadata["tags"]
     for cell in nb.cells:
-        if INJECTED_TAG in cell.metadata.get("tags", []):
-            cell.id = INJECTED_TAG  # papermill draws a random id; ours are reproducible
+        if INJECTED in cell.metadata.get("tags", []):
+            cell.id = INJECTED  # papermill draws a random id; ours are reproducible
     return nb
 
 

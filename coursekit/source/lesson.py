@@ -14,11 +14,12 @@ from pathlib import Path
 
 import jupytext
 
+from ..config import check_yaml_size, read_text
 from ..errors import CourseError, LessonFormatError, MarkerError
 from .markers import SplitCell, split_cell
 
 KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
-COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles",
+COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles", "timeout",
                "teaching", "exercises", "objectives", "keypoints")
 # the schedule's keys (the Carpentries Workbench's): minutes, and lists of sentences
 MINUTE_KEYS = ("teaching", "exercises")
@@ -67,6 +68,9 @@ class Lesson:
     exercises: int | None = None
     objectives: list[str] = field(default_factory=list)
     keypoints: list[str] = field(default_factory=list)
+    timeout: int | None = None  # seconds a cell may run; None: verify's --timeout / default
+    # course key -> its line in the header, for errors found after reading (verify's)
+    key_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def timed(self) -> bool:
@@ -126,7 +130,9 @@ def discover(content: Path) -> list[Path]:
 
 
 def read_lesson(path: Path) -> Lesson:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, LessonFormatError)
+    file_lines = text.split("\n")
+    check_yaml_size(_header_yaml(file_lines), path, LessonFormatError, first_line=2)
     try:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types; all mean "cannot parse"
@@ -135,14 +141,30 @@ def read_lesson(path: Path) -> Lesson:
                                 path=path, line=line or 1,
                                 hint="check the YAML of the '# ---' header" if line else None
                                 ) from None
-    file_lines = text.split("\n")
-    meta = dict(nb.metadata.get("course") or {})
+    meta = nb.metadata.get("course") or {}
+    if not isinstance(meta, dict):
+        raise LessonFormatError("'course:' must be a mapping of keys (title, summary, ...)",
+                                path=path, line=_key_line(file_lines, "course") or 1)
+    meta = dict(meta)
     lesson = _header(path, file_lines, meta)
     starts = _cell_starts(file_lines, len(nb.cells))
     for index, (raw, start) in enumerate(zip(nb.cells, starts)):
         lesson.cells.append(_read_cell(path, index, raw, start))
     _check_profiles(lesson, file_lines)
     return lesson
+
+
+def _header_yaml(file_lines: list[str]) -> str:
+    """The YAML of the ``# ---`` header, uncommented as jupytext reads it, line for line
+    (its first line is file line 2)."""
+    if not file_lines or file_lines[0].rstrip() != "# ---":
+        return ""
+    body = []
+    for line in file_lines[1:]:
+        if line.rstrip() == "# ---":
+            break
+        body.append(line[2:] if line.startswith("# ") else line.lstrip("#"))
+    return "\n".join(body)
 
 
 def _parse_error_line(exc: Exception) -> int | None:
@@ -169,11 +191,17 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
     for key in meta:
         if key not in COURSE_KEYS:
             raise LessonFormatError(f"unknown course key '{key}'", path=path,
-                                    line=_key_line(file_lines, key) or course_line,
-                                    hint=_did_you_mean(key, COURSE_KEYS))
-    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+                                    line=_key_line(file_lines, str(key)) or course_line,
+                                    hint=_did_you_mean(str(key), COURSE_KEYS))
+    title = meta.get("title")
+    if title is None or isinstance(title, str) and not title.strip():
         raise LessonFormatError("the lesson has no title", path=path, line=course_line,
                                 hint="add 'title:' to the course: block of the header")
+    for key in ("title", "summary"):
+        if not isinstance(meta.get(key, ""), str):
+            raise LessonFormatError(f"'{key}' must be text, not {meta[key]!r}", path=path,
+                                    line=_key_line(file_lines, key) or course_line,
+                                    hint="quote it, on one line: e.g. " + key + ": 'Words'")
     accelerator = meta.get("accelerator", "cpu")
     if accelerator not in ACCELERATORS:
         raise LessonFormatError(f"accelerator must be one of {', '.join(ACCELERATORS)}",
@@ -183,10 +211,35 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
             raise LessonFormatError(f"'{key}' must be a mapping", path=path,
                                     line=_key_line(file_lines, key))
     return Lesson(path=path, stem=path.stem, order=_order(path),
-                  title=meta["title"].strip(), summary=str(meta.get("summary", "")).strip(),
-                  accelerator=accelerator, data=dict(meta.get("data", {})),
+                  title=title.strip(), summary=meta.get("summary", "").strip(),
+                  accelerator=accelerator, data=_data(path, file_lines, meta),
                   profiles=dict(meta.get("profiles", {})), meta=meta,
+                  timeout=_timeout(path, file_lines, meta),
                   **_schedule_keys(path, file_lines, meta))
+
+
+def _data(path: Path, file_lines: list[str], meta: dict) -> dict:
+    """``data: {file name: parameter name}``: both must be text."""
+    data = dict(meta.get("data", {}))
+    for name, param in data.items():
+        if not isinstance(name, str) or not isinstance(param, str):
+            raise LessonFormatError(f"data entry {name!r}: {param!r} must map a file name to "
+                                    "the parameter that receives its path", path=path,
+                                    line=_key_line(file_lines, "data"),
+                                    hint="e.g. data: {mnist.npz: data_path}")
+    return data
+
+
+def _timeout(path: Path, file_lines: list[str], meta: dict) -> int | None:
+    """``timeout:`` seconds a cell of this lesson may run (None: verify's default)."""
+    value = meta.get("timeout")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                              or value < 1):
+        raise LessonFormatError(f"'timeout' must be a whole number of seconds (1 or more), "
+                                f"not {value!r}", path=path,
+                                line=_key_line(file_lines, "timeout"),
+                                hint="e.g. 'timeout: 600': the longest a cell may run")
+    return value
 
 
 def _schedule_keys(path: Path, file_lines: list[str], meta: dict) -> dict:
@@ -235,6 +288,12 @@ def _cell_starts(file_lines: list[str], n_cells: int) -> list[int]:
 def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
     metadata = {k: raw.metadata[k] for k in KEPT_CELL_METADATA if k in raw.metadata}
     tags = metadata.get("tags", [])
+    for key, kind, example in (("tags", list, 'tags=["check"]'),
+                               ("slideshow", dict, 'slideshow={"slide_type": "slide"}')):
+        if not isinstance(metadata.get(key, kind()), kind):
+            raise LessonFormatError(f"cell metadata '{key}' must be a {kind.__name__}, not "
+                                    f"{metadata[key]!r}", path=path, line=start - 1,
+                                    cell=index + 1, hint=f"e.g. # %% {example}")
     for tag in tags:
         if tag not in KNOWN_TAGS:
             raise LessonFormatError(f"unknown cell tag '{tag}'", path=path, line=start - 1,
@@ -259,23 +318,43 @@ def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
     names = set(lesson.parameters)
     profiles = _key_line(file_lines, "profiles")
     for name, profile in lesson.profiles.items():
-        line = _key_line(file_lines, name, after=profiles) or profiles
-        if not isinstance(profile, dict) or set(profile) - set(PROFILE_KEYS):
+        line = _key_line(file_lines, str(name), after=profiles) or profiles
+        if not isinstance(name, str) or not isinstance(profile, dict) \
+                or set(profile) - set(PROFILE_KEYS):
             raise LessonFormatError(f"profile '{name}' may only have "
                                     f"{', '.join(PROFILE_KEYS[:-1])} and {PROFILE_KEYS[-1]}",
-                                    path=lesson.path, line=line)
+                                    path=lesson.path, line=line,
+                                    hint="a profile is a name (smoke, full) mapping to "
+                                         "{parameters: {...}, targets: {...}}")
         _check_parameters(lesson, names, f"profile '{name}'", profile.get("parameters"), line)
         _check_backends(lesson, names, name, profile.get("backends"), file_lines, line)
-        for metric, bounds in (profile.get("targets") or {}).items():
-            if not isinstance(bounds, dict) or not bounds or set(bounds) - set(TARGET_KEYS):
-                raise LessonFormatError(f"target '{metric}' of profile '{name}' must look "
-                                        "like {min: x} or {max: y}", path=lesson.path,
-                                        line=line)
+        _check_targets(lesson, name, profile.get("targets"),
+                       _key_line(file_lines, "targets", after=line) or line)
     for data_file, param in lesson.data.items():
         if param not in names:
             raise LessonFormatError(f"data file '{data_file}' feeds '{param}', which the "
                                     "parameters cell does not define", path=lesson.path,
                                     line=_key_line(file_lines, "data"))
+
+
+def _check_targets(lesson: Lesson, profile: str, targets, line: int | None) -> None:
+    """``targets: {metric: {min: x, max: y}}``, every bound a number."""
+    shape = "{min: x} or {max: y} with numbers"
+    if targets is None:
+        return
+    if not isinstance(targets, dict):
+        raise LessonFormatError(f"targets of profile '{profile}' must be a mapping of "
+                                f"metric names to {shape}", path=lesson.path, line=line,
+                                hint="e.g. targets: {accuracy: {min: 0.9}}")
+    for metric, bounds in targets.items():
+        if not isinstance(bounds, dict) or not bounds or set(bounds) - set(TARGET_KEYS):
+            raise LessonFormatError(f"target '{metric}' of profile '{profile}' must look "
+                                    f"like {shape}", path=lesson.path, line=line)
+        for edge, bound in bounds.items():
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                raise LessonFormatError(f"target '{metric}' of profile '{profile}': {edge} "
+                                        f"must be a number, not {bound!r}", path=lesson.path,
+                                        line=line, hint=f"e.g. {{{edge}: 0.9}}, unquoted")
 
 
 def _check_parameters(lesson: Lesson, names: set, owner: str, parameters,
