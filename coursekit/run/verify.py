@@ -12,7 +12,6 @@ import asyncio
 import difflib
 import os
 import platform
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +135,7 @@ def profile_of(lesson: Lesson, profile: str, backend: str | None = None) -> tupl
         return {}, {}
     if profile not in lesson.profiles:
         raise CourseError(f"lesson {lesson.stem} has no profile '{profile}'", path=lesson.path,
-                          line=_header_line(lesson.path, "profiles"),
+                          line=lesson.key_lines.get("profiles"),
                           hint=f"its profiles: {', '.join(lesson.profiles)}; add '{profile}' "
                                "under profiles: in its header or choose another --profile")
     spec = lesson.profiles[profile] or {}
@@ -144,14 +143,6 @@ def profile_of(lesson: Lesson, profile: str, backend: str | None = None) -> tupl
     own = (spec.get("backends") or {}).get(backend) or {}
     parameters.update(own.get("parameters") or {})
     return parameters, dict(spec.get("targets") or {})
-
-
-def _header_line(path: Path, key: str) -> int | None:
-    pattern = re.compile(rf"^#\s+{key}\s*:")
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if pattern.match(line):
-            return number
-    return None
 
 
 def data_inputs(lesson: Lesson, folder: Path | None) -> tuple[dict, dict, dict, dict]:
