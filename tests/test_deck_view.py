@@ -66,14 +66,6 @@ def test_a_figure_of_an_unmarked_cell_joins_its_slide_without_its_code():
     assert shown.outputs[0].metadata["alt"] == "Figure: What the neuron sees"
 
 
-def test_alt_text_prefers_the_title_the_code_gives():
-    figure = nbformat.v4.new_output("display_data", data=PNG)
-    nb = notebook(cell("markdown", "## A slide", "slide", "a"),
-                  cell("code", 'fig.suptitle("Gates over time")\nplt.show()', "-", "b", [figure]))
-    deck = deck_view(nb, nb, nb)
-    assert deck.cells[1].outputs[0].metadata["alt"] == "Figure: Gates over time"
-
-
 def exercise_notebooks(stub_kind=None, task_kind="skip"):
     exercise = notebook(cell("markdown", "## Intro", "slide", "a"),
                         cell("markdown", "## Your turn\nWrite `f`.", task_kind, "b"),

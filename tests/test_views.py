@@ -1,6 +1,7 @@
 """The two views of a lesson page (student: no speaker notes, no success under a stub;
-instructor: notes, solutions, timing, run details), the parameters line, figure alt text,
-and speaker notes as secrets of every student artifact. Tiny in-memory notebooks."""
+instructor: notes, solutions, timing, run details), the parameters line, and speaker
+notes as secrets of every student artifact (figure alt text: test_figure_alt.py).
+Tiny in-memory notebooks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import nbformat
 
 from coursekit.publish.pages import LessonLinks, lesson_page, run_parameters_text
 from coursekit.publish.deck_view import deck_view
-from coursekit.publish.student_view import add_figure_alt, merge_outputs, notes_notebook
+from coursekit.publish.student_view import merge_outputs, notes_notebook
 from coursekit.run.verify import Verified
 from coursekit.source.leaks import scan_text, secrets_by_stem
 from coursekit.source.lesson import load_lessons
@@ -100,17 +101,6 @@ def test_the_parameters_line_lists_the_injected_values_and_the_defaults_that_dif
                     "values your own run uses: `n = 4`.\n{: #run-parameters }")
     without_cell = run_parameters_text(SQUARES, Verified(run, None, True))
     assert without_cell.startswith("These outputs ran with `n = 7`.")  # the report's record
-
-
-def test_figure_alt_text_comes_from_the_caption_then_the_title_then_the_heading():
-    nb = notebook(nbformat.v4.new_markdown_cell("## Loss curves"),
-                  code("a", "plt.plot(x)", tags=[]),
-                  code("b", 'ax.set_title("Loss per epoch")\nfig.suptitle(f"run {i}")'),
-                  code("c", 'plt.title("ignored")'))
-    nb.cells[3].metadata["caption"] = "Training and validation loss, $\\log$ scale"
-    alts = [cell.metadata["coursekit"]["alt"] for cell in add_figure_alt(nb).cells[1:]]
-    assert alts == ["Figure: Loss curves", "Loss per epoch",
-                    "Training and validation loss, log scale"]
 
 
 def test_speaker_notes_are_secrets_of_every_student_artifact():

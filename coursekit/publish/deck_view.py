@@ -27,6 +27,7 @@ from nbformat import NotebookNode
 
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id
+from .figure_alt import figure_alt, headings
 from .student_view import (LABEL, clean_logs, drop_speaker_notes, labelled_blocks, merge_outputs,
                            with_speaker_notes)
 
@@ -34,8 +35,6 @@ STARTS = ("slide", "subslide")
 JOINS = ("-", "fragment", "notes")
 DEFAULT_EXERCISE_MINUTES = 10  # per exercise, when the lesson header gives no `exercises`
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
-# matplotlib calls whose first string argument titles a figure (its alt text)
-TITLE_CALLS = ("suptitle", "title", "set_title")
 
 
 @dataclass
@@ -247,6 +246,8 @@ def _add_outputs(deck: _Deck, cell: NotebookNode, outputs: list) -> None:
     shown = copy.deepcopy(cell)
     shown.outputs = copy.deepcopy(outputs)
     shown.metadata = {"transient": {"remove_source": True}}
+    if cell.metadata.get("caption"):  # the alt text the lesson wrote for these figures
+        shown.metadata["caption"] = cell.metadata["caption"]
     deck.add(shown, "-" if deck.start is not None else "slide")
 
 
@@ -275,41 +276,18 @@ def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
 
 
 def _describe_figures(cells: list) -> None:
-    """Alt text for each figure: the title the code gives it, else the slide's heading."""
+    """Alt text for each figure (:func:`figure_alt`), under its slide's first heading."""
     heading = ""
     for cell in cells:
         if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
             heading = ""
         if cell.cell_type == "markdown" and not heading:
-            heading = first_heading(cell.source)
+            heading = (headings(cell.source) or [""])[0]
         if cell.cell_type != "code":
             continue
-        title = figure_title(cell.source)
+        alt = figure_alt(cell.metadata.get("caption"), cell.source, heading)
         for output in _figures(cell):
-            output.setdefault("metadata", {})["alt"] = (
-                f"Figure: {title or heading or 'output of the code on this slide'}")
-
-
-def first_heading(markdown: str) -> str:
-    for line in markdown.splitlines():
-        if line.startswith("#"):
-            return line.lstrip("#").strip().replace("`", "")
-    return ""
-
-
-def figure_title(source: str) -> str:
-    """The first literal string given to ``suptitle``/``title``/``set_title``."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return ""
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in TITLE_CALLS and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)):
-            return node.args[0].value
-    return ""
+            output.setdefault("metadata", {})["alt"] = alt
 
 
 def split_headings(cell: NotebookNode) -> list[NotebookNode]:

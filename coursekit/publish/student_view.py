@@ -15,12 +15,11 @@ import re
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbformat import NotebookNode
 
+from .figure_alt import figure_alt, headings
+
 BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
 # cell metadata the notes template reads: {"solution": true}, {"notes": true}, {"alt": …}
 SOLUTION_KEY = "coursekit"
-# a figure's title in the code that draws it: plt.title("…"), ax.set_title('…'), suptitle
-_TITLE_CALL = re.compile(r"""(?:\.|\b)(?:set_title|title|suptitle)\(\s*f?(["'])(.+?)\1""")
-_ALT_NOISE = re.compile(r"[\\$*_`\[\]{}<>]")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # long logs (a training run prints a line per epoch) keep their head and tail
 MAX_LOG_LINES = 30
@@ -84,22 +83,14 @@ def drop_speaker_notes(nb: NotebookNode) -> NotebookNode:
 
 
 def add_figure_alt(nb: NotebookNode) -> NotebookNode:
-    """Alt text of each figure: the caption the lesson declares for its cell
-    (``# %% caption="…"``), else the titles the cell's code gives its plots, else the
-    heading the figure sits under."""
+    """Alt text of each cell's figures (:func:`figure_alt`), under the last heading so far."""
     last_heading = ""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            headings = re.findall(r"^#+\s+(.+)$", cell.source, flags=re.M)
-            last_heading = headings[-1].strip() if headings else last_heading
+            last_heading = (headings(cell.source) or [last_heading])[-1]
             continue
-        titles = [match.group(2) for match in _TITLE_CALL.finditer(cell.source)
-                  if "{" not in match.group(2)]  # an f-string's template is no title
-        alt = str(cell.metadata.get("caption") or "") or "; ".join(titles) or (
-            f"Figure: {last_heading}" if last_heading else "Figure")
-        # Markdown or TeX in alt text would be rendered or typeset: keep the words
-        words = _ALT_NOISE.sub(" ", alt).split()
-        cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = " ".join(words)
+        alt = figure_alt(cell.metadata.get("caption"), cell.source, last_heading)
+        cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = alt
     return nb
 
 
