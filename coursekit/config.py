@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, CourseError
 
 CONFIG_NAME = "course.yml"
 
@@ -19,7 +19,8 @@ _KEYS = {
     "slug": (True, str),
     "version": (True, str),
     "repository": (False, str),  # default: `git remote get-url origin`
-    "branch": (False, str),
+    "student_repository": (False, str),  # default: repository
+    "student_ref": (False, str),  # default: the version's tag, v<version>
     "summary": (False, str),
     "publish_solutions": (False, bool),
     "instructors": (False, list),
@@ -31,6 +32,9 @@ _INSTRUCTOR_KEYS = {"name", "role", "links"}
 _SCHEDULE_KEYS = {"start", "breaks"}
 _BREAK_KEYS = {"after", "minutes", "title"}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# the most values a YAML document may expand to once its aliases are followed: a lesson
+# header or course.yml holds hundreds; an alias bomb a few KB long holds billions
+YAML_MAX_VALUES = 20_000
 SCHEDULE_SHAPE = ("schedule looks like {start: '09:30', breaks: [{after: 01_addition, "
                   "minutes: 15, title: Coffee}]}")
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
@@ -40,6 +44,12 @@ _GITHUB_SSH = re.compile(r"^(?:ssh://)?git@github\.com[:/]([\w.-]+)/([\w.-]+?)(?
 PLACEHOLDER_NAMES = {"your name", "instructor name", "firstname lastname", "first last",
                      "jane doe", "john doe", "tbd", "todo"}
 PLACEHOLDER_ACCOUNTS = {"your-account", "your-name", "owner", "example", "username"}
+# settings that were renamed: the error says what to write instead
+_RENAMED = {"branch": "student_ref (a tag such as v1.2.0; default: v<version>)"}
+# refs that move: a badge on one opens whatever was pushed last, not the verified version
+MOVING_REFS = {"main", "master", "develop", "dev", "trunk", "gh-pages", "head"}
+# a fixed ref: a version tag (v1.2.0, 2026.11, release-1.2) or a commit hash
+_VERSION_REF = re.compile(r"^(?:[\w.-]*[-/_])?v?\d+(?:\.\d+)*(?:[-+.][\w.]+)?$|^[0-9a-f]{7,40}$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,8 @@ class Course:
     slug: str
     version: str
     repository: str = ""
-    branch: str = "main"
+    student_repository: str = ""  # where students' notebooks live; "" = repository
+    student_ref: str = ""  # the tag or commit the badges open; "" = v<version>
     summary: str = ""
     publish_solutions: bool = False
     instructors: list = field(default_factory=list)
@@ -74,21 +85,35 @@ class Course:
     # where these settings came from: the errors about them name it
     path: Path = field(default=Path(CONFIG_NAME), compare=False)
 
+    @property
+    def student_repo(self) -> str:
+        """The repository of the student publication (``build.py student``)."""
+        return self.student_repository or self.repository
+
+    @property
+    def version_tag(self) -> str:
+        """The git tag of this version of the course: ``v2026.11``."""
+        return self.version if self.version.startswith("v") else f"v{self.version}"
+
+    @property
+    def ref(self) -> str:
+        """The tag the badges open: fixed, so students get the verified version."""
+        return self.student_ref or self.version_tag
+
     def colab_url(self, rel_path: str) -> str:
-        match = _GITHUB.match(self.repository)
+        """``rel_path`` (``exercises/01_x.ipynb``) in the student publication, in Colab."""
+        match = _GITHUB.match(self.student_repo)
         if not match:
-            found = f"'{self.repository}' is not" if self.repository else "no repository is"
+            found = (f"'{self.student_repo}' is not" if self.student_repo
+                     else "no repository is")
             raise ConfigError(f"{found} a https://github.com/OWNER/REPO URL, which the "
                               "Open in Colab links need", path=self.path,
-                              hint="add `repository: https://github.com/OWNER/REPO` to "
-                                   "course.yml, or run `git remote add origin URL` in the "
-                                   "course folder")
+                              hint="add `student_repository: https://github.com/OWNER/REPO` "
+                                   "to course.yml, or run `git remote add origin URL` in "
+                                   "the course folder")
         owner, repo = match.groups()
         return (f"https://colab.research.google.com/github/{owner}/{repo}"
-                f"/blob/{self.branch}/{rel_path}")
-
-    def blob_url(self, rel_path: str) -> str:
-        return f"{self.repository.rstrip('/')}/blob/{self.branch}/{rel_path}"
+                f"/blob/{self.ref}/{rel_path}")
 
     def bundle_name(self, instructor: bool = False) -> str:
         """``dist/`` file name; the instructor bundle's name says so, so it is never
@@ -151,8 +176,9 @@ def load_course(path: Path) -> Course:
         raise ConfigError("course configuration not found", path=path,
                           hint=f"run coursekit in a course folder, create {CONFIG_NAME} (title, "
                                "slug, version), or start a course with `coursekit init DIR`")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, ConfigError)
     try:
+        check_yaml_size(text, path, ConfigError)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
@@ -161,6 +187,10 @@ def load_course(path: Path) -> Course:
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of settings", path=path)
     for key, value in data.items():
+        if key in _RENAMED:
+            raise ConfigError(f"'{key}' is now '{_RENAMED[key].split()[0]}'", path=path,
+                              line=key_lines(text).get((key,)),
+                              hint=f"write {_RENAMED[key]}; see docs/website.md")
         if key not in _KEYS:
             raise ConfigError(f"unknown setting '{key}'", path=path,
                               hint=f"known settings: {', '.join(_KEYS)}")
@@ -171,11 +201,13 @@ def load_course(path: Path) -> Course:
     missing = [k for k, (required, _) in _KEYS.items() if required and k not in data]
     if missing:
         raise ConfigError(f"missing setting(s): {', '.join(missing)}", path=path)
+    for key in ("repository", "student_repository"):
+        if key in data and not _GITHUB.match(data[key]):
+            raise ConfigError(f"'{key}' must be a https://github.com/OWNER/REPO URL",
+                              path=path, line=key_lines(text).get((key,)),
+                              hint="it builds the Open in Colab links")
     if "repository" not in data:
         data["repository"] = git_origin(path.parent)
-    elif not _GITHUB.match(data["repository"]):
-        raise ConfigError("'repository' must be a https://github.com/OWNER/REPO URL", path=path,
-                          hint="it builds the Open in Colab links")
     for person in data.get("instructors", []):
         if not isinstance(person, dict) or "name" not in person or set(person) - _INSTRUCTOR_KEYS:
             raise ConfigError("each instructor needs 'name' and may have 'role' and 'links'",
@@ -183,6 +215,61 @@ def load_course(path: Path) -> Course:
     if "schedule" in data:
         data["schedule"] = read_schedule(data["schedule"], path, key_lines(text))
     return Course(**data, path=path)
+
+
+def read_text(path: Path, error: type[CourseError]) -> str:
+    """A UTF-8 file's text; other bytes are ``error`` naming the line they are on."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"byte 0x{data[exc.start]:02x} is not UTF-8 text", path=path,
+                    line=data[:exc.start].count(b"\n") + 1,
+                    hint="save the file as UTF-8") from None
+
+
+def check_yaml_size(text: str, path: Path, error: type[CourseError],
+                    first_line: int = 1) -> None:
+    """Refuse YAML whose aliases expand past :data:`YAML_MAX_VALUES` values, or refer to
+    themselves, before anything walks the loaded data (a few KB of nested aliases expand
+    to gigabytes: 'billion laughs'). ``first_line``: the file line of the text's first.
+
+    The composed node graph shares an alias's node, so its expanded size is counted once
+    per node (memoised): linear in the text, whatever the expansion. Invalid YAML passes:
+    the loader called next reports it."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise error("a YAML alias refers to the value that contains it", path=path,
+                        line=node.start_mark.line + first_line,
+                        hint="write the value out instead of the alias")
+        active.add(key)
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) \
+            else []
+        sizes[key] = 1 + sum(size(child) for child in children)
+        active.discard(key)
+        if sizes[key] > YAML_MAX_VALUES:
+            raise error(f"the YAML aliases here expand to more than {YAML_MAX_VALUES:,} "
+                        "values", path=path, line=node.start_mark.line + first_line,
+                        hint="write the values out, or use fewer nested aliases (&name / "
+                             "*name)")
+        return sizes[key]
+
+    try:
+        for document in yaml.compose_all(text, Loader=yaml.SafeLoader):
+            if document is not None:
+                size(document)
+    except yaml.YAMLError:
+        return  # not YAML at all: the reader that follows says where, in its words
+    except RecursionError:
+        raise error("the YAML is nested too deeply to read", path=path, line=first_line,
+                    hint="flatten it: a header or course.yml needs a few levels") from None
 
 
 def git_origin(folder: Path) -> str:
@@ -203,11 +290,22 @@ def course_warnings(course: Course) -> list[str]:
     found = [f"instructor '{person['name']}' looks like a placeholder: put the real name"
              for person in course.instructors
              if str(person["name"]).strip().lower() in PLACEHOLDER_NAMES]
-    match = _GITHUB.match(course.repository)
-    if match and match.group(1).lower() in PLACEHOLDER_ACCOUNTS:
-        found.append(f"repository '{course.repository}' looks like a placeholder: put the "
-                     "course's GitHub URL (the Open in Colab links point there)")
+    for key in ("repository", "student_repository"):
+        match = _GITHUB.match(getattr(course, key))
+        if match and match.group(1).lower() in PLACEHOLDER_ACCOUNTS:
+            found.append(f"{key} '{getattr(course, key)}' looks like a placeholder: put the "
+                         "course's GitHub URL (the Open in Colab links point there)")
+    if moving_ref(course.ref):
+        found.append(f"student_ref '{course.ref}' looks like a branch: the Open in Colab "
+                     "links would open whatever is pushed there last, not the verified "
+                     f"version; leave student_ref out (the tag {course.version_tag}) or name a "
+                     "tag or commit")
     return found
+
+
+def moving_ref(ref: str) -> bool:
+    """A branch name (main, develop, …) rather than a version tag or a commit."""
+    return ref.lower() in MOVING_REFS or not _VERSION_REF.match(ref)
 
 
 def key_lines(text: str) -> dict[tuple, int]:

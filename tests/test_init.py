@@ -18,6 +18,9 @@ from coursekit.cli.init import FILES, init_course
 from coursekit.config import Project, load_course
 from coursekit.errors import CourseError
 from coursekit.publish import node_assets
+from coursekit.run import backends
+from coursekit.run.kernel import kernel_env
+from coursekit.source.lesson import KERAS_BACKENDS
 
 
 def _git(folder: Path, *args: str) -> None:
@@ -201,3 +204,25 @@ def test_coursekit_outside_a_course_says_how_to_start_one(tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert str(tmp_path / "course.yml") in err and "coursekit init DIR" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_new_course_verifies_with_no_keras_backend_installed(tmp_path, capsys,
+                                                                  monkeypatch):
+    """init's sample uses NumPy only and its course.yml says `backend: none`: it verifies
+    on a machine without TensorFlow, JAX or PyTorch, and KERAS_BACKEND stays out."""
+    course = tmp_path / "c"
+    init_course(course, repository="https://github.com/ada/stats")
+    assert load_course(course / "course.yml").backend == backends.NO_BACKEND
+    for name in KERAS_BACKENDS:  # as if none of them were installed
+        monkeypatch.setitem(backends.BACKENDS, name,
+                            backends.Backend(name, "no_such_module_xyz", name))
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert "KERAS_BACKEND" not in kernel_env(backends.NO_BACKEND, 1)
+    assert cli.main(["--root", str(course), "verify"]) == 0
+    report = json.loads((course / "build" / "report.json").read_text())
+    assert [(run["backend"], run["status"]) for run in report["runs"]] == [("none", "passed")]
+    assert (course / "build" / "executed" / "smoke" / "none" / "01_first_steps.ipynb").is_file()
+    # asking for a Keras backend that is not installed names the course's requirements
+    capsys.readouterr()
+    assert cli.main(["--root", str(course), "verify", "--backend", "torch"]) == 2
+    assert f"add torch to {course / 'requirements.txt'}" in capsys.readouterr().err

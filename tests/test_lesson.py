@@ -77,9 +77,27 @@ def test_header_fields_and_parameters(tmp_path):
      "sets 'epochz'", "smoke"),
     (("#     title: {title}",
       "#     title: T\n#     profiles:\n#       smoke:\n#         targets: {acc: 0.9}"),
-     "must look like", "smoke"),
+     "must look like", "targets:"),
     (("#     title: {title}", "#     title: T\n#     data:\n#       a.npz: path"),
      "feeds 'path'", "data:"),
+    # issue 23: every wrong type is a header error, never a traceback or a late failure
+    (("#     title: {title}", "#     title: T\n#     profiles:\n#       smoke:\n"
+      "#         targets: {acc: {max: '0.1'}}"), "max must be a number, not '0.1'", "targets:"),
+    (("#     title: {title}", "#     title: T\n#     profiles:\n#       smoke:\n"
+      "#         targets: {acc: {max: null}}"), "max must be a number, not None", "targets:"),
+    (("#     title: {title}", "#     title: T\n#     profiles:\n#       smoke:\n"
+      "#         targets: [acc]"), "targets of profile 'smoke' must be a mapping", "targets:"),
+    (("#     title: {title}", "#     title: T\n#     profiles:\n#       7: {}"),
+     "profile '7' may only have", "7:"),
+    (("#     title: {title}", "#     title: T\n#     data:\n#       a.npz: [path]"),
+     "data entry 'a.npz': ['path'] must map a file name", "data:"),
+    (("#     title: {title}", "#     title: 123"), "'title' must be text, not 123", "title:"),
+    (("#     title: {title}", "#     title: T\n#     summary: [one, two]"),
+     "'summary' must be text, not ['one', 'two']", "summary:"),
+    (("#     title: {title}", "#     title: T\n#     timeout: soon"),
+     "'timeout' must be a whole number of seconds", "timeout:"),
+    (("#   course:\n#     title: {title}", "#   course: 5"), "'course:' must be a mapping",
+     "course:"),
 ])
 def test_header_errors_name_file_and_line(tmp_path, header_change, message, needle):
     header = HEADER.replace(*header_change)
@@ -170,3 +188,61 @@ def test_parameters_cell_with_a_syntax_error(tmp_path):
         read_lesson(write(tmp_path, source))
     assert "parameters cell is not valid Python" in str(info.value)
     assert info.value.line == line_of(source, "lr = = 2")
+
+
+def _bomb(levels: int = 9, width: int = 9, indent: str = "") -> str:
+    """'Billion laughs': each level a list of ``width`` aliases of the level before."""
+    lines = [f'{indent}l0: &l0 [{", ".join(["lol"] * width)}]']
+    for level in range(1, levels):
+        aliases = ", ".join([f"*l{level - 1}"] * width)
+        lines.append(f"{indent}l{level}: &l{level} [{aliases}]")
+    return "\n".join(lines)
+
+
+def test_a_yaml_alias_bomb_in_a_header_is_refused_quickly_with_its_line(tmp_path):
+    import time
+    bomb = "\n".join("# " + line for line in _bomb(indent="    ").split("\n"))
+    header = HEADER.replace("#     title: {title}", "#     title: T\n#     summary:\n"
+                            "#       x: 1\n" + bomb)
+    source = lesson_source("# %%\nx = 1\n", header=header)
+    path = write(tmp_path, source)
+    started = time.monotonic()
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(path)
+    assert time.monotonic() - started < 5  # it took 12.6 s and 1.2 GB before (issue 23)
+    assert "aliases here expand to more than" in str(info.value)
+    # l4 is the first level past the bound: 1 + 9 * (1 + 9 * (…)) = 66,430 values
+    assert info.value.line == line_of(source, "l4: &l4")
+
+
+def test_a_self_referring_alias_and_a_modest_alias_in_a_header(tmp_path):
+    header = HEADER.replace("#     title: {title}", "#     title: T\n#     summary: &s [*s]")
+    path = write(tmp_path, lesson_source("# %%\nx = 1\n", header=header))
+    with pytest.raises(LessonFormatError, match="refers to the value that contains it"):
+        read_lesson(path)
+    # an alias that shares one profile's targets with another is fine
+    header = HEADER.replace("#     title: {title}", "#     title: T\n#     profiles:\n"
+                            "#       smoke: &p {parameters: {epochs: 1}}\n#       full: *p")
+    source = lesson_source('# %% tags=["parameters"]\nepochs = 3\n', header=header)
+    assert read_lesson(write(tmp_path, source)).profiles["full"] == {"parameters": {"epochs": 1}}
+
+
+def test_non_utf8_bytes_name_their_line(tmp_path):
+    source = lesson_source("# %%\nx = 1\n# caf\xe9\n")
+    path = tmp_path / "01_demo.py"
+    path.write_bytes(source.encode("latin-1"))
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(path)
+    assert "byte 0xe9 is not UTF-8" in str(info.value)
+    assert info.value.line == line_of(source, "caf")
+
+
+@pytest.mark.parametrize("metadata, message", [  # tags: jupytext checks them itself
+    ('slideshow="slide"', "cell metadata 'slideshow' must be a dict, not 'slide'"),
+])
+def test_cell_metadata_of_the_wrong_type_names_the_cell(tmp_path, metadata, message):
+    source = lesson_source(f"# %%\nx = 1\n\n# %% {metadata}\ny = 2\n")
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(write(tmp_path, source))
+    assert message in str(info.value)
+    assert info.value.line == line_of(source, metadata)

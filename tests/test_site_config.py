@@ -55,3 +55,22 @@ def test_the_old_list_form_says_what_the_schedule_looks_like(tmp_path):
         course_with(tmp_path, "schedule:\n  - {when: '9:00', lesson: 01_squares}\n")
     assert f"course.yml:{FIRST_LINE}: 'schedule' must be a dict" in str(caught.value)
     assert "start: '09:30'" in str(caught.value)
+
+
+def test_a_yaml_alias_bomb_in_course_yml_is_refused_with_its_line(tmp_path):
+    from test_lesson import _bomb
+    path = tmp_path / "course.yml"
+    path.write_text("title: T\nslug: t\nversion: '1'\nsummary: x\n" + _bomb() + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_course(path)
+    assert "aliases here expand to more than 20,000 values" in str(info.value)
+    assert info.value.line == 9  # l4, the first level past the bound
+
+
+def test_non_utf8_course_yml_names_the_line(tmp_path):
+    path = tmp_path / "course.yml"
+    path.write_bytes(b"title: T\nslug: t\nversion: '1'\nsummary: caf\xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_course(path)
+    assert "byte 0xe9 is not UTF-8" in str(info.value) and info.value.line == 4

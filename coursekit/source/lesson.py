@@ -288,12 +288,11 @@ def _cell_starts(file_lines: list[str], n_cells: int) -> list[int]:
 def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
     metadata = {k: raw.metadata[k] for k in KEPT_CELL_METADATA if k in raw.metadata}
     tags = metadata.get("tags", [])
-    for key, kind, example in (("tags", list, 'tags=["check"]'),
-                               ("slideshow", dict, 'slideshow={"slide_type": "slide"}')):
-        if not isinstance(metadata.get(key, kind()), kind):
-            raise LessonFormatError(f"cell metadata '{key}' must be a {kind.__name__}, not "
-                                    f"{metadata[key]!r}", path=path, line=start - 1,
-                                    cell=index + 1, hint=f"e.g. # %% {example}")
+    if not isinstance(metadata.get("slideshow", {}), dict):  # jupytext checks tags itself
+        raise LessonFormatError(f"cell metadata 'slideshow' must be a dict, not "
+                                f"{metadata['slideshow']!r}", path=path, line=start - 1,
+                                cell=index + 1, hint='e.g. # %% slideshow={"slide_type": '
+                                                     '"slide"}')
     for tag in tags:
         if tag not in KNOWN_TAGS:
             raise LessonFormatError(f"unknown cell tag '{tag}'", path=path, line=start - 1,
