@@ -1,37 +1,93 @@
-"""The Keras backends a verified run can use (a table, not an if-chain)."""
+"""The Keras backends a verified run can use (a table, not an if-chain), and which one a
+course runs on: ``--backend``, else ``backend:`` in course.yml, else Keras' own default
+(TensorFlow) when a lesson imports Keras and no backend at all when none does."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..config import Course, key_lines
 from ..errors import CourseError
-from ..source.lesson import KERAS_BACKENDS
+from ..source.lesson import KERAS_BACKENDS, Lesson
 
 
 @dataclass(frozen=True)
 class Backend:
-    name: str     # the value of KERAS_BACKEND
-    module: str   # what must be importable in the kernel's environment
-    package: str  # the distribution whose version the report records
+    name: str     # the value of KERAS_BACKEND; NO_BACKEND: the variable is not set
+    module: str   # what must be importable in the kernel's environment ("": nothing)
+    package: str  # the distribution whose version the report records ("": none)
 
 
-# each backend's module and distribution carry its name
+NO_BACKEND = "none"
+# each Keras backend's module and distribution carry its name; "none" runs lessons that
+# do not use Keras (NumPy, pandas, scikit-learn) with no deep-learning framework installed
 BACKENDS: dict[str, Backend] = {name: Backend(name, name, name) for name in KERAS_BACKENDS}
-DEFAULT_BACKEND = "tensorflow"
+BACKENDS[NO_BACKEND] = Backend(NO_BACKEND, "", "")
+DEFAULT_BACKEND = "tensorflow"  # Keras' own default: for a course that imports Keras
+REQUIREMENTS = "requirements.txt"  # the course's own, in its root folder
+
+# `import keras`, `from keras import layers`, `import tensorflow.keras`,
+# `from tensorflow import keras`: a code line that needs a Keras backend
+_KERAS_IMPORT = re.compile(r"^\s*(?:import\s+(?:tensorflow\.)?keras\b|"
+                           r"from\s+(?:tensorflow\.)?keras\b|"
+                           r"from\s+tensorflow\s+import\s+(?:.*\W)?keras\b)")
 
 
-def require_backend(name: str) -> Backend:
-    """The backend called ``name``, or an error saying how to get it."""
+def keras_import_line(lesson: Lesson) -> int | None:
+    """The lesson file's line of its first Keras import, or None when it has none."""
+    for cell in lesson.cells:
+        if cell.cell_type != "code":
+            continue
+        for offset, line in enumerate(cell.source.split("\n")):
+            if _KERAS_IMPORT.match(line):
+                return cell.line + offset
+    return None
+
+
+def course_backend(requested: str | None, course: Course, lessons: list[Lesson],
+                   root: Path) -> Backend:
+    """The backend this verify runs on, checked: known, consistent with the lessons (no
+    Keras import under ``none``) and installed. ``root``: the course folder."""
+    keras = [(lesson, keras_import_line(lesson)) for lesson in lessons]
+    keras = [(lesson, line) for lesson, line in keras if line is not None]
+    name = requested or course.backend or (DEFAULT_BACKEND if keras else NO_BACKEND)
+    if name not in BACKENDS:
+        raise CourseError(f"unknown backend '{name}'", path=None if requested else course.path,
+                          line=None if requested else _config_line(course, "backend"),
+                          hint=f"choose one of: {', '.join(BACKENDS)}")
+    if name == NO_BACKEND and keras:
+        lesson, line = keras[0]
+        origin = "--backend none" if requested else f"`backend: none` in {course.path.name}"
+        raise CourseError(f"imports Keras, but the course runs with no backend ({origin})",
+                          path=lesson.path, line=line,
+                          hint=f"set `backend: {DEFAULT_BACKEND}` (or jax, torch) in "
+                               f"{course.path.name}, or pass --backend")
+    return require_backend(name, root / REQUIREMENTS)
+
+
+def require_backend(name: str, requirements: Path = Path(REQUIREMENTS)) -> Backend:
+    """The backend called ``name``, or an error saying how to get it: through the course's
+    own requirements file, where a course declares what its lessons need."""
     if name not in BACKENDS:
         raise CourseError(f"unknown backend '{name}'",
                           hint=f"choose one of: {', '.join(BACKENDS)}")
     backend = BACKENDS[name]
     # find_spec does not import: importing TensorFlow alone takes seconds
-    if importlib.util.find_spec(backend.module) is None:
+    if backend.module and importlib.util.find_spec(backend.module) is None:
         raise CourseError(f"backend '{name}' is not installed: no module '{backend.module}' "
                           f"in {sys.prefix}",
-                          hint="install it (`pip install -r requirements-test.txt` adds the "
-                               "JAX and PyTorch CPU builds) or choose another --backend")
+                          hint=f"add {backend.package} to {requirements} and run `pip install "
+                               f"-r {requirements}`, or choose another backend (--backend, "
+                               "or `backend:` in course.yml)")
     return backend
+
+
+def _config_line(course: Course, key: str) -> int | None:
+    try:
+        return key_lines(course.path.read_text(encoding="utf-8")).get((key,))
+    except OSError:
+        return None
