@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from browser import DESKTOP, browser, gated_context, served  # noqa: F401 (a fixture)
 
 # tests/fixtures/site/course.yml: the repository the Colab links must point into
-COLAB_PREFIX = "https://colab.research.google.com/github/example-org/tiny-course/blob/main/"
+COLAB_PREFIX = "https://colab.research.google.com/github/example-org/tiny-course-student/blob/v1.0/"
 LESSONS = {"01_squares": "Squares and a plot", "02_words": "Counting words"}
 SEARCH_WORD = "quadratoria"  # appears only in lesson 01's text
 SPEAKER_NOTE = "remind everyone that squaring doubles the exponent"

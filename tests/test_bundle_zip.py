@@ -39,7 +39,7 @@ def test_the_student_bundle_holds_site_exercises_requirements_and_a_readme(built
     assert f"{TOP}/site/{SITE_MATHJAX}" in files
     assert files[f"{TOP}/requirements.txt"] == (built_course / "requirements.txt").read_bytes()
     readme = files[f"{TOP}/README.md"].decode()
-    assert ("https://colab.research.google.com/github/example-org/tiny-course/blob/main/"
+    assert ("https://colab.research.google.com/github/example-org/tiny-course-student/blob/v1.0/"
             "exercises/01_squares.ipynb") in readme
     assert "pip install -r requirements.txt" in readme and "site/index.html" in readme
     assert not any("/solutions/" in name or name.endswith("report.json") for name in files)

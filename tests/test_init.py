@@ -122,7 +122,7 @@ def test_repository_defaults_to_the_git_origin(tmp_path):
     loaded = load_course(course / "course.yml")
     assert loaded.repository == "https://github.com/ada/stats-course"
     assert loaded.colab_url("exercises/x.ipynb").endswith("/github/ada/stats-course/blob/"
-                                                          "main/exercises/x.ipynb")
+                                                          "v0.1/exercises/x.ipynb")
 
 
 def test_init_inside_a_clone_leaves_repository_to_git(tmp_path):

@@ -151,7 +151,7 @@ def test_home_page_has_overview_schedule_lessons_setup_and_bundle_download():
     assert "| 09:30–09:45 | *Coffee break* | 15 |" in page
     assert ("| [Squares and a plot](lessons/01_squares.md) | Square numbers, check them, and "
             "draw them. | [Slides](slides/01_squares.html) · [Open in Colab](https://colab."
-            "research.google.com/github/example-org/tiny-course/blob/main/exercises/"
+            "research.google.com/github/example-org/tiny-course-student/blob/v1.0/exercises/"
             "01_squares.ipynb) |") in page
     assert "pip install -r requirements.txt" in page
 

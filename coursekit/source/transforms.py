@@ -94,6 +94,19 @@ def drop_speaker_notes(nb: NotebookNode, lesson: Lesson, course: Course) -> Note
     return nb
 
 
+# Colab's own notebook metadata for "Runtime → Change runtime type → T4 GPU": a notebook
+# that carries it opens on a GPU runtime (the free tier's GPU is a T4)
+COLAB_GPU = {"accelerator": "GPU", "colab": {"gpuType": "T4", "provenance": []}}
+
+
+def request_colab_gpu(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """A lesson whose header says ``accelerator: gpu`` opens on a GPU runtime in Colab:
+    on its default CPU runtime minutes of training take hours."""
+    if lesson.accelerator == "gpu":
+        nb.metadata.update(json.loads(json.dumps(COLAB_GPU)))
+    return nb
+
+
 def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -102,8 +115,9 @@ def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookN
 
 
 EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes,
-                                      fill_placeholders, add_colab_badge, clear_outputs]
-SOLUTION_PIPELINE: list[Transform] = [fill_placeholders, clear_outputs]
+                                      fill_placeholders, add_colab_badge, request_colab_gpu,
+                                      clear_outputs]
+SOLUTION_PIPELINE: list[Transform] = [fill_placeholders, request_colab_gpu, clear_outputs]
 
 
 def exercise_notebook(lesson: Lesson, course: Course) -> NotebookNode:
