@@ -7,9 +7,14 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from coursekit.publish.deck_view import deck_view
+from conftest import ROOT
+from coursekit.config import load_course
+from coursekit.publish.deck_view import deck_view, lesson_view
 from coursekit.publish.figure_alt import figure_titles
 from coursekit.publish.student_view import notes_notebook
+from coursekit.source.lesson import load_lessons
+from coursekit.source.transforms import exercise_notebook, solution_notebook
+from site_fixture import fake_executed
 
 PNG = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
 HEADING = "## Loss curves"
@@ -95,3 +100,31 @@ def test_titles_come_in_the_order_of_the_code_each_once():
     source = ('for ax in axes:\n    ax.set_title("B")\nax0.set_title("A")\n'
               'ax1.set(title="B")\nplt.title("C")')
     assert figure_titles(source) == ["B", "A", "C"]
+
+
+def test_a_subslide_without_a_heading_takes_its_sections():
+    nb = _lesson("plt.plot(x)", None, HEADING)
+    nb.cells[1].metadata["slideshow"] = {"slide_type": "subslide"}
+    [alt] = [output.metadata["alt"] for cell in deck_view(nb, nb, nb).cells
+             if cell.cell_type == "code" for output in cell.outputs]
+    assert alt == "Figure: Loss curves"
+
+
+@pytest.mark.parametrize("lesson", load_lessons(ROOT / "content"), ids=lambda l: l.stem)
+def test_every_figure_of_the_shipped_lessons_is_named_on_its_page_and_deck(lesson):
+    """Stand-in outputs (a figure under every cell that shows a plot), no training: the
+    page and the deck name each figure the same way, never as a bare "Figure"."""
+    course = load_course(ROOT / "course.yml")
+    exercise, solution = exercise_notebook(lesson, course), solution_notebook(lesson, course)
+    executed = fake_executed(solution)
+    page = {cell.id: cell.metadata["coursekit"]["alt"]
+            for cell in notes_notebook(exercise, solution, executed, False).cells
+            if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))}
+    deck = {cell.id: output.metadata["alt"]
+            for cell in lesson_view(lesson, exercise, solution, executed).cells
+            if cell.cell_type == "code" for output in cell.outputs
+            if "image/png" in output.get("data", {})}
+    assert page and deck
+    assert all(alt.startswith("Figure: ") and len(alt) > len("Figure: ") + 3
+               for alt in [*page.values(), *deck.values()]), (page, deck)
+    assert {ident: page[ident] for ident in deck} == deck

@@ -27,7 +27,7 @@ from nbformat import NotebookNode
 
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id
-from .figure_alt import figure_alt, headings
+from .figure_alt import cell_alts
 from .student_view import (LABEL, clean_logs, drop_speaker_notes, labelled_blocks, merge_outputs,
                            with_speaker_notes)
 
@@ -276,16 +276,8 @@ def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
 
 
 def _describe_figures(cells: list) -> None:
-    """Alt text for each figure (:func:`figure_alt`), under its slide's first heading."""
-    heading = ""
-    for cell in cells:
-        if cell.metadata.get("slideshow", {}).get("slide_type") == "slide":
-            heading = ""
-        if cell.cell_type == "markdown" and not heading:
-            heading = (headings(cell.source) or [""])[0]
-        if cell.cell_type != "code":
-            continue
-        alt = figure_alt(cell.metadata.get("caption"), cell.source, heading)
+    """Alt text for each figure, in the output the deck template reads."""
+    for cell, alt in cell_alts(cells):
         for output in _figures(cell):
             output.setdefault("metadata", {})["alt"] = alt
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Iterator
 
 # method → the keyword that carries the title when it is not the first argument
 AXES_TITLE = {"title": "label", "set_title": "label"}
@@ -21,6 +22,17 @@ _NOISE = re.compile(r"[\\$*_`\[\]{}<>]")
 _MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
 HEADING = re.compile(r"^#+\s+(.+?)\s*#*\s*$", re.M)
 UNKNOWN = "…"  # what an f-string's computed part reads as
+
+
+def cell_alts(cells: list) -> Iterator[tuple[dict, str]]:
+    """Each code cell of a page or deck, in order, with the alt text of its figures: the
+    heading is the last one above it (a subslide without one continues its section)."""
+    heading = ""
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            heading = (headings(cell.source) or [heading])[-1]
+        elif cell.cell_type == "code":
+            yield cell, figure_alt(cell.metadata.get("caption"), cell.source, heading)
 
 
 def figure_alt(caption: str | None, source: str, heading: str = "") -> str:

@@ -15,7 +15,7 @@ import re
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbformat import NotebookNode
 
-from .figure_alt import figure_alt, headings
+from .figure_alt import cell_alts
 
 BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
 # cell metadata the notes template reads: {"solution": true}, {"notes": true}, {"alt": …}
@@ -83,13 +83,8 @@ def drop_speaker_notes(nb: NotebookNode) -> NotebookNode:
 
 
 def add_figure_alt(nb: NotebookNode) -> NotebookNode:
-    """Alt text of each cell's figures (:func:`figure_alt`), under the last heading so far."""
-    last_heading = ""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            last_heading = (headings(cell.source) or [last_heading])[-1]
-            continue
-        alt = figure_alt(cell.metadata.get("caption"), cell.source, last_heading)
+    """Alt text of each cell's figures, for the notes template."""
+    for cell, alt in cell_alts(nb.cells):
         cell.metadata.setdefault(SOLUTION_KEY, {})["alt"] = alt
     return nb
 
