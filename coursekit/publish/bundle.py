@@ -15,14 +15,13 @@ import io
 import zipfile
 from pathlib import Path
 
-from ..config import Course, Project
+from ..config import Project
 from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, write_atomic
 from ..run.report import report_path
 from ..source.leaks import scan_file, secrets_by_stem
-from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
-from .pages import data_instructions
+from .readmes import instructor_readme, student_readme
 from .site import build_site
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time inside
@@ -50,7 +49,8 @@ def bundle_files(project: Project, instructor: bool = False) -> tuple[Generated,
             files[f"{top}/{folder}/{lesson.stem}.ipynb"] = generated.files[path]
     files[f"{top}/requirements.txt"] = _required(project.root / "requirements.txt",
                                                  "the students' Python environment")
-    files[f"{top}/README.md"] = readme(course, lessons, instructor).encode()
+    files[f"{top}/README.md"] = (instructor_readme if instructor else student_readme)(
+        course, lessons).encode()
     if instructor:
         files[f"{top}/report.json"] = _required(report_path(project),
                                                 "run `python build.py verify` first")
@@ -95,28 +95,6 @@ def build_bundle(project: Project, instructor: bool = False) -> Path:
         outputs[project.site / SITE_DOWNLOADS / name] = data
     write_atomic(outputs)
     return project.dist / name
-
-
-def readme(course: Course, lessons: list[Lesson], instructor: bool) -> str:
-    lines = [f"# {course.title} (version {course.version})", "", course.summary, "",
-             "## What is in this folder", "",
-             "- `site/index.html`: the course website; open it in a browser (no internet "
-             "needed). Each lesson has notes, its slides and its exercise notebook.",
-             "- `site/slides/`: the slide decks (press `S` in a deck for the speaker notes).",
-             "- `exercises/`: the notebooks you work in: fill in every `# YOUR CODE HERE`.",
-             "- `requirements.txt`: the Python packages the lessons were verified with."]
-    if instructor:
-        lines += ["- `site/` is the instructor's site: speaker notes, solutions, timings.",
-                  "- `solutions/`: the solution notebooks (instructors only: do not share).",
-                  "- `report.json`: the verification report (every run, metrics, versions)."]
-    lines += ["", "## How to start", "", "### In Colab (nothing to install)", ""]
-    lines += [f"- {lesson.title}: {course.colab_url(f'exercises/{lesson.stem}.ipynb')}"
-              for lesson in lessons]
-    lines += ["", "### On your own machine", "", "```bash", "python -m venv .venv",
-              "source .venv/bin/activate   # Windows: .venv\\Scripts\\activate",
-              "pip install -r requirements.txt jupyterlab", "jupyter lab exercises/", "```",
-              "", data_instructions(lessons), ""]
-    return "\n".join(lines)
 
 
 def _required(path: Path, why: str) -> bytes:
