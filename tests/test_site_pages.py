@@ -93,9 +93,11 @@ def test_long_logs_keep_head_and_tail():
 
 
 def test_logs_are_merged_and_lose_their_colour_codes():
-    colored = stdout("\x1b[32mepoch 2\x1b[0m\n")
+    # a colour, a hidden cursor (``?`` parameter) and a hyperlink (OSC) around the text
+    colored = stdout("\x1b[?25l\x1b[32mepoch 2\x1b[0m \x1b]8;;https://keras.io\x1b\\docs"
+                     "\x1b]8;;\x1b\\\x1b[?25h\n")
     nb = clean_logs(notebook(code("c", "fit()", stdout("epoch 1\r"), colored)))
-    assert [o.text for o in nb.cells[0].outputs] == ["epoch 2\n"]
+    assert [o.text for o in nb.cells[0].outputs] == ["epoch 2 docs\n"]
 
 
 def test_fences_outgrow_backticks_in_the_text():

@@ -17,6 +17,7 @@ from coursekit.source.lesson import read_lesson
 from coursekit.run.metrics import missed_targets, read_metrics
 from coursekit.run.progress import Progress
 from coursekit.run.report import RunRecord, write_report
+from coursekit.run.terminal import strip_ansi
 from coursekit.run.tracebacks import Executed, line_map, locate, stub_line
 
 BODY = '''
@@ -123,6 +124,14 @@ def test_locate_picks_the_innermost_lesson_frame(lesson):
     ran[6] = Executed(block, "exercise")
     where = locate(ipython_error((6, 4)), ran, Executed(block, "exercise"))
     assert where.line == file_line(lesson, "    ### BEGIN SOLUTION")
+
+
+def test_escape_sequences_go_whatever_their_kind():
+    """One pattern for tracebacks and published logs: colours, private modes, OSC links."""
+    text = ("\x1b[1;31mError\x1b[0m \x1b[?25l\x1b[2K\x1b]8;;file:///x.py\x1b\\x.py\x1b]8;;\x07"
+            " \x1b]0;title\x07done")
+    assert strip_ansi(text) == "Error x.py done"
+    assert strip_ansi("plain [1m] text") == "plain [1m] text"
 
 
 def test_locate_falls_back_to_the_failing_cell(lesson):

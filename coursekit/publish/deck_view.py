@@ -26,7 +26,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..source.lesson import Lesson
-from ..source.transforms import cell_id
+from ..source.transforms import cell_id, is_speaker_notes
 from .figure_alt import cell_alts
 from .student_view import (LABEL, clean_logs, drop_speaker_notes, labelled_blocks, merge_outputs,
                            with_speaker_notes)
@@ -122,7 +122,7 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
                           task, instructor)
             task = None
             continue
-        if cell.cell_type == "markdown" and kind != "notes":
+        if cell.cell_type == "markdown" and not is_speaker_notes(cell):
             task = cell
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             cell.metadata["transient"] = {"remove_source": True}  # the author hid the code

@@ -15,21 +15,18 @@ import re
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbformat import NotebookNode
 
+from ..run.terminal import strip_ansi
+from ..source.transforms import is_speaker_notes
 from .figure_alt import cell_alts
 
 BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
 # cell metadata the notes template reads: {"solution": true}, {"notes": true}, {"alt": …}
 SOLUTION_KEY = "coursekit"
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # long logs (a training run prints a line per epoch) keep their head and tail
 MAX_LOG_LINES = 30
 KEEP_HEAD, KEEP_TAIL = 8, 12
 # a label line: "===== temperature 0.6 =====", "--- sample 2 ---"
 LABEL = re.compile(r"^\s*(={3,}|-{3,})\s*(\S.*?)\s*\1\s*$")
-
-
-def is_speaker_notes(cell) -> bool:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
 
 
 def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:
@@ -122,7 +119,7 @@ def clean_logs(nb: NotebookNode) -> NotebookNode:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "stream":
-                output.text = trim_lines(resolve_overwrites(_ANSI.sub("", output.text)))
+                output.text = trim_lines(resolve_overwrites(strip_ansi(output.text)))
     return nb
 
 

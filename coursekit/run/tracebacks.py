@@ -13,13 +13,9 @@ from dataclasses import dataclass
 
 from ..source.lesson import Cell
 from ..source.markers import LINE_STUB_COMMENT
+from .terminal import strip_ansi
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
-
-
-def strip_ansi(text: str) -> str:
-    return _ANSI.sub("", text)
 
 
 def stub_line(cell: Cell) -> int:

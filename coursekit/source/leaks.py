@@ -36,7 +36,7 @@ import markdown
 from ..errors import LeakError
 from .lesson import Lesson
 from .markers import CODE_STUB, MARKDOWN_STUB
-from .transforms import cell_id
+from .transforms import cell_id, is_speaker_notes
 
 MIN_SECRET_CHARS = 8
 _SPACE = re.compile(r"\s+")
@@ -254,10 +254,6 @@ def prose_text(lesson: Lesson) -> str:
 
 
 # --- speaker notes: instructor-only text, a secret for every student artifact --------
-
-def is_speaker_notes(cell) -> bool:
-    return cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
-
 
 def speaker_note_secrets(lesson: Lesson) -> list[Secret]:
     """Each non-trivial line of the lesson's ``slide_type: notes`` cells, as rendered."""

@@ -87,10 +87,14 @@ def add_colab_badge(nb: NotebookNode, lesson: Lesson, course: Course) -> Noteboo
     return nb
 
 
+def is_speaker_notes(cell) -> bool:
+    """A ``slide_type: notes`` cell (a lesson's cell or a notebook's): the instructor's."""
+    return cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+
+
 def drop_speaker_notes(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
-    """``slide_type: notes`` cells are for the instructor: students never get them."""
-    nb.cells = [cell for cell in nb.cells
-                if cell.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    """Speaker notes are for the instructor: students never get them."""
+    nb.cells = [cell for cell in nb.cells if not is_speaker_notes(cell)]
     return nb
 
 
