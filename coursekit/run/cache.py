@@ -337,8 +337,9 @@ class RunCache:
         except (ImportError, ValueError) as exc:
             raise CourseError(f"cannot open the run cache {url}: {exc}",
                               hint=f"--cache (or ${CACHE_ENV}) takes a folder or an fsspec URL "
-                                   "(file://, s3://, gs://); s3:// needs s3fs, gs:// gcsfs "
-                                   "installed") from None
+                                   "(file://, s3://, gs://); s3:// needs `pip install "
+                                   "'coursekit[s3]'`, gs:// `pip install 'coursekit[gcs]'`"
+                                   ) from None
         self.url = str(url)
         self.root = f"{root.rstrip('/')}/{ENTRY_FOLDER}"
         self.shared_key = environment_key()

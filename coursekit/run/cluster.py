@@ -184,8 +184,11 @@ class DaskExecutor:
 
 
 async def connect(address: str):
-    from distributed import Client
-
+    try:  # an optional dependency: a local verify never needs it
+        from distributed import Client
+    except ImportError:
+        raise CourseError(f"--scheduler {address} needs Dask's distributed package, which is "
+                          "not installed", hint="pip install 'coursekit[cluster]'") from None
     try:
         return await Client(address, asynchronous=True, timeout=CONNECT_TIMEOUT_S)
     except (OSError, asyncio.TimeoutError) as exc:
