@@ -246,3 +246,56 @@ def test_cell_metadata_of_the_wrong_type_names_the_cell(tmp_path, metadata, mess
         read_lesson(write(tmp_path, source))
     assert message in str(info.value)
     assert info.value.line == line_of(source, metadata)
+
+
+# issue 23: every exercise code cell parses as Python, whatever marker dialect made it
+@pytest.mark.parametrize("body, header", [
+    ("def circumference(r):\n    # BEGIN SOLUTION NO PROMPT\n    return 2 * 3.14 * r\n"
+     "    # END SOLUTION\nprint(circumference(1))", "def circumference"),      # otter block
+    ("def square(x):\n    return x * x  # SOLUTION NO PROMPT\nprint(square(2))",
+     "def square"),                                                          # otter line
+    ("if True:\n    ### BEGIN HIDDEN TESTS\n    assert 1 + 1 == 2\n    ### END HIDDEN TESTS\n"
+     "print('checked')", "if True"),                                         # nbgrader
+    ("for i in range(2):\n    # BEGIN PROMPT\n    # END PROMPT\n"
+     "    print(i)  # SOLUTION NO PROMPT\nprint('done')", "for i"),          # otter prompt
+])
+def test_markers_that_leave_an_exercise_that_is_not_python_name_the_line(tmp_path, body,
+                                                                          header):
+    source = lesson_source(f"# %%\n{body}\n")
+    with pytest.raises(MarkerError) as info:
+        read_lesson(write(tmp_path, source))
+    text = str(info.value)
+    assert "exercise version of this cell is not valid Python" in text
+    assert f"on line {line_of(source, header)}" in text  # the block left without a body
+    assert info.value.line > line_of(source, header)
+
+
+def test_every_dialect_that_hides_whole_statements_gives_python_exercises(tmp_path):
+    import ast
+    source = lesson_source('''
+        # %%
+        x = 1  # SOLUTION
+        ### BEGIN SOLUTION
+        y = 2
+        ### END SOLUTION
+        if x:  # SOLUTION NO PROMPT
+            z = 3
+        # BEGIN SOLUTION NO PROMPT
+        w = 4
+        # END SOLUTION
+        # BEGIN PROMPT
+        y = ...
+        # END PROMPT
+        ### BEGIN HIDDEN TESTS
+        assert y == 2
+        ### END HIDDEN TESTS
+        %time print(x)
+
+        # %% tags=["solution"]
+        def f():
+            return 1
+    ''')
+    lesson = read_lesson(write(tmp_path, source))
+    for cell in lesson.cells:
+        ast.parse(cell.split.exercise.replace("%time", "#"))
+    assert "z = 3" not in lesson.cells[0].split.exercise

@@ -216,3 +216,50 @@ def test_a_marker_without_its_hash_is_refused():
     with pytest.raises(MarkerError) as info:
         split_cell("x = 1\nBEGIN SOLUTION\ny = 2\nEND SOLUTION", "code")
     assert info.value.line == 1 and "not in a comment" in info.value.message
+
+
+# issue 23: otter's '# SOLUTION NO PROMPT' on a line that opens a block removed the header
+# and kept its body, an IndentationError that showed the answer to students
+@pytest.mark.parametrize("block, kept", [
+    ("for i in range(3):  # SOLUTION NO PROMPT\n    total += i\n\n    total *= 2",
+     ""),
+    ("if total > 1:  # SOLUTION NO PROMPT\n    total = 1\nelse:  # SOLUTION NO PROMPT\n"
+     "    total = 0", ""),
+    ("while total < 10:  # SOLUTION NO PROMPT\n    total += 1", ""),
+    ("with open('f') as f:  # SOLUTION NO PROMPT\n    total = len(f.read())", ""),
+    ("def helper(x):  # SOLUTION NO PROMPT\n    return x + 1", ""),
+    ("class Helper:  # SOLUTION NO PROMPT\n    value = 1\n\n    def get(self):\n"
+     "        return self.value", ""),
+    ("try:\n    total = 1 / total\nexcept ZeroDivisionError:  # SOLUTION NO PROMPT\n"
+     "    total = 0", "try:\n    total = 1 / total"),
+])
+def test_no_prompt_on_a_block_header_hides_the_whole_block(block, kept):
+    cell = split_cell(f"total = 0\n{block}\n\nprint(total)", "code")
+    shown = "\n".join(x for x in ["total = 0", kept] if x) + "\n\nprint(total)"
+    assert cell.exercise == shown
+    answer = block.replace("  # SOLUTION NO PROMPT", "")
+    assert cell.solution == f"total = 0\n{answer}\n\nprint(total)"
+    hidden = [line.strip() for line in block.split("\n") if line.strip()
+              and line not in kept.split("\n")]
+    assert [text for _, text in cell.secrets] == [h.replace("  # SOLUTION NO PROMPT", "")
+                                                  for h in hidden]
+
+
+def test_no_prompt_header_keeps_the_line_map_and_shares_blank_lines():
+    cell = split_cell("a = 1\nif a:  # SOLUTION NO PROMPT\n    b = 2\n\n    c = 3\n\nd = 4",
+                      "code")
+    assert cell.exercise == "a = 1\n\nd = 4"
+    assert cell.exercise_lines == [0, 5, 6]
+    assert cell.solution_lines == list(range(7))
+
+
+@pytest.mark.parametrize("source, message, line", [
+    ("for i in range(3):  # SOLUTION\n    print(i)", "not a block header", 0),
+    ("if x:  # SOLUTION NO PROMPT\n    ### BEGIN SOLUTION\n    y = 1\n    ### END SOLUTION",
+     "inside a block hidden by '# SOLUTION NO PROMPT' (cell line 1)", 1),
+])
+def test_other_markers_on_or_in_a_block_header_name_the_line(source, message, line):
+    with pytest.raises(MarkerError, match=message.replace("(", r"\(").replace(")", r"\)")) \
+            as info:
+        split_cell(source, "code")
+    assert info.value.line == line

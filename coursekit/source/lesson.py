@@ -17,6 +17,7 @@ import jupytext
 from ..config import check_yaml_size, read_text
 from ..errors import CourseError, LessonFormatError, MarkerError
 from .markers import SplitCell, split_cell
+from .syntax import syntax_error
 
 KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
 COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles", "timeout",
@@ -309,8 +310,38 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
     except MarkerError as err:
         raise MarkerError(err.message, path=path, line=start + (err.line or 0),
                           cell=index + 1, hint=err.hint) from None
+    if raw.cell_type == "code":
+        _check_python(path, index, start, split, tags)
     return Cell(index=index, cell_type=raw.cell_type, source=source, metadata=metadata,
                 line=start, split=split)
+
+
+def _check_python(path: Path, index: int, start: int, split: SplitCell,
+                  tags: list) -> None:
+    """Both versions of a code cell must parse: a marker that cut a statement in two
+    (otter's NO PROMPT on an ``if`` line once left its body behind) fails here, before
+    anything is written, instead of reaching students as an IndentationError."""
+    name = "the parameters cell" if "parameters" in tags else "this cell"
+    for version, text, origins in (("solution", split.solution, split.solution_lines),
+                                   ("exercise", split.exercise, split.exercise_lines)):
+        found = syntax_error(text)
+        if found is None:
+            continue
+        line, message = found
+        def file_line(number: int) -> int:  # 0-based line of this version → file line
+            return start + (origins[min(number, len(origins) - 1)] if origins else 0)
+        # Python's "expected an indented block after 'if' statement on line 2" counts
+        # in the version it parsed: say the lesson file's line instead
+        message = re.sub(r"on line (\d+)",
+                         lambda m: f"on line {file_line(int(m.group(1)) - 1)}", message)
+        where = dict(path=path, line=file_line(line), cell=index + 1)
+        if version == "solution":
+            raise LessonFormatError(f"{name} is not valid Python: {message}", **where,
+                                    hint="fix the code")
+        raise MarkerError(f"the exercise version of {name} is not valid Python ({message}): "
+                          "the solution markers removed part of a statement", **where,
+                          hint="hide whole statements: a block header with its body, or "
+                          "the body in ### BEGIN SOLUTION / ### END SOLUTION")
 
 
 def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:

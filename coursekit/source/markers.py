@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MarkerError
 from .marker_forms import Mark, code_mark, markdown_mark
+from .syntax import without_magics
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -23,6 +24,8 @@ CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 MARKDOWN_STUB = "YOUR ANSWER HERE"
 LINE_STUB_COMMENT = "# YOUR CODE HERE"
 _SOLUTION_MARKS = ("begin", "end", "line")
+# block headers that do not parse on their own, even with a body
+_CLAUSES = ("try", "else", "elif", "except", "except*", "finally", "match", "case")
 
 
 @dataclass(frozen=True)
@@ -56,14 +59,13 @@ class SplitCell:
 def _comment_lines(source: str) -> dict[int, int] | None:
     """Map 0-based line → column where a real comment starts, via the tokenizer.
 
-    IPython magics (``%``/``!`` lines) are blanked first so they do not upset the
-    tokenizer. Returns None when the cell is not tokenizable Python.
+    IPython magics (``%``/``!`` lines) are read as ``pass`` (syntax.py) so they do not
+    upset the tokenizer. Returns None when the cell is not tokenizable Python.
     """
-    lines = source.split("\n")
-    cleaned = "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in lines)
     found: dict[int, int] = {}
+    readline = io.StringIO(without_magics(source) + "\n").readline
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(cleaned + "\n").readline):
+        for tok in tokenize.generate_tokens(readline):
             if tok.type == tokenize.COMMENT:
                 found[tok.start[0] - 1] = tok.start[1]
     except (tokenize.TokenError, IndentationError, SyntaxError):
@@ -85,6 +87,24 @@ def _without_marker(line: str) -> str:
     return line[: line.rindex("#", 0, line.rindex("SOLUTION"))].rstrip("# \t").rstrip()
 
 
+def opens_block(code: str) -> bool:
+    """Does this one line open an indented block (``if x:``, ``def f():``, ``with …:``)?"""
+    body = code.strip()
+    if not body.endswith(":"):
+        return False
+    if body.split()[0].rstrip(":") in _CLAUSES:
+        return True
+    try:
+        ast.parse(body + " pass")
+    except SyntaxError:
+        return False
+    try:  # 'x[1:' + pass is no statement; 'lambda:' alone parses, so is no header
+        ast.parse(body)
+    except SyntaxError:
+        return True
+    return False
+
+
 def _line_stub(line: str, lineno: int) -> tuple[str, str]:
     """``x = expr  # SOLUTION`` → (``x = ...  # YOUR CODE HERE``, ``x = expr``)."""
     code = _without_marker(line)
@@ -95,8 +115,12 @@ def _line_stub(line: str, lineno: int) -> tuple[str, str]:
     except SyntaxError:
         stmt = []
     if len(stmt) != 1:
-        raise MarkerError("'# SOLUTION' needs one complete statement on its line", line=lineno,
-                          hint="wrap longer answers in ### BEGIN SOLUTION / ### END SOLUTION")
+        header = opens_block(code)
+        raise MarkerError("'# SOLUTION' needs one complete statement on its line" +
+                          (", not a block header" if header else ""), line=lineno,
+                          hint="wrap longer answers in ### BEGIN SOLUTION / ### END SOLUTION" +
+                          ("; '# SOLUTION NO PROMPT' hides the header with its block"
+                           if header else ""))
     node = stmt[0]
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
         # ast columns count UTF-8 bytes; the statement is one line, so lineno is 1
@@ -179,13 +203,20 @@ class _Machine:
         self.open: _Open | None = None
         self.last_block: tuple[int, int, str] | None = None  # solution span and indent
         self.pending: list[tuple[_Open, tuple[int, int, str]]] = []
+        # a block header marked '# SOLUTION NO PROMPT': (its indent, its line); its body
+        # goes with it. Blank lines wait until the next line says whether they belong.
+        self.hiding: tuple[str, int] | None = None
+        self.blanks: list[int] = []
 
     def run(self, marks: list[Mark | None]) -> SplitCell:
         for i, (line, mark) in enumerate(zip(self.lines, marks)):
+            if self.hiding is not None and self._hidden_body(i, line, mark):
+                continue
             if self.open is None:
                 self._outside(i, line, mark)
             else:
                 self._inside(i, line, mark)
+        self._flush_blanks(self.exercise, self.ex_map)
         if self.open is not None:
             name = _name(self.open.kind, self.open.mark)
             raise MarkerError(f"'{name}' is never closed", line=self.open.line,
@@ -220,12 +251,43 @@ class _Machine:
             if not answer.strip():
                 raise MarkerError("'# SOLUTION NO PROMPT' needs code on its line", line=i,
                                   hint="put it at the end of the line it hides")
+            if opens_block(answer):  # the body is part of the answer (otter kept it)
+                self.hiding = (answer[: len(answer) - len(answer.lstrip())], i)
         else:
             stub, answer = _line_stub(line, i)
             self._add(self.exercise, self.ex_map, [stub], i)
             self.out.has_stub = True
         self._add(self.solution, self.sol_map, [answer], i)
         self.out.secrets.append((i, answer.strip()))
+
+    def _hidden_body(self, i: int, line: str, mark: Mark | None) -> bool:
+        """True when line ``i`` belongs to the body of a hidden block header."""
+        indent, header = self.hiding
+        if not line.strip():
+            self.blanks.append(i)
+            return True
+        if not line.startswith(indent) or len(line) - len(line.lstrip()) <= len(indent):
+            self.hiding = None  # dedented: the block is over, the blanks are shared
+            self._flush_blanks(self.exercise, self.ex_map)
+            return False
+        if mark is not None and mark.kind != "line":
+            raise MarkerError(f"'{line.strip()}' inside a block hidden by '# SOLUTION NO "
+                              f"PROMPT' (cell line {header + 1})", line=i,
+                              hint="the whole block is the answer: drop the inner marker")
+        self._flush_blanks(None, None)
+        answer = _without_marker(line) if mark is not None else line
+        self._add(self.solution, self.sol_map, [answer], i)
+        self.out.secrets.append((i, answer.strip()))
+        return True
+
+    def _flush_blanks(self, lines: list[str] | None, origins: list[int] | None) -> None:
+        """Pending blank lines go to the solution, and to ``lines`` (the exercise) too
+        when they stand between two shown statements."""
+        for i in self.blanks:
+            self._add(self.solution, self.sol_map, [""], i)
+            if lines is not None:
+                self._add(lines, origins, [""], i)
+        self.blanks = []
 
     def _inside(self, i: int, line: str, mark: Mark | None) -> None:
         block = self.open
