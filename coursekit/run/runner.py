@@ -172,8 +172,9 @@ async def run_kernel(job: Job, workdir: Path, log: Path, threads: int, root: Pat
                      cell_timeout: int, progress: Callable[[int, int], None]) -> Execution:
     """The one way a job's notebook runs, here or on a Dask worker (cluster.py): a kernel
     in ``workdir``, the solution, its probes and its declared variants."""
+    # the lesson's own timeout: header says what it needs; --timeout is for the others
     session = KernelSession(job.notebook, env=kernel_env(job.backend, threads), cwd=workdir,
-                            log=log, timeout=cell_timeout)
+                            log=log, timeout=job.lesson.timeout or cell_timeout)
     async with session:
         return await execute(session, job.lesson, job.notebook, job.probes, root, progress,
                              job.variants)
