@@ -19,11 +19,12 @@ from nbformat import NotebookNode
 from ..config import Course, Project
 from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, replace_dir, write_tree
+from ..run.options import RunOptions
 from ..run.report import load_runs
 from ..run.verify import Verified, ensure_verified, find_verified
 from ..source.leaks import scan_files, secrets_by_stem
 from ..source.lesson import Lesson
-from ..source.notebooks import generate
+from ..source.notebooks import Generated, generate
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
@@ -53,14 +54,14 @@ class CourseInputs:
     runs: list[dict]
 
 
-def read_inputs(project: Project, profile: str | None = None, backend: str | None = None,
-                data_dir: Path | None = None, preview: bool = False,
-                cache: str | None = None) -> CourseInputs:
+def read_inputs(project: Project, options: RunOptions = RunOptions(), *,
+                preview: bool = False, generated: Generated | None = None) -> CourseInputs:
     """Lessons, notebooks and verified runs. The site needs exercises/ in sync with
     content/ (its download buttons serve those files, its Colab links open them) and a
-    current verified run of every lesson; the live ``preview`` takes content/ as it is
-    now and the last outputs as they are."""
-    generated = generate(project)
+    current verified run of every lesson, verified with ``options`` where missing; the
+    live ``preview`` takes content/ as it is now and the last outputs as they are.
+    ``generated``: content/ as the command already read it (None: read it here)."""
+    generated = generated or generate(project)
     check_breaks(generated.course, generated.lessons, project.config_path)
     exercises, solutions = {}, {}
     for lesson in generated.lessons:
@@ -73,9 +74,9 @@ def read_inputs(project: Project, profile: str | None = None, backend: str | Non
         solutions[lesson.stem] = nbformat.reads(
             generated.files[project.solutions / f"{lesson.stem}.ipynb"].decode(), as_version=4)
     if preview:
-        verified = find_verified(project, solutions, profile, backend)
+        verified = find_verified(project, solutions, options.profile, options.backend)
     else:
-        verified = ensure_verified(project, solutions, profile, backend, data_dir, cache)
+        verified = ensure_verified(project, solutions, options, generated=generated)
     return CourseInputs(generated.course, generated.lessons, exercises, solutions, verified,
                         load_runs(project))
 
@@ -130,12 +131,12 @@ def nav(lessons: list[Lesson]) -> list:
             {"Verification": "verification.md"}]
 
 
-def build_site(project: Project, profile: str | None = None, backend: str | None = None,
-               data_dir: Path | None = None, cache: str | None = None,
-               instructor: bool = False) -> Path:
+def build_site(project: Project, options: RunOptions = RunOptions(), *,
+               instructor: bool = False, generated: Generated | None = None) -> Path:
     """``build/site``, or with ``instructor`` ``build/instructor-site``; the student's
-    site is leak-scanned before it replaces the last one."""
-    inputs = read_inputs(project, profile, backend, data_dir, cache=cache)
+    site is leak-scanned before it replaces the last one. ``options``: which runs to
+    publish, and how to verify the lessons that have none."""
+    inputs = read_inputs(project, options, generated=generated)
     sources = site_sources(inputs, node_modules(project), instructor)
     target = project.instructor_site if instructor else project.site
     project.build.mkdir(parents=True, exist_ok=True)
@@ -146,10 +147,11 @@ def build_site(project: Project, profile: str | None = None, backend: str | None
             folder.chmod(0o755)  # mkdtemp makes private folders; a site is for everyone
         write_tree(docs, sources)
         run_mkdocs(project, inputs.course, nav(inputs.lessons), inputs.runs, docs, site)
+        if not instructor:  # the scan is cheap and final; the fit check starts Chromium
+            _scan_student_site(site, inputs)
         check_decks(project.root, site, [site / "slides" / f"{lesson.stem}.html"
                                          for lesson in inputs.lessons])
         if not instructor:
-            _scan_student_site(site, inputs)
             replace_dir(docs, project.site_src)
         replace_dir(site, target)
     finally:
