@@ -18,6 +18,7 @@ from nbformat import NotebookNode
 from ..run.terminal import strip_ansi
 from ..source.transforms import is_speaker_notes
 from .figure_alt import cell_alts
+from .safe_outputs import safe_outputs
 
 BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
 # cell metadata the notes template reads: {"solution": true}, {"notes": true}, {"alt": …}
@@ -29,12 +30,18 @@ KEEP_HEAD, KEEP_TAIL = 8, 12
 LABEL = re.compile(r"^\s*(={3,}|-{3,})\s*(\S.*?)\s*\1\s*$")
 
 
+def ran_cells(executed: NotebookNode | None) -> dict[str, NotebookNode]:
+    """The executed notebook's cells by id, its outputs made safe to publish: the one
+    door through which outputs reach pages, decks and the bundle (safe_outputs.py)."""
+    return {cell.get("id"): cell for cell in safe_outputs(executed).cells} if executed else {}
+
+
 def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> NotebookNode:
     """Exercise sources + executed outputs where the source is identical.
 
     A check cell after a stub keeps no output either: it ran against the solution, and
     "Exercise 1 passed." under a stub tells the student something false."""
-    ran_by_id = {cell.get("id"): cell for cell in executed.cells} if executed else {}
+    ran_by_id = ran_cells(executed)
     nb = copy.deepcopy(exercise)
     nb.cells = [cell for cell in nb.cells if cell.get("id") != BADGE_CELL]
     stub_pending = False  # a stub since the last check cell
@@ -93,7 +100,7 @@ def add_solutions(nb: NotebookNode, solution: NotebookNode,
     Only called when course.yml publishes solutions; its outputs are the verified ones.
     """
     solved = {cell.get("id"): cell for cell in solution.cells}
-    ran_by_id = {cell.get("id"): cell for cell in executed.cells} if executed else {}
+    ran_by_id = ran_cells(executed)
     cells = []
     for cell in nb.cells:
         cells.append(cell)

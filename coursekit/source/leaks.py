@@ -15,6 +15,10 @@ any marker form, in any case (``begin solution``, ``END HIDDEN TESTS``, ``# Solu
 after code, …): a student never needs them, so one found means a marker that the parser
 did not recognise let its block through, whatever the secrets say.
 
+Every artifact is also searched for the build machine's own folders (the project, the
+Python environment, home, temp) and kernel cell files (machine_paths.py): outputs are
+rewritten before they are stored and published, so one found means a path got through.
+
 Stripping tags also strips the backticks of inline code, so a solution line the author
 quotes in the lesson's prose as a hint (`` `keras.Input(shape=(1,))`, ``) would read as a
 leak on the page although the exercise notebook shows the same words. Such a line is
@@ -35,6 +39,7 @@ import markdown
 
 from ..errors import LeakError
 from .lesson import Lesson
+from .machine_paths import build_paths, machine_paths_in
 from .markers import CODE_STUB, MARKDOWN_STUB
 from .transforms import cell_id, is_speaker_notes
 
@@ -70,6 +75,16 @@ class MarkerLeak:
     def __str__(self) -> str:
         origin = f" ({self.where})" if self.where else ""
         return f"{self.artifact}: contains marker text '{self.text}'{origin}"
+
+
+@dataclass(frozen=True)
+class MachinePathLeak:
+    artifact: str
+    path: str  # the folder (or kernel cell file) of the build machine found
+
+    def __str__(self) -> str:
+        return (f"{self.artifact}: contains the build machine's path '{self.path}'; outputs "
+                "must not name where they ran (docs/verify.md, machine paths)")
 
 
 # the words of every marker form (markers.py, marker_forms.py), in any case and spacing;
@@ -204,21 +219,33 @@ def lesson_of(path: str, stems: set[str]) -> str | None:
 
 
 def scan_file(path: str, data: bytes, secrets: dict[str, list[Secret]],
-              label: str | None = None, solutions_published: bool = False) -> list[Leak]:
+              label: str | None = None, solutions_published: bool = False,
+              root: Path | None = None) -> list:
     """``path`` is relative to the site root; ``secrets`` by stem; ``label`` names the
-    artifact in a leak report (default: ``path``)."""
+    artifact in a leak report (default: ``path``); ``root``, the project, is one of the
+    machine's folders no artifact may name."""
     label = label or path
+    leaks: list = scan_machine_paths(path, data, label, build_paths(root))
     if path.endswith(SEARCH_INDEX) and not path.startswith(VENDORED):
-        return scan_search_index(label, data.decode("utf-8", errors="replace"), secrets,
-                                 solutions_published)
+        return leaks + scan_search_index(label, data.decode("utf-8", errors="replace"),
+                                         secrets, solutions_published)
     text = reader_text(path, data)
     if text is None:
-        return []
+        return leaks
     # marker words belong in no artifact, published solutions included
-    leaks: list = scan_marker_text(text, label)
+    leaks += scan_marker_text(text, label)
     if not (solutions_published and path.startswith(SOLUTION_PAGES)):
         leaks += scan_text(_secrets_for(path, secrets), text, label)
     return leaks
+
+
+def scan_machine_paths(path: str, data: bytes, label: str,
+                       known: list[tuple[str, str]]) -> list[MachinePathLeak]:
+    """The machine's folders an artifact names, read in its raw text (attributes too)."""
+    if path.startswith(VENDORED) or path.endswith(BINARY):
+        return []
+    text = data.decode("utf-8", errors="replace")
+    return [MachinePathLeak(label, found) for found in dict.fromkeys(machine_paths_in(text, known))]
 
 
 def reader_text(path: str, data: bytes) -> str | None:
@@ -280,10 +307,11 @@ def secrets_by_stem(lessons: list[Lesson]) -> dict[str, list[Secret]]:
 
 
 def scan_files(files: dict[str, bytes], secrets: dict[str, list[Secret]],
-               solutions_published: bool = False) -> list[Leak]:
+               solutions_published: bool = False, root: Path | None = None) -> list:
     leaks = []
     for path in sorted(files):
-        leaks += scan_file(path, files[path], secrets, solutions_published=solutions_published)
+        leaks += scan_file(path, files[path], secrets, solutions_published=solutions_published,
+                           root=root)
     return leaks
 
 

@@ -1,0 +1,112 @@
+"""Outputs on their way to pages, decks and the bundle: no script, no machine path (issue 23).
+
+The executed notebook here stands for one poured from a cache entry someone else wrote:
+whatever it holds, the rendered page and deck carry no script and no path of the machine.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import tempfile
+from pathlib import Path
+
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from coursekit.publish.deck_view import deck_view
+from coursekit.publish.pages import render_notes
+from coursekit.publish.safe_outputs import clean_html, safe_outputs
+from coursekit.publish.slides import render_deck
+from coursekit.publish.student_view import notes_notebook
+from coursekit.source.leaks import scan_file
+from coursekit.source.machine_paths import rewrite_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_FILE = f"{sys.prefix}/lib/python3.11/site-packages/keras/src/layers/core/dense.py"
+CELL_FILE = f"{tempfile.gettempdir()}/ipykernel_4242/2718281828.py"
+
+AUTHOR = ('<div class="author-box" style="color: teal">Read <kbd>Shift</kbd>+<kbd>Enter</kbd>'
+          '<script>window.authorScript = 1</script></div>')
+
+
+def planted() -> tuple:
+    """(exercise, solution, executed): one slide whose code printed hostile outputs."""
+    slide = {"slideshow": {"slide_type": "slide"}}
+    cells = [new_markdown_cell("# Hostile outputs\n\n" + AUTHOR, id="intro", metadata=slide),
+             new_code_cell("show()", id="shown", metadata=slide)]
+    exercise = new_notebook(cells=cells)
+    executed = copy.deepcopy(exercise)
+    executed.cells[1].outputs = [
+        new_output("display_data", data={
+            "text/html": '<table class="t"><tr><td onclick="steal()">42</td></tr></table>'
+                         '<script>document.title = "owned"</script>'
+                         '<a href="javascript:steal()">more</a>'
+                         '<img src="x" onerror="steal()"><style>body{display:none}</style>',
+            "text/plain": "<table>"}),
+        new_output("display_data", data={"application/javascript": "steal()",
+                                         "text/plain": "<js>"}),
+        new_output("display_data", data={"text/markdown": "**bold** <script>steal()</script>"
+                                                          "<iframe src='https://evil'></iframe>"}),
+        new_output("display_data", data={
+            "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="steal()"/>',
+            "text/plain": "<Figure>"}),
+        new_output("stream", name="stderr",
+                   text=f"{VENV_FILE}:92: UserWarning: Do not pass an `input_shape`\n"
+                        f"{CELL_FILE}:3: RuntimeWarning: divide by zero\n"),
+    ]
+    executed.cells[1].execution_count = 1
+    return exercise, copy.deepcopy(exercise), executed
+
+
+def test_a_planted_script_output_reaches_neither_page_nor_deck():
+    exercise, solution, executed = planted()
+    page, _ = render_notes(notes_notebook(exercise, solution, executed, False), "01_x")
+    deck = render_deck(deck_view(exercise, solution, executed), "Hostile outputs")
+    for html in (page, deck):
+        assert "steal()" not in html and 'document.title = "owned"' not in html
+        assert "onclick" not in html and "onerror" not in html and "onload" not in html
+        assert "javascript:" not in html and "display:none" not in html
+        assert "evil" not in html
+        assert "<td>42</td>" in html
+        assert "**bold**" in html or "<strong>bold</strong>" in html
+    # the author's own HTML, in the lesson's Markdown, stays the author's
+    assert AUTHOR in page
+    assert "window.authorScript = 1" in deck and "color: teal" in deck
+
+
+def test_machine_paths_in_outputs_are_rewritten_before_publishing():
+    exercise, solution, executed = planted()
+    page, _ = render_notes(notes_notebook(exercise, solution, executed, False), "01_x")
+    assert "site-packages/keras/src/layers/core/dense.py:92: UserWarning" in page
+    assert "<ipython>:3: RuntimeWarning: divide by zero" in page
+    assert sys.prefix not in page and "ipykernel_4242" not in page
+    # the executed notebook itself is untouched: only what is published is rewritten
+    assert VENV_FILE in executed.cells[1].outputs[-1].text
+
+
+def test_known_folders_are_rewritten_and_a_kept_one_is_a_leak(tmp_path):
+    root = tmp_path / "course"
+    text = f"saved {root}/build/work/data/x.npz; read {Path.home()}/notes.txt"
+    assert rewrite_paths(text, [(str(root), "."), (str(Path.home()), "~")]) == \
+        "saved ./build/work/data/x.npz; read ~/notes.txt"
+    page = f"<p>the model is in {root}/build/model.keras</p>".encode()
+    [leak] = scan_file("lessons/01_x.html", page, {}, root=root)
+    assert f"contains the build machine's path '{root}'" in str(leak)
+    [leak] = scan_file("notebooks/01_x.ipynb", f'{{"text": "{CELL_FILE}"}}'.encode(), {})
+    assert "ipykernel_4242" in str(leak)
+    assert scan_file("lessons/01_x.html", b"<p>site-packages/keras/x.py, ~/notes</p>", {},
+                     root=root) == []
+
+
+def test_the_cleaner_keeps_tables_and_raster_images_only():
+    png = "data:image/png;base64,iVBORw0KGgo="
+    html = (f'<table border="1" class="dataframe"><thead><tr><th>a</th></tr></thead></table>'
+            f'<img src="{png}" alt="plot"><img src="data:image/svg+xml;base64,PHN2Zz4=">'
+            '<a href="https://keras.io" onmouseover="x()">Keras</a><form><input></form>')
+    assert clean_html(html).strip() == (
+        '<table border="1" class="dataframe"><thead><tr><th>a</th></tr></thead></table>'
+        f'<img src="{png}" alt="plot"><img><a href="https://keras.io">Keras</a>')
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}})])])
+    [output] = safe_outputs(nb).cells[0].outputs
+    assert list(output.data) == ["text/plain"] and "left out" in output.data["text/plain"]
