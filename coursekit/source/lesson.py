@@ -216,6 +216,7 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
                   accelerator=accelerator, data=_data(path, file_lines, meta),
                   profiles=dict(meta.get("profiles", {})), meta=meta,
                   timeout=_timeout(path, file_lines, meta),
+                  key_lines={key: _key_line(file_lines, key) for key in meta},
                   **_schedule_keys(path, file_lines, meta))
 
 
