@@ -25,6 +25,29 @@ from .backends import NO_BACKEND
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 1800  # per cell; the full profile trains for minutes, never for hours
+# after the interrupt at the limit, how long the cell may take to stop before it is
+# abandoned (code in C may not see the interrupt)
+INTERRUPT_GRACE_S = 10
+# jupyter_client picks free ports, then the kernel binds them: a kernel started at the same
+# moment can take one in between (once in ~60 concurrent starts); then start again
+START_ATTEMPTS = 3
+PORT_TAKEN = "Address already in use"
+# quit() / exit() in a cell would end the kernel and the run would look finished: make
+# them an error whose traceback names the line (run once at start, in no notebook)
+NO_QUIT = """\
+def __ck_no_quit():
+    class ExitCalled(Exception):
+        pass
+    class Refuse:
+        def __repr__(self):
+            return "quit() / exit() stop the kernel: not in a lesson"
+        def __call__(self, *args, **kwargs):
+            raise ExitCalled("quit() / exit() would stop the kernel before the notebook "
+                             "ends; a lesson runs to its last cell")
+    shell = get_ipython()
+    shell.user_ns["exit"] = shell.user_ns["quit"] = Refuse()
+__ck_no_quit()
+del __ck_no_quit"""
 # jupyter_client swaps these for sys.executable, so the kernel is this environment's Python
 _PYTHON_ALIASES = {"python", f"python{sys.version_info[0]}",
                    f"python{sys.version_info[0]}.{sys.version_info[1]}", sys.executable}
@@ -87,24 +110,39 @@ class KernelSession:
 
     async def __aenter__(self) -> "KernelSession":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "wb")
-        self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        try:
-            await self.km.start_kernel(
-                extra_arguments=["--IPKernelApp.capture_fd_output=False"], env=self.env,
-                cwd=str(self.cwd), stdout=self._log, stderr=self._log)
-            self.client = NotebookClient(self.nb, km=self.km, kernel_name=KERNEL_NAME,
-                                         timeout=self.timeout, allow_errors=True,
-                                         record_timing=False)
-            await self.client.async_start_new_kernel_client()
-        except Exception as exc:
-            await self.close()
-            raise CourseError(f"the '{KERNEL_NAME}' kernel did not start: {exc}",
-                              path=self.log_path, hint="its log says why") from None
-        except BaseException:  # Ctrl-C while starting: stop the kernel, keep unwinding
-            await self.close()
-            raise
-        return self
+        for attempt in range(1, START_ATTEMPTS + 1):
+            logged = self.log_path.stat().st_size if attempt > 1 else 0
+            self._log = open(self.log_path, "ab" if attempt > 1 else "wb")
+            try:
+                await self._start()
+                return self
+            except Exception as exc:
+                await self.close()
+                if attempt < START_ATTEMPTS and _port_taken(exc, self.log_path, logged):
+                    continue  # another kernel took a port between its pick and our bind
+                raise CourseError(f"the '{KERNEL_NAME}' kernel did not start: {exc}",
+                                  path=self.log_path, hint="its log says why") from None
+            except BaseException:  # Ctrl-C while starting: stop the kernel, keep unwinding
+                await self.close()
+                raise
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _manager(self) -> AsyncKernelManager:
+        """A fresh manager per attempt: it picks new ports."""
+        return AsyncKernelManager(kernel_name=KERNEL_NAME)
+
+    async def _start(self) -> None:
+        self.km = self._manager()
+        await self.km.start_kernel(
+            extra_arguments=["--IPKernelApp.capture_fd_output=False"], env=self.env,
+            cwd=str(self.cwd), stdout=self._log, stderr=self._log)
+        # nbclient's own limit is the last resort: run() interrupts the cell at
+        # self.timeout, so that its traceback says which statement was running
+        self.client = NotebookClient(self.nb, km=self.km, kernel_name=KERNEL_NAME,
+                                     timeout=self.timeout + INTERRUPT_GRACE_S,
+                                     allow_errors=True, record_timing=False)
+        await self.client.async_start_new_kernel_client()
+        await self.evaluate(NO_QUIT)
 
     async def __aexit__(self, *exc) -> None:
         await self.close()
@@ -125,9 +163,10 @@ class KernelSession:
         the notebook's own cell, which nbclient otherwise does.
         """
         original = self.nb.cells[index]
+        alarm = asyncio.ensure_future(self._interrupt_after(self.timeout))
         try:
             await self.client.async_execute_cell(cell, index)
-        except CellTimeoutError:
+        except CellTimeoutError:  # the interrupt did not stop it (stuck in C code)
             return CellRun(cell, _stand_in("TimeoutError",
                                            f"the cell ran longer than {self.timeout} s"), True)
         except DeadKernelError:
@@ -137,10 +176,20 @@ class KernelSession:
             return CellRun(cell, _stand_in("DeadKernelError", "the kernel died (out of "
                                            f"memory?); see {self.log_path}"), True)
         finally:
+            alarm.cancel()
             if probe:
                 self.nb.cells[index] = original
         error = next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
+        if error is not None and alarm.done() and not alarm.cancelled():
+            # interrupted at the limit: the KeyboardInterrupt's frames name the statement
+            return CellRun(cell, {**error, "ename": "TimeoutError", "evalue":
+                                  f"the cell ran longer than {self.timeout} s (the "
+                                  "lesson's timeout: or verify --timeout)"}, True)
         return CellRun(cell, error)
+
+    async def _interrupt_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        await self.km.interrupt_kernel()
 
     async def evaluate(self, code: str, timeout: int = 120) -> str:
         """Run ``code`` outside the notebook (no cell, no history); what it printed."""
@@ -152,6 +201,14 @@ class KernelSession:
         await self.client.kc.execute_interactive(code, store_history=False, output_hook=hook,
                                                  timeout=timeout)
         return "".join(printed)
+
+
+def _port_taken(exc: Exception, log: Path, since: int) -> bool:
+    """Did the start fail because a port was taken (by a kernel started at that moment)?"""
+    with open(log, "rb") as text:
+        text.seek(since)
+        logged = text.read().decode("utf-8", "replace")
+    return any(PORT_TAKEN in text for text in (str(exc), logged))
 
 
 def _stand_in(ename: str, evalue: str) -> dict:
