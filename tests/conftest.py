@@ -58,6 +58,18 @@ def make_course(root: Path, lessons: dict[str, str]) -> Path:
     return root
 
 
+# what a course folder needs besides content/ and course.yml to build its site
+PROJECT_FILES = ("mkdocs.yml", "requirements.txt", "package.json", "package-lock.json")
+
+
+def add_project_files(root: Path) -> Path:
+    """The repository's project files in ``root``, its node_modules linked (not copied)."""
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    return root
+
+
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(root), *args],
                           capture_output=True, text=True, timeout=600)
@@ -81,13 +93,11 @@ def course(tmp_path):
 def built_course(tmp_path_factory):
     """tests/fixtures/site fully built once (`python build.py`): read it, never change it."""
     from site_fixture import build_course
-    return build_course(tmp_path_factory.mktemp("site") / "course")
+    return build_course(tmp_path_factory.mktemp("site"))
 
 
 # what a copy of the shipped course needs to verify its lessons and build its site
 REAL_COURSE_FOLDERS = ("content", "exercises", "solutions")
-REAL_COURSE_FILES = ("course.yml", "mkdocs.yml", "requirements.txt", "package.json",
-                     "package-lock.json")
 
 
 @pytest.fixture(scope="session")
@@ -102,9 +112,8 @@ def real_course(tmp_path_factory):
     root.mkdir()
     for name in REAL_COURSE_FOLDERS:
         shutil.copytree(ROOT / name, root / name)
-    for name in REAL_COURSE_FILES:
-        shutil.copy(ROOT / name, root / name)
-    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    shutil.copy(ROOT / "course.yml", root / "course.yml")
+    add_project_files(root)
     if (ROOT / ".cache").is_dir():
         shutil.copytree(ROOT / ".cache", root / ".cache")
     # a developer's verified runs, when they are current, spare the site build a training

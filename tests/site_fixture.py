@@ -9,37 +9,27 @@ from __future__ import annotations
 
 import base64
 import copy
-import shutil
 from pathlib import Path
 
 import nbformat
 
-from conftest import ROOT, run_build
+from conftest import run_build
+from verify_fixture import SITE_COURSE, copy_course
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
+FIXTURE = SITE_COURSE
 GOLDEN = FIXTURE / "golden"
-# what a course folder needs besides content/ and course.yml to build its site
-PROJECT_FILES = ("mkdocs.yml", "requirements.txt", "package.json", "package-lock.json")
 # a 1×1 PNG: the stand-in figure of the synthetic executed notebooks
 PIXEL = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
     "9c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082")).decode()
 
 
-def copy_course(dest: Path) -> Path:
-    """The fixture course as a project folder (node_modules linked, not copied)."""
-    shutil.copytree(FIXTURE, dest, ignore=shutil.ignore_patterns("golden"))
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, dest / name)
-    (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    return dest
-
-
 def build_course(dest: Path, *args: str) -> Path:
-    copy_course(dest)
-    result = run_build(dest, *args)
+    """The fixture course built for real (``python build.py ARGS``) in ``dest``/site."""
+    root = copy_course("site", dest, site=True)
+    result = run_build(root, *args)
     assert result.returncode == 0, result.stdout + result.stderr
-    return dest
+    return root
 
 
 def fake_executed(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:

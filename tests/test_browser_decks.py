@@ -32,7 +32,7 @@ from coursekit.run.verify import find_verified
 from coursekit.source.leaks import scan_files, secrets_by_stem
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import solution_notebook
-from site_fixture import copy_course
+from verify_fixture import copy_course
 
 LESSONS = load_lessons(ROOT / "content")
 STEMS = [lesson.stem for lesson in LESSONS]
@@ -257,7 +257,7 @@ TOO_LONG = "\n".join(["", "# %% [markdown] slideshow={\"slide_type\": \"slide\"}
 def too_long(tmp_path_factory):
     """The fixture course, verified, with a 40-point slide appended to lesson 02 (code
     cells unchanged); the line where that slide's cell starts."""
-    root = copy_course(tmp_path_factory.mktemp("toolong") / "course")
+    root = copy_course("site", tmp_path_factory.mktemp("toolong"), site=True)
     lesson = root / "content" / "02_words.py"
     lesson.write_text(lesson.read_text() + TOO_LONG)
     for step in ("notebooks", "verify"):

@@ -100,7 +100,7 @@ RENDERINGS = golden_renderings()
 @pytest.mark.parametrize("name", ["schedule.md", "outcomes.md"])
 def test_schedule_and_outcomes_match_golden(name):
     expected = GOLDEN / name
-    assert expected.is_file(), f"{expected} is missing: review and run regen_golden.py"
+    assert expected.is_file(), f"{expected} is missing: review and run tests/regen_golden.py"
     assert RENDERINGS[name] == expected.read_text(encoding="utf-8")
 
 

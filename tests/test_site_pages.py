@@ -1,7 +1,7 @@
 """Notes pages: the student view of a lesson (stubs + verified outputs) and its Markdown.
 
 Units on tiny in-memory notebooks; golden files for the fixture lessons' whole pages
-(tests/fixtures/site/golden/, written only by regen_golden.py).
+(tests/fixtures/site/golden/, written only by tests/regen_golden.py).
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ RENDERINGS = golden_renderings()
 @pytest.mark.parametrize("name", sorted(n for n in RENDERINGS if n.endswith(".md")))
 def test_notes_page_matches_golden(name):
     expected = GOLDEN / name
-    assert expected.is_file(), f"{expected} is missing: review and run regen_golden.py"
+    assert expected.is_file(), f"{expected} is missing: review and run tests/regen_golden.py"
     assert RENDERINGS[name] == expected.read_text(encoding="utf-8")
 
 

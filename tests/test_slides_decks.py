@@ -1,7 +1,7 @@
 """reveal.js decks: the slide-marked cells of the student view, speaker notes, no network.
 
 Units on tiny notebooks; golden files for the fixture lessons' slides
-(tests/fixtures/site/golden/*.slides.html, written only by regen_golden.py).
+(tests/fixtures/site/golden/*.slides.html, written only by tests/regen_golden.py).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ RENDERINGS = golden_renderings()
 @pytest.mark.parametrize("name", sorted(n for n in RENDERINGS if n.endswith(".slides.html")))
 def test_deck_matches_golden(name):
     expected = GOLDEN / name
-    assert expected.is_file(), f"{expected} is missing: review and run regen_golden.py"
+    assert expected.is_file(), f"{expected} is missing: review and run tests/regen_golden.py"
     assert RENDERINGS[name] == expected.read_text(encoding="utf-8")
 
 

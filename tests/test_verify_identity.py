@@ -6,12 +6,8 @@ they share one cache key; the execution may be shared, the lesson's identity may
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from conftest import ROOT
-from site_fixture import PROJECT_FILES
 from verify_fixture import build, copy_course, executed, run_log, runs
 
 STEMS = ["01_first", "02_second", "03_third"]
@@ -20,11 +16,7 @@ TITLES = {"01_first": "# Adding up, first take", "02_second": "# Adding up, seco
 
 
 def twins(tmp_path):
-    root = copy_course("twins", tmp_path)
-    for name in PROJECT_FILES:  # what `site` needs besides content/ and course.yml
-        shutil.copy(ROOT / name, root / name)
-    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    return root
+    return copy_course("twins", tmp_path, site=True)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -21,7 +21,7 @@ from coursekit.run.cache import run_key
 from coursekit.run.report import checks_text
 from coursekit.run.verify import Verified
 from coursekit.source.lesson import read_lesson
-from site_fixture import PROJECT_FILES, ROOT
+from conftest import add_project_files
 from verify_fixture import FIXTURES, copy_course, line_of, runs
 
 
@@ -222,9 +222,7 @@ def test_the_built_instructor_site_has_them_collapsed_and_the_student_site_does_
     shutil.copytree(FIXTURES / "variants", root)
     for failing in (root / "content").glob("0[234]_*.py"):
         failing.unlink()
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, root / name)
-    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    add_project_files(root)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         assert cli.main(["--root", str(root), "notebooks"]) == 0
         assert cli.main(["--root", str(root), "site", "--instructor"]) == 0

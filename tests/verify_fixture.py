@@ -14,9 +14,11 @@ from pathlib import Path
 
 import nbformat
 
+from conftest import add_project_files
 from coursekit import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"
+SITE_COURSE = Path(__file__).parent / "fixtures" / "site"  # copy_course("site", …)
 DATA = FIXTURES / "data"
 
 
@@ -27,10 +29,15 @@ class Result:
     err: str
 
 
-def copy_course(name: str, dest: Path) -> Path:
-    """A fresh copy of fixture course ``name`` with its notebooks generated."""
+def copy_course(name: str, dest: Path, *, site: bool = False) -> Path:
+    """A fresh copy of fixture course ``name`` (a folder of tests/fixtures/verify, or
+    "site": tests/fixtures/site) in ``dest``, its notebooks generated; ``site``: with what
+    building its site takes besides (:func:`add_project_files`)."""
     root = dest / name
-    shutil.copytree(FIXTURES / name, root)
+    source = SITE_COURSE if name == "site" else FIXTURES / name
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("golden"))
+    if site:
+        add_project_files(root)
     assert cli.main(["--root", str(root), "notebooks"]) == 0
     return root
 
