@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coursekit.config import Project  # noqa: E402
+from coursekit.run.options import RunOptions  # noqa: E402
 from coursekit.run.verify import verify  # noqa: E402
 
 
@@ -39,9 +40,10 @@ def main() -> int:
     parser.add_argument("lessons", nargs="*", help="lesson stems (default: all)")
     args = parser.parse_args()
     project = Project(ROOT)
-    report = verify(project, profile=args.profile, backend=args.backend,
-                    lessons=args.lessons or None, jobs=args.jobs, force=True,
-                    data_dir=args.data)
+    options = RunOptions(profile=args.profile, backend=args.backend,
+                         lessons=tuple(args.lessons), jobs=args.jobs, force=True,
+                         data_dir=args.data)
+    report = verify(project, options)
     print(report.summary(ROOT))
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copy(report.path, args.out / "report.json")

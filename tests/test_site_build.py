@@ -185,7 +185,7 @@ def test_the_preview_rebuilds_a_changed_lesson_without_running_it(course_copy):
     lesson = course_copy / "content" / "01_squares.py"
     lesson.write_text(lesson.read_text().replace('print("squares:", squares)',
                                                  'print("the squares:", squares)'))
-    _, changed = refresh_preview(Project(course_copy), None, None)
+    _, changed = refresh_preview(Project(course_copy))
     page_path = course_copy / "build" / "site-src" / "lessons" / "01_squares.md"
     assert page_path in changed
     page = page_path.read_text()
@@ -193,7 +193,7 @@ def test_the_preview_rebuilds_a_changed_lesson_without_running_it(course_copy):
     assert "squares: [0, 1, 4, 9, 16]" not in page  # that output came from the old code
     assert "epoch 40/40" in page  # an unchanged cell keeps its verified output
     assert '!!! warning "Edited since its verification"' in page
-    _, again = refresh_preview(Project(course_copy), None, None)
+    _, again = refresh_preview(Project(course_copy))
     assert again == []  # nothing changed: nothing is written, the server does not loop
 
 

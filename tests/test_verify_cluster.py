@@ -31,6 +31,7 @@ from coursekit.cli import main as cli_main
 from coursekit.config import Project
 from coursekit.errors import CourseError
 from coursekit.run import cluster as cluster_module
+from coursekit.run.options import RunOptions
 from coursekit.run.verify import verify
 from verify_fixture import DATA, build, cell_text, copy_course, executed, runs
 
@@ -284,7 +285,8 @@ def test_a_gpu_lesson_waits_for_a_worker_with_the_gpu_resource(cluster, tmp_path
     root = make_course(tmp_path / "course", {"01_cpu": lesson("01_cpu", log),
                                              "02_gpu": lesson("02_gpu", log, gpu=True)})
     progress = io.StringIO()
-    job = in_background(verify, Project(root), scheduler=cluster.address, stream=progress)
+    job = in_background(verify, Project(root), RunOptions(scheduler=cluster.address),
+                        stream=progress)
     wait_for(lambda: "01_cpu: passed" in progress.getvalue(), what="01_cpu")
     time.sleep(2)  # a free CPU worker had time to take 02_gpu, had it been allowed to
     assert [line[0] for line in log_lines(log)] == ["01_cpu"]
@@ -380,7 +382,7 @@ def test_a_scheduler_that_goes_away_stops_verify_at_once_with_exit_2(tmp_path):
 def test_a_run_whose_worker_dies_passes_on_its_retry(cluster, tmp_path):
     log = tmp_path / "runs.log"
     root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=1)})
-    job = in_background(verify, Project(root), scheduler=cluster.address,
+    job = in_background(verify, Project(root), RunOptions(scheduler=cluster.address),
                         stream=io.StringIO())
     _, worker_pid, kernel_pid = wait_for(lambda: log_lines(log), what="the first run")[0]
     dead = next(a for a, pid in cluster.worker_pids().items() if pid == int(worker_pid))

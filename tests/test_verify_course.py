@@ -11,6 +11,7 @@ import pytest
 
 from coursekit import cli
 from coursekit.config import Project
+from coursekit.run.options import RunOptions
 from coursekit.run.verify import verify
 from verify_fixture import (DATA, build, cell_text, copy_course, executed, line_of, run_log,
                             runs)
@@ -182,7 +183,8 @@ def test_a_cell_over_its_timeout_fails_naming_the_cell_and_its_kernel_stops(tmp_
     monkeypatch.setenv("VERIFY_FIXTURE_PIDFILE", str(pidfile))
     monkeypatch.setenv("VERIFY_FIXTURE_SLEEP", "120")
     root = copy_course("course", tmp_path)
-    report = verify(Project(root), lessons=["02_other"], cell_timeout=2, stream=io.StringIO())
+    report = verify(Project(root), RunOptions(lessons=("02_other",), cell_timeout=2),
+                    stream=io.StringIO())
     run = report.runs[0]
     assert not report.ok and run.status == "failed"
     path = root / "content" / "02_other.py"

@@ -11,6 +11,7 @@ import pytest
 from coursekit.run import backends
 from coursekit.config import Project
 from coursekit.errors import CourseError
+from coursekit.run.options import RunOptions
 from coursekit.run.verify import verify
 from verify_fixture import DATA, build, copy_course, line_of
 
@@ -73,7 +74,7 @@ def test_jobs_must_be_positive(root, capsys):
 
 def test_the_python_api_refuses_zero_jobs_too(root):
     with pytest.raises(CourseError, match=r"^--jobs must be 1 or more, not 0$"):
-        verify(Project(root), jobs=0)
+        verify(Project(root), RunOptions(jobs=0))
     assert_nothing_ran(root)
 
 

@@ -15,18 +15,22 @@ from typing import Callable
 from ..config import Project, course_warnings, load_course
 from ..errors import CourseError
 from ..publish.schedule import check_breaks, untimed_warnings
-from ..source.notebooks import generate, out_of_sync, write_notebooks
+from ..source.notebooks import out_of_sync, write_notebooks
+from .context import Context
+from .init import add_arguments as init_arguments, run_init
+from .options import SHOWING, VERIFYING, add_run_options, run_options
 from .publish import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
                       site_arguments)
-from .init import add_arguments as init_arguments, run_init
-from .run import add_arguments as verify_arguments, cache_argument, run_verify
+from .run import run_verify
+from . import student
 
 
 @dataclass(frozen=True)
 class Command:
     help: str
-    run: Callable[[Project, argparse.Namespace], int]
+    run: Callable[[Context], int]
     add_arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    options: tuple[str, ...] = ()  # the run options it takes (cli/options.py)
 
 
 def _rel(project: Project, path: Path) -> str:
@@ -36,8 +40,9 @@ def _rel(project: Project, path: Path) -> str:
         return str(path)
 
 
-def run_notebooks(project: Project, args: argparse.Namespace) -> int:
-    written, removed = write_notebooks(project)
+def run_notebooks(context: Context) -> int:
+    project = context.project
+    written, removed = write_notebooks(project, context.generated)
     for path in written:
         print(f"wrote {_rel(project, path)}")
     for path in removed:
@@ -47,11 +52,12 @@ def run_notebooks(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
-def run_check(project: Project, args: argparse.Namespace) -> int:
+def run_check(context: Context) -> int:
+    project = context.project
     for warning in course_warnings(load_course(project.config_path)):
         print(f"warning: {_rel(project, project.config_path)}: {warning}", file=sys.stderr)
-    problems = out_of_sync(project)
-    generated = generate(project)
+    generated = context.generated
+    problems = out_of_sync(project, generated)
     check_breaks(generated.course, generated.lessons, project.config_path)
     for warning in untimed_warnings(generated.lessons):
         print(warning, file=sys.stderr)
@@ -69,13 +75,16 @@ COMMANDS: dict[str, Command] = {
     "notebooks": Command("write exercises/ and solutions/ from content/", run_notebooks),
     "check": Command("fail when exercises/ or solutions/ differ from content/", run_check),
     "verify": Command("run every solution and prove every exercise meaningful; "
-                      "write build/report.json", run_verify, verify_arguments),
+                      "write build/report.json", run_verify,
+                      options=("profile", "backend", "lessons", "jobs", "force", "data_dir",
+                               "cache", "scheduler")),
     "site": Command("build the course website into build/site (verifying first if needed)",
-                    run_site, site_arguments),
+                    run_site, site_arguments, VERIFYING),
     "bundle": Command("pack dist/<course>-<version>.zip (--instructor: with solutions)",
                       run_bundle, bundle_arguments),
     "serve": Command("live preview of the website; rebuilds when a lesson changes",
-                     run_serve, serve_arguments),
+                     run_serve, serve_arguments, SHOWING),
+    "student": Command(student.HELP, student.run_student, student.add_arguments),
 }
 # the steps `python build.py` with no subcommand runs, in order
 FULL_BUILD = ["notebooks", "verify", "site", "bundle"]
@@ -91,10 +100,12 @@ def parser(prog: str = "coursekit", root: Path | None = None,
     top = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     top.add_argument("--root", type=Path, default=root or Path.cwd(),
                      help=f"the course folder (default: {root_help})")
-    cache_argument(top, default=None)
+    # the full build's: before a subcommand, they reach it too
+    add_run_options(top, VERIFYING, top=True)
     subs = top.add_subparsers(dest="command")
     for name, command in COMMANDS.items():
         sub = subs.add_parser(name, help=command.help, description=command.help)
+        add_run_options(sub, command.options)
         command.add_arguments(sub)
     # init makes a course rather than reading one: it takes no Project
     init_arguments(subs.add_parser("init", help=INIT_HELP, description=INIT_HELP))
@@ -107,13 +118,14 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
     command uses the current folder)."""
     root_help = "the folder of build.py" if prog == "build.py" else "the current folder"
     args = parser(prog, root, root_help).parse_args(argv)
-    project = Project(args.root.resolve())
     steps = [args.command] if args.command else FULL_BUILD
     try:
         if args.command == "init":
             return run_init(args)
+        # one context for every step: the options built once, the lessons read once
+        context = Context(Project(args.root.resolve()), args, run_options(args))
         for name in steps:
-            code = COMMANDS[name].run(project, args)
+            code = COMMANDS[name].run(context)
             if code:
                 return code
     except CourseError as err:

@@ -19,14 +19,16 @@ from mkdocs.livereload import LiveReloadServer
 from ..config import Project
 from ..errors import CourseError
 from ..fsutil import read_tree, write_atomic
+from ..run.options import RunOptions
 from .mkdocs_run import mkdocs_config
 from .node_assets import node_modules
 from .site import nav, read_inputs, site_sources
 
 
-def refresh_preview(project: Project, profile: str | None, backend: str | None):
-    """Regenerate ``build/site-src``; returns (inputs, the paths whose bytes changed)."""
-    inputs = read_inputs(project, profile, backend, preview=True)
+def refresh_preview(project: Project, options: RunOptions = RunOptions()):
+    """Regenerate ``build/site-src`` from content/ as it is now (read again on each
+    change); returns (inputs, the paths whose bytes changed)."""
+    inputs = read_inputs(project, options, preview=True)
     files = site_sources(inputs, node_modules(project))
     docs = project.site_src
     changed = write_atomic({docs / rel: data for rel, data in files.items()})
@@ -36,14 +38,15 @@ def refresh_preview(project: Project, profile: str | None, backend: str | None):
     return inputs, changed
 
 
-def serve(project: Project, profile: str | None, backend: str | None,
+def serve(project: Project, options: RunOptions = RunOptions(),
           host: str = "127.0.0.1", port: int = 8000) -> None:
+    """``options``: the profile and backend of the runs shown (None: the last ones)."""
     site = Path(tempfile.mkdtemp(prefix="coursekit-preview-"))
     url = f"http://{host}:{port}/"
 
     def rebuild() -> None:
         try:
-            inputs, _ = refresh_preview(project, profile, backend)
+            inputs, _ = refresh_preview(project, options)
             config = mkdocs_config(project, inputs.course, nav(inputs.lessons),
                                    project.site_src, site, strict=False)
             build(config, serve_url=url)

@@ -13,7 +13,7 @@ import difflib
 import os
 import platform
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -29,7 +29,8 @@ from .backends import course_backend
 from .cache import code_hash, file_sha256, installed_versions, open_cache, run_key
 from .cluster import run_on_cluster, scheduler_address
 from .execute import parameterize
-from .kernel import CELL_TIMEOUT_S, check_kernel
+from .kernel import check_kernel
+from .options import RunOptions
 from .progress import Progress
 from .report import (INJECTED, PASSED, Report, device_info, executed_path, load_runs,
                      package_versions, pick_run, report_path, write_report)
@@ -43,58 +44,57 @@ DATA_ENV = "COURSE_DATA_DIR"
 DATA_FOLDER = "data"  # inside the kernel's working folder, where the data files are linked
 
 
-def verify(project: Project, profile: str = DEFAULT_PROFILE, backend: str | None = None,
-           lessons: list[str] | None = None, jobs: int | None = None, force: bool = False,
-           data_dir: Path | str | None = None, *, cache: str | None = None,
-           cell_timeout: int = CELL_TIMEOUT_S, stream: TextIO | None = None,
-           scheduler: str | None = None) -> Report:
+def verify(project: Project, options: RunOptions = RunOptions(), *,
+           generated: Generated | None = None, stream: TextIO | None = None) -> Report:
     """Verify lessons; returns the :class:`~coursekit.report.Report` of this run's runs.
 
-    ``verify(project, profile="smoke", backend=None, lessons=None, jobs=None,
-    force=False, data_dir=None, *, cache=None, cell_timeout=1800, stream=None,
-    scheduler=None) -> Report``
+    ``verify(project, RunOptions(profile="full", lessons=("01_addition",)))``; each
+    field of :class:`~coursekit.run.options.RunOptions` left None takes its default:
 
-    - ``backend``: None for the course's own (course.yml's ``backend:``, else Keras'
-      default when a lesson imports Keras, else none: backends.py).
-    - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; None for all.
-    - ``jobs``: lessons run side by side (None: ``DEFAULT_JOBS``, at most one per core).
-    - ``data_dir``: folder of offline data files (None: ``$COURSE_DATA_DIR``, else none).
-    - ``force``: ignore the cache. ``stream``: where progress goes (default stderr).
-    - ``cache``: folder or fsspec URL of the run cache (None: ``$COURSE_CACHE``, else
-      the project's ``.cache/``).
-    - ``scheduler``: a Dask scheduler address (``tcp://HOST:PORT``; None:
+    - ``profile``: ``DEFAULT_PROFILE``. ``backend``: the course's own (course.yml's
+      ``backend:``, else Keras' default when a lesson imports Keras, else none).
+    - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; empty for all.
+    - ``jobs``: lessons run side by side (``DEFAULT_JOBS``, at most one per core).
+    - ``data_dir``: folder of offline data files (``$COURSE_DATA_DIR``, else none).
+    - ``force``: ignore the cache. ``cache``: folder or fsspec URL of the run cache
+      (``$COURSE_CACHE``, else the project's ``.cache/``).
+    - ``scheduler``: a Dask scheduler address (``tcp://HOST:PORT``;
       ``$COURSE_DASK_SCHEDULER``, else local kernels). Each run is then a task on that
       cluster, ``jobs`` (None: every run at once) caps how many wait there (cluster.py).
+
+    ``generated``: content/ as the command already read it (None: read it here).
+    ``stream``: where progress goes (default stderr).
 
     Afterwards ``build/executed/<profile>/<backend>/<stem>.ipynb`` holds each passing
     solution with its outputs, and ``build/report.json`` one entry per lesson × profile ×
     backend. ``report.ok`` is False when a lesson failed; bad input raises CourseError.
     """
-    address = scheduler_address(scheduler)
+    address = scheduler_address(options.scheduler)
     device = device_info()
-    in_flight = jobs
-    jobs = min(DEFAULT_JOBS, device["cores"]) if jobs is None else jobs
+    jobs = min(DEFAULT_JOBS, device["cores"]) if options.jobs is None else options.jobs
     if jobs < 1:
         raise CourseError(f"--jobs must be 1 or more, not {jobs}")
-    folder = data_folder(data_dir)
-    runs = open_cache(cache, project.cache)
-    generated = generate(project)
-    chosen = course_backend(backend, generated.course, generated.lessons, project.root)
-    backend = chosen.name
-    selected = select_lessons(project, generated.lessons, lessons)
+    folder = data_folder(options.data_dir)
+    runs = open_cache(options.cache, project.cache)
+    generated = generated or generate(project)
+    chosen = course_backend(options.backend, generated.course, generated.lessons,
+                            project.root)
+    selected = select_lessons(project, generated.lessons, list(options.lessons))
     check_kernel()
     code = code_hash()
-    planned = [plan_job(project, generated, lesson, profile, backend, folder, code)
+    profile = options.profile or DEFAULT_PROFILE
+    planned = [plan_job(project, generated, lesson, profile, chosen.name, folder, code)
                for lesson in selected]
-    settings = Settings(project=project, jobs=jobs, force=force, device=device,
+    settings = Settings(project=project, jobs=jobs, force=options.force, device=device,
                         threads=max(1, device["cores"] // max(1, min(jobs, len(planned)))),
-                        packages=package_versions(chosen.package), cell_timeout=cell_timeout,
+                        packages=package_versions(chosen.package),
+                        cell_timeout=options.cell_timeout,
                         progress=Progress(stream or sys.stderr), cache=runs,
                         installed=installed_versions())
     if address is None:
         records = asyncio.run(run_all(planned, settings))
     else:  # the cluster's scheduler queues the runs: submit them all unless --jobs says
-        settings.jobs = in_flight or max(1, len(planned))
+        settings.jobs = options.jobs or max(1, len(planned))
         records = run_on_cluster(planned, settings, address)
     return write_report(project.build, records, {l.stem for l in generated.lessons}, device,
                         settings.packages)
@@ -225,15 +225,16 @@ def find_verified(project: Project, solutions: dict[str, NotebookNode], profile:
 
 
 def ensure_verified(project: Project, solutions: dict[str, NotebookNode],
-                    profile: str | None, backend: str | None,
-                    data_dir: Path | None, cache: str | None = None) -> dict[str, Verified]:
-    """Like :func:`find_verified`, first verifying the lessons that need it."""
-    found = find_verified(project, solutions, profile, backend)
+                    options: RunOptions = RunOptions(), *,
+                    generated: Generated | None = None) -> dict[str, Verified]:
+    """Like :func:`find_verified`, first verifying (with ``options``: the command's own
+    profile, scheduler, jobs, cache, …) the lessons whose run is missing or stale."""
+    found = find_verified(project, solutions, options.profile, options.backend)
     needed = sorted(stem for stem, v in found.items() if not v.current)
     if not needed:
         return found
-    run_verification(project, needed, profile, backend, data_dir, cache)
-    found = find_verified(project, solutions, profile, backend)
+    verify(project, replace(options, lessons=tuple(needed)), generated=generated)
+    found = find_verified(project, solutions, options.profile, options.backend)
     failed = sorted(stem for stem, v in found.items() if v.run and not v.current)
     missing = sorted(stem for stem, v in found.items() if not v.run)
     if failed or missing:
@@ -243,12 +244,3 @@ def ensure_verified(project: Project, solutions: dict[str, NotebookNode],
                           path=report_path(project),
                           hint="`python build.py verify` shows what went wrong")
     return found
-
-
-def run_verification(project: Project, stems: list[str], profile: str | None,
-                     backend: str | None, data_dir: Path | None,
-                     cache: str | None = None) -> None:
-    options = {key: value for key, value in
-               (("profile", profile), ("backend", backend), ("data_dir", data_dir),
-                ("cache", cache)) if value}
-    verify(project, lessons=stems, **options)

@@ -47,9 +47,10 @@ def stale(project: Project, files: dict[Path, bytes]) -> list[Path]:
     return found
 
 
-def write_notebooks(project: Project) -> tuple[list[Path], list[Path]]:
-    """Returns (written, removed)."""
-    generated = generate(project)
+def write_notebooks(project: Project,
+                    generated: Generated | None = None) -> tuple[list[Path], list[Path]]:
+    """Returns (written, removed). ``generated``: content/ as already read (None: read it)."""
+    generated = generated or generate(project)
     written = write_atomic(generated.files)
     removed = stale(project, generated.files)
     for path in removed:
@@ -57,9 +58,9 @@ def write_notebooks(project: Project) -> tuple[list[Path], list[Path]]:
     return written, removed
 
 
-def out_of_sync(project: Project) -> list[tuple[Path, str]]:
+def out_of_sync(project: Project, generated: Generated | None = None) -> list[tuple[Path, str]]:
     """(path, reason) for every file that differs from what content/ generates."""
-    generated = generate(project)
+    generated = generated or generate(project)
     problems = []
     for path, data in generated.files.items():
         if not path.is_file():
