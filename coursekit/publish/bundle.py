@@ -18,6 +18,7 @@ from pathlib import Path
 from ..config import Project
 from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, write_atomic
+from ..run.options import RunOptions
 from ..run.report import report_path
 from ..source.leaks import scan_file, secrets_by_stem
 from ..source.notebooks import Generated, generate
@@ -28,13 +29,18 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build t
 SITE_DOWNLOADS = "downloads"  # build/site/downloads/: the published site serves the zip
 
 
-def bundle_files(project: Project, instructor: bool = False) -> tuple[Generated, dict[str, bytes]]:
-    """The course's lessons, and member name (inside one top folder) → bytes."""
-    generated = generate(project)
+def bundle_files(project: Project, instructor: bool = False,
+                 options: RunOptions = RunOptions(),
+                 generated: Generated | None = None) -> tuple[Generated, dict[str, bytes]]:
+    """The course's lessons, and member name (inside one top folder) → bytes.
+    ``options`` reach the instructor site's verification, if it needs one;
+    ``generated``: content/ as the command already read it (None: read it here)."""
+    generated = generated or generate(project)
     course, lessons = generated.course, generated.lessons
     top = Path(course.bundle_name(instructor)).stem
     if instructor:
-        site = build_site(project, instructor=True)  # from the runs the student site shows
+        # from the runs the student site shows
+        site = build_site(project, options, instructor=True, generated=generated)
     elif (project.site / "index.html").is_file():
         site = project.site
     else:
@@ -80,8 +86,9 @@ def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool
     return leaks
 
 
-def build_bundle(project: Project, instructor: bool = False) -> Path:
-    generated, files = bundle_files(project, instructor)
+def build_bundle(project: Project, instructor: bool = False,
+                 options: RunOptions = RunOptions(), generated: Generated | None = None) -> Path:
+    generated, files = bundle_files(project, instructor, options, generated)
     name = generated.course.bundle_name(instructor)
     data = zip_bytes(files)
     outputs = {project.dist / name: data}
