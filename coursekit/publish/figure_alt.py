@@ -12,14 +12,14 @@ import ast
 import re
 from typing import Iterator
 
+from ..source.syntax import without_magics
+
 # method → the keyword that carries the title when it is not the first argument
 AXES_TITLE = {"title": "label", "set_title": "label"}
 FIGURE_TITLE = {"suptitle": "t"}
 SETTER = "set"  # ax.set(title=…, xlabel=…): only its title keyword names the plot
 # Markdown or TeX in alt text would be rendered or typeset: keep the words
 _NOISE = re.compile(r"[\\$*_`\[\]{}<>]")
-# IPython magics and shell escapes are not Python: blanked so the rest still parses
-_MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
 HEADING = re.compile(r"^#+\s+(.+?)\s*#*\s*$", re.M)
 UNKNOWN = "…"  # what an f-string's computed part reads as
 
@@ -59,7 +59,7 @@ def figure_titles(source: str) -> list[str]:
     """The figure's own title (``suptitle``) if the code gives one, else its axes' titles,
     in the order of the code, each once."""
     try:
-        tree = ast.parse(_MAGIC.sub("", source))
+        tree = ast.parse(without_magics(source))
     except SyntaxError:
         return []
     calls = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Call)
