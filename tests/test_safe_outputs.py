@@ -110,3 +110,31 @@ def test_the_cleaner_keeps_tables_and_raster_images_only():
         "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}})])])
     [output] = safe_outputs(nb).cells[0].outputs
     assert list(output.data) == ["text/plain"] and "left out" in output.data["text/plain"]
+
+
+PATHS = '''
+# %%
+import os
+import warnings
+
+print(os.getcwd())
+warnings.warn("careful with the data")
+'''
+
+
+def test_a_run_stores_its_outputs_without_the_machine_paths(tmp_path, capsys):
+    from conftest import lesson_source, make_course
+    from verify_fixture import build
+
+    root = make_course(tmp_path / "course", {"01_paths": lesson_source(PATHS)})
+    assert build(capsys, root, "notebooks").code == 0
+    result = build(capsys, root, "verify")
+    assert result.code == 0, result.err
+    stored = [root / "build" / "executed" / "smoke" / "tensorflow" / "01_paths.ipynb",
+              *(root / ".cache" / "verify").glob("*.json")]
+    assert len(stored) == 2
+    for path in stored:
+        text = path.read_text()
+        assert "./build/work/smoke/tensorflow/01_paths" in text, path
+        assert "<ipython>:5: UserWarning: careful with the data" in text, path
+        assert str(root) not in text and "ipykernel_" not in text, path

@@ -20,6 +20,7 @@ from nbformat import NotebookNode
 from papermill.parameterize import parameterize_notebook
 
 from ..source.lesson import Cell, Lesson
+from ..source.machine_paths import build_paths, rewrite_output_paths
 from ..source.transforms import cell_id
 from . import variants
 from .cache import DEPENDENCY_PROBE, parse_dependencies
@@ -222,6 +223,9 @@ class LessonRun:
                 out.failure, out.unprobed = self.failure(index, result), len(pending)
                 return out
         renumber(self.nb)
+        known = build_paths(self.root)  # stored and published: no path of this machine
+        for cell in self.nb.cells:
+            rewrite_output_paths(cell.get("outputs", []), known)
         out.dependencies = await imported_distributions(self.session)
         return out
 
