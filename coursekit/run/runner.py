@@ -36,6 +36,7 @@ from . import variants
 from .contract import Probe, unchecked
 from .execute import Execution, execute
 from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
+from .lock import course_lock
 from .metrics import read_metrics, target_problems
 from .progress import Progress
 from .report import RunRecord
@@ -104,9 +105,10 @@ async def run_all(jobs: list[Job], settings: Settings) -> list[RunRecord]:
 
     ticker = asyncio.create_task(_tick(settings.progress)) if settings.progress.live else None
     try:
-        async with asyncio.TaskGroup() as group:
-            for number, job in enumerate(jobs):
-                group.create_task(one(number, job))
+        with course_lock(settings.project.build):  # one verify per course at a time
+            async with asyncio.TaskGroup() as group:
+                for number, job in enumerate(jobs):
+                    group.create_task(one(number, job))
     except ExceptionGroup as group:
         # the other jobs were cancelled and their kernels stopped; report the user's error
         errors = [e for e in group.exceptions if isinstance(e, CourseError)]
