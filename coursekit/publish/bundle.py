@@ -74,15 +74,18 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool) -> list:
-    """Leaks in the zip's members; site members are scanned as site files."""
+def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool,
+                root: Path | None = None) -> list:
+    """Leaks in the zip's members; site members are scanned as site files; no member
+    may name the project's folder ``root`` (or another of the machine's)."""
     leaks = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for member in archive.namelist():
             inner = member.split("/", 1)[1]
             path = inner.removeprefix("site/")
             leaks += scan_file(path, archive.read(member), secrets, label=f"{name}:{member}",
-                               solutions_published=solutions_published and path != inner)
+                               solutions_published=solutions_published and path != inner,
+                               root=root)
     return leaks
 
 
@@ -94,7 +97,7 @@ def build_bundle(project: Project, instructor: bool = False,
     outputs = {project.dist / name: data}
     if not instructor:
         leaks = scan_bundle(data, name, secrets_by_stem(generated.lessons),
-                            generated.course.publish_solutions)
+                            generated.course.publish_solutions, project.root)
         if leaks:
             raise LeakError("solution text found in the student bundle:\n  "
                             + "\n  ".join(str(leak) for leak in leaks),

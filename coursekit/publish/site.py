@@ -148,7 +148,7 @@ def build_site(project: Project, options: RunOptions = RunOptions(), *,
         write_tree(docs, sources)
         run_mkdocs(project, inputs.course, nav(inputs.lessons), inputs.runs, docs, site)
         if not instructor:  # the scan is cheap and final; the fit check starts Chromium
-            _scan_student_site(site, inputs)
+            _scan_student_site(site, inputs, project.root)
         check_decks(project.root, site, [site / "slides" / f"{lesson.stem}.html"
                                          for lesson in inputs.lessons])
         if not instructor:
@@ -160,9 +160,9 @@ def build_site(project: Project, options: RunOptions = RunOptions(), *,
     return target
 
 
-def _scan_student_site(site: Path, inputs: CourseInputs) -> None:
+def _scan_student_site(site: Path, inputs: CourseInputs, root: Path) -> None:
     leaks = scan_files(read_tree(site), secrets_by_stem(inputs.lessons),
-                       inputs.course.publish_solutions)
+                       inputs.course.publish_solutions, root)
     if leaks:
         listing = "\n  ".join(f"build/site/{leak}" for leak in leaks)
         raise LeakError(f"solution text found in the site:\n  {listing}",
