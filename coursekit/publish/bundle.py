@@ -23,6 +23,7 @@ from ..run.report import report_path
 from ..source.leaks import scan_file, secrets_by_stem
 from ..source.notebooks import Generated, generate
 from .readmes import instructor_readme, student_readme
+from .requirements import student_requirements
 from .site import build_site
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time inside
@@ -53,8 +54,7 @@ def bundle_files(project: Project, instructor: bool = False,
         for lesson in lessons:
             path = project.root / folder / f"{lesson.stem}.ipynb"
             files[f"{top}/{folder}/{lesson.stem}.ipynb"] = generated.files[path]
-    files[f"{top}/requirements.txt"] = _required(project.root / "requirements.txt",
-                                                 "the students' Python environment")
+    files[f"{top}/requirements.txt"] = student_requirements(project.root, lessons)
     files[f"{top}/README.md"] = (instructor_readme if instructor else student_readme)(
         course, lessons).encode()
     if instructor:
