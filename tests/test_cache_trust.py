@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import lesson_source, make_course
-from coursekit.run.cache import KEY_FILE, clone_key, sign
 from verify_fixture import build, run_log, runs
+
+from coursekit.run.cache import KEY_FILE, clone_key, sign
 
 HEADER = """\
 # ---

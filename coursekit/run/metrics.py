@@ -61,9 +61,9 @@ def target_problems(nb: dict, targets: dict, profile: str, where: str) -> list[s
     ``where`` (the lesson): for a fresh run and for a cache hit alike."""
     if targets and not has_metrics_cell(nb):
         # targets need metrics; a lesson with nothing to measure needs no metrics cell
-        return [f"{where}: the {profile} profile targets "
-                f"{', '.join(repr(name) for name in targets)} but the solution publishes no "
-                "metrics; add a cell tagged metrics that displays a dict as application/json "
-                "(docs/lesson-format.md)"]
+        return [(f"{where}: the {profile} profile targets "
+                 f"{', '.join(repr(name) for name in targets)} but the solution publishes no "
+                 "metrics; add a cell tagged metrics that displays a dict as application/json "
+                 "(docs/lesson-format.md)")]
     return [f"{where}: {problem}"
             for problem in missed_targets(read_metrics(nb), targets, profile)]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 # one path segment: no separators, no quotes or brackets that end a path in a message
 _SEGMENT = r"[^\s/\\'\"<>|()\[\]{},;]+"
