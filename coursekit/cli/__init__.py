@@ -19,8 +19,8 @@ from ..source.notebooks import out_of_sync, write_notebooks
 from .context import Context
 from .init import add_arguments as init_arguments, run_init
 from .options import SHOWING, VERIFYING, add_run_options, run_options
-from .publish import (bundle_arguments, run_bundle, run_serve, run_site, serve_arguments,
-                      site_arguments)
+from .publish import (bundle_arguments, fit_check_argument, run_bundle, run_serve, run_site,
+                      serve_arguments, site_arguments)
 from .run import run_verify
 from . import student
 
@@ -102,6 +102,7 @@ def parser(prog: str = "coursekit", root: Path | None = None,
                      help=f"the course folder (default: {root_help})")
     # the full build's: before a subcommand, they reach it too
     add_run_options(top, VERIFYING, top=True)
+    fit_check_argument(top, top=True)
     subs = top.add_subparsers(dest="command")
     for name, command in COMMANDS.items():
         sub = subs.add_parser(name, help=command.help, description=command.help)

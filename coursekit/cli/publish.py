@@ -16,7 +16,21 @@ from ..publish.site import build_site
 from .context import Context
 
 
+def fit_check_argument(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """``--no-fit-check``; a subcommand's default is SUPPRESS so that it keeps the value
+    given before the subcommand (the full build's)."""
+    parser.add_argument("--no-fit-check", dest="no_fit_check", action="store_true",
+                        default=False if top else argparse.SUPPRESS,
+                        help="do not measure the slides in Chromium (the fit check): "
+                             "without Chromium the build fails unless this is given")
+
+
+def fit_check(context: Context) -> bool:
+    return not getattr(context.args, "no_fit_check", False)
+
+
 def site_arguments(parser: argparse.ArgumentParser) -> None:
+    fit_check_argument(parser)
     parser.add_argument("--instructor", action="store_true",
                         help="the instructor's site (speaker notes, solutions, timings, "
                              "run details) in build/instructor-site/; never publish it")
@@ -25,12 +39,13 @@ def site_arguments(parser: argparse.ArgumentParser) -> None:
 def run_site(context: Context) -> int:
     site = build_site(context.project, context.options,
                       instructor=getattr(context.args, "instructor", False),
-                      generated=context.generated)
+                      generated=context.generated, fit_check=fit_check(context))
     print(f"wrote {site.relative_to(context.project.root)}/ (open index.html)")
     return 0
 
 
 def bundle_arguments(parser: argparse.ArgumentParser) -> None:
+    fit_check_argument(parser)
     parser.add_argument("--instructor", action="store_true",
                         help="the instructor's bundle: the instructor site (built first), "
                              "the solution notebooks and the verification report")
@@ -38,7 +53,7 @@ def bundle_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_bundle(context: Context) -> int:
     path = build_bundle(context.project, getattr(context.args, "instructor", False),
-                        context.options, context.generated)
+                        context.options, context.generated, fit_check(context))
     print(f"wrote {path.relative_to(context.project.root)}")
     return 0
 

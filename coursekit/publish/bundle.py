@@ -32,7 +32,8 @@ SITE_DOWNLOADS = "downloads"  # build/site/downloads/: the published site serves
 
 def bundle_files(project: Project, instructor: bool = False,
                  options: RunOptions = RunOptions(),
-                 generated: Generated | None = None) -> tuple[Generated, dict[str, bytes]]:
+                 generated: Generated | None = None,
+                 fit_check: bool = True) -> tuple[Generated, dict[str, bytes]]:
     """The course's lessons, and member name (inside one top folder) → bytes.
     ``options`` reach the instructor site's verification, if it needs one;
     ``generated``: content/ as the command already read it (None: read it here)."""
@@ -41,7 +42,8 @@ def bundle_files(project: Project, instructor: bool = False,
     top = Path(course.bundle_name(instructor)).stem
     if instructor:
         # from the runs the student site shows
-        site = build_site(project, options, instructor=True, generated=generated)
+        site = build_site(project, options, instructor=True, generated=generated,
+                          fit_check=fit_check)
     elif (project.site / "index.html").is_file():
         site = project.site
     else:
@@ -90,8 +92,9 @@ def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool
 
 
 def build_bundle(project: Project, instructor: bool = False,
-                 options: RunOptions = RunOptions(), generated: Generated | None = None) -> Path:
-    generated, files = bundle_files(project, instructor, options, generated)
+                 options: RunOptions = RunOptions(), generated: Generated | None = None,
+                 fit_check: bool = True) -> Path:
+    generated, files = bundle_files(project, instructor, options, generated, fit_check)
     name = generated.course.bundle_name(instructor)
     data = zip_bytes(files)
     outputs = {project.dist / name: data}
