@@ -17,11 +17,11 @@ def line_of(source: str, needle: str) -> int:
     return next(i for i, line in enumerate(source.split("\n"), 1) if needle in line)
 
 
-def verified_error(tmp_path, capsys, body: str, header_extra: str = ""):
+def verified_error(tmp_path, capsys, body: str, header_extra: str = "", *args: str):
     header = HEADER.replace("#     title: {title}", "#     title: Limits" + header_extra)
     source = lesson_source(body, header=header)
     root = make_course(tmp_path / "course", {"01_limits": source})
-    result = build(capsys, root, "verify")
+    result = build(capsys, root, "verify", *args)
     assert result.code == 1, result
     (run,) = runs(root).values()
     assert run["status"] == "failed"
@@ -40,6 +40,17 @@ def test_a_cell_past_the_lessons_timeout_names_the_statement_that_was_running(
     assert error["exception"] == "TimeoutError"
     assert "longer than 2 s" in error["message"]
     assert error["line"] == line_of(source, "time.sleep(120)")  # not the cell's first line
+
+
+def test_verify_timeout_sets_the_limit_of_lessons_without_their_own(tmp_path, capsys):
+    source, error = verified_error(tmp_path, capsys, """
+        # %%
+        import time
+        for step in range(3):
+            time.sleep(40)
+    """, "", "--timeout", "2")
+    assert error["exception"] == "TimeoutError" and "longer than 2 s" in error["message"]
+    assert error["line"] == line_of(source, "time.sleep(40)")
 
 
 def test_quit_in_a_cell_fails_the_lesson_at_its_line(tmp_path, capsys):

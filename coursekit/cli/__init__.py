@@ -77,7 +77,7 @@ COMMANDS: dict[str, Command] = {
     "verify": Command("run every solution and prove every exercise meaningful; "
                       "write build/report.json", run_verify,
                       options=("profile", "backend", "lessons", "jobs", "force", "data_dir",
-                               "cache", "scheduler")),
+                               "cache", "scheduler", "cell_timeout")),
     "site": Command("build the course website into build/site (verifying first if needed)",
                     run_site, site_arguments, VERIFYING),
     "bundle": Command("pack dist/<course>-<version>.zip (--instructor: with solutions)",

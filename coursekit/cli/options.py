@@ -14,6 +14,7 @@ from pathlib import Path
 from ..run.backends import BACKENDS
 from ..run.cache import CACHE_ENV
 from ..run.cluster import SCHEDULER_ENV
+from ..run.kernel import CELL_TIMEOUT_S
 from ..run.options import RunOptions
 from ..run.verify import DATA_ENV, DEFAULT_JOBS, DEFAULT_PROFILE
 
@@ -53,9 +54,14 @@ ARGUMENTS: dict[str, tuple[str, dict]] = {
                                       help="run the lessons on this Dask cluster instead of "
                                            f"local kernels (default ${SCHEDULER_ENV}; "
                                            "docs/cluster.md)")),
+    "cell_timeout": ("--timeout", dict(type=_positive, metavar="SECONDS",
+                                       help=f"the longest a cell may run (default "
+                                            f"{CELL_TIMEOUT_S}); a lesson's timeout: header "
+                                            "key wins for that lesson")),
 }
 # what a command that may start a verification takes (site; the full build)
-VERIFYING = ("profile", "backend", "jobs", "force", "data_dir", "cache", "scheduler")
+VERIFYING = ("profile", "backend", "jobs", "force", "data_dir", "cache", "scheduler",
+             "cell_timeout")
 SHOWING = ("profile", "backend")  # what a command that only shows runs takes (serve)
 
 
