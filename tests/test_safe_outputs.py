@@ -138,3 +138,23 @@ def test_a_run_stores_its_outputs_without_the_machine_paths(tmp_path, capsys):
         assert "./build/work/smoke/tensorflow/01_paths" in text, path
         assert "<ipython>:5: UserWarning: careful with the data" in text, path
         assert str(root) not in text and "ipykernel_" not in text, path
+
+
+def test_values_a_run_reports_are_text_on_the_pages():
+    import re
+
+    import markdown
+
+    from coursekit.publish.pages import run_details, verification_page
+    from coursekit.run.verify import Verified
+
+    run = {"lesson": "01_x", "profile": "smoke", "backend": "tensorflow", "status": "passed",
+           "metrics": {"<img src=x onerror=steal()>": "[more](javascript:steal())"},
+           "device": {"cpu": "<script>steal()</script>"}, "date": "{: onclick=steal() }",
+           "packages": {"keras": "<b onmouseover=steal()>3</b>"}}
+    for page in (verification_page([], [run]), run_details(Verified(run, None))):
+        html = markdown.markdown(page, extensions=["attr_list", "md_in_html", "tables"])
+        assert not re.search(r"<[^>]*\son\w+\s*=", html), html  # no handler in any tag
+        assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&#60;img src=x onerror=steal()&#62; = &#91;more&#93;(javascript:steal())" in \
+        verification_page([], [run])

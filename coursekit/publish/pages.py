@@ -103,7 +103,7 @@ def badge(lesson: Lesson, verified: Verified) -> str:
     facts = [f"profile {run.get('profile')}", f"backend {run.get('backend')}",
              device_text(run.get("device"))]
     if run.get("date"):
-        facts.append(str(run["date"]))
+        facts.append(plain(run["date"]))
     word = "Verified" if passed else f"Verification {run.get('status', 'unknown')}"
     lines = [f'!!! {"success" if passed else "failure"} "{word}: {" · ".join(facts)}"', "",
              indent(run_parameters_text(lesson, verified)), "",
@@ -112,7 +112,7 @@ def badge(lesson: Lesson, verified: Verified) -> str:
     metrics = run.get("metrics") or {}
     if metrics:
         lines += ["", "    | Metric | Value | Target |", "    |---|---|---|"]
-        lines += [f"    | {name} | {format_value(value)} | {target_text(targets.get(name))} |"
+        lines += [f"    | {plain(name)} | {format_value(value)} | {target_text(targets.get(name))} |"
                   for name, value in metrics.items()]
     return "\n".join(lines)
 
@@ -190,7 +190,7 @@ def run_details(verified: Verified) -> str:
             ("cached", "yes" if run.get("cached") else "no"),
             ("student contract", str(run.get("contract", "–"))),
             ("data", ", ".join(f"{k}: {v}" for k, v in (run.get("data") or {}).items()) or "–"),
-            *[(name, str(version)) for name, version in
+            *[(plain(name), plain(version)) for name, version in
               sorted((run.get("packages") or {}).items())],
             ("cache key", f"`{run.get('key') or '–'}`")]
     table = ["    | | |", "    |---|---|"] + [f"    | {k} | {v} |" for k, v in rows]
@@ -202,17 +202,28 @@ def device_text(device) -> str:
     if not device:
         return "device unknown"
     if not isinstance(device, dict):
-        return str(device)
+        return plain(device)
     if device.get("gpus"):
-        return ", ".join(device["gpus"])
+        return plain(", ".join(str(gpu) for gpu in device["gpus"]))
     cores = f" ({device['cores']} cores)" if device.get("cores") else ""
-    return f"{device.get('cpu') or 'CPU'}{cores}"
+    return plain(f"{device.get('cpu') or 'CPU'}{cores}")
+
+
+# what HTML or Markdown would read as markup in a value (tags, entities, links, attribute
+# lists, table cells): written as character references, which show the character itself
+_MARKUP = {char: f"&#{ord(char)};" for char in "<>&[]{}|"}
+
+
+def plain(value) -> str:
+    """A value from a run (a metric, a device, a date) as text on a page, never markup:
+    a run's values may come from a cache entry someone else wrote (docs/verify.md)."""
+    return "".join(_MARKUP.get(char, char) for char in str(value))
 
 
 def format_value(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    return plain(value)
 
 
 def target_text(bounds: dict | None) -> str:
@@ -245,12 +256,12 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     for run in runs:
         stem = run.get("lesson", "")
         title = f"[{titles[stem]}](lessons/{stem}.md)" if stem in titles else stem
-        metrics = "<br>".join(f'<span class="nowrap">{k} = {format_value(v)}</span>'
+        metrics = "<br>".join(f'<span class="nowrap">{plain(k)} = {format_value(v)}</span>'
                               for k, v in (run.get("metrics") or {}).items()) or "–"
         cells = [title, run.get("profile", "–"), run.get("backend", "–"),
                  *([] if shared else [device_text(run.get("device"))]),
                  run.get("status", "–"), checks_text(run.get("checks"), empty="–"), metrics,
-                 f'<span class="nowrap">{run.get("date") or "–"}</span>']
+                 f'<span class="nowrap">{plain(run.get("date") or "–")}</span>']
         rows.append("| " + " | ".join(str(c) for c in cells) + " |")
     if not runs:
         rows.append("| *(no runs: run `python build.py verify`)* |" + " |" * (len(columns) - 1))
