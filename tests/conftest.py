@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from coursekit.publish.deck_check import SKIP_ENV as FIT_CHECK_SKIP_ENV, browser_missing
+from coursekit.cli import main as cli_main
+from coursekit.publish.deck_check import SKIP_ENV as FIT_CHECK_SKIP_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Without Chromium a site build fails (the fit check cannot measure the slides). On such a
-# machine every test whose subject is not the fit check builds without it; CI installs
-# Chromium (.ci/run), so there every site build is measured, and test_browser_decks.py
-# proves both verdicts without a browser.
-if browser_missing():
-    os.environ.setdefault(FIT_CHECK_SKIP_ENV, "1")
+# The deck fit check starts Chromium and measures every slide: seconds per site build. It
+# runs where it is the subject: tests marked `fit_check`, and the session builds of the
+# shipped site (tests/test_browser_decks.py proves both verdicts, with and without a
+# browser). Every other test builds with it skipped on purpose (`--no-fit-check`).
+NO_FIT_CHECK = {FIT_CHECK_SKIP_ENV: "1"}
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 HEADER = """\
@@ -70,9 +72,26 @@ def add_project_files(root: Path) -> Path:
     return root
 
 
-def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=600)
+def run_build(root: Path, *args: str, fresh_process: bool = False,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``build.py --root ROOT ARGS``: in this process (what a subprocess would add is an
+    interpreter start, about a second of imports), or with ``fresh_process`` as a real
+    ``python build.py`` (for what only a process shows: signals, the entry point, a clean
+    import state). ``env``: variables to set for this build only."""
+    if fresh_process:
+        return subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(root),
+                               *args], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, **(env or {})})
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        try:
+            code = cli_main(["--root", str(root), *args], prog="build.py")
+        except SystemExit as stop:  # argparse's usage errors
+            code = stop.code if isinstance(stop.code, int) else 2
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(),
+                                       err.getvalue())
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -136,7 +155,7 @@ def shipped_site(real_course):
     from coursekit.source.transforms import exercise_notebook, solution_notebook
 
     result = run_build(real_course, "site", "--profile", "smoke", "--backend", "tensorflow",
-                       "--data-dir", str(SHARED_DATA))
+                       "--data-dir", str(SHARED_DATA), env={FIT_CHECK_SKIP_ENV: "0"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "NOT checked" not in result.stderr  # the build's own fit check ran
     site = real_course / "build" / "site"
@@ -155,3 +174,28 @@ def shipped_site(real_course):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return site
+
+
+# Test tiers (pyproject.toml registers the markers): a test is in a tier by what it uses,
+# so the rule lives here once and a new test cannot forget its marker.
+TIER_FIXTURES = {"real_course": "course", "browser": "browser", "cluster": "cluster"}
+# session fixtures that are expensive to build: their tests run in one pytest-xdist worker
+# (`--dist loadgroup`), so each is built once per run, not once per worker
+SHARED_BUILDS = ("real_course", "built_course")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in TIER_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(marker)
+        group = next((name for name in SHARED_BUILDS if name in item.fixturenames), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(autouse=True)
+def _fit_check_only_where_tested(request, monkeypatch):
+    if request.node.get_closest_marker("fit_check") is None:
+        for name, value in NO_FIT_CHECK.items():
+            monkeypatch.setenv(name, value)
