@@ -1,7 +1,14 @@
-"""What the recipe benchmarks share: a lesson's parameters and a time-budget callback."""
+"""What the recipe benchmarks share: a lesson's parameters and own code, a time-budget
+callback, the turns recipes train in.
+
+A benchmark measures what the lesson teaches, so it takes the lesson's model, data and
+optimizer code from ``content/`` itself (:func:`lesson_definitions`,
+:func:`compile_arguments`), never from a copy that can drift from it.
+"""
 
 from __future__ import annotations
 
+import ast
 import sys
 import time
 from pathlib import Path
@@ -11,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from coursekit.run.verify import profile_of  # noqa: E402
 from coursekit.source.lesson import read_lesson  # noqa: E402
+from coursekit.source.syntax import without_magics  # noqa: E402
 
 
 def lesson_parameters(lesson_path: Path, profile: str, backend: str = "tensorflow") -> dict:
@@ -19,6 +27,55 @@ def lesson_parameters(lesson_path: Path, profile: str, backend: str = "tensorflo
     params = dict(lesson.parameters)
     params.update(profile_of(lesson, profile, backend)[0])
     return params
+
+
+def lesson_statements(lesson_path: Path) -> list[ast.stmt]:
+    """The top-level statements of the lesson's code cells as its solution notebook runs
+    them (coursekit resolves the markers: no stub, no declared alternative or mistake)."""
+    statements = []
+    for cell in read_lesson(lesson_path).cells:
+        if cell.cell_type == "code":
+            tree = ast.parse(without_magics(cell.split.solution), f"{lesson_path}:{cell.line}")
+            statements += ast.increment_lineno(tree, cell.line).body
+    return statements
+
+
+def _defines(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        return {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return set()
+
+
+def lesson_definitions(lesson_path: Path, namespace: dict, *names: str) -> dict:
+    """Run the lesson's own definitions of ``names`` (a ``def``, a ``class`` or a
+    ``name = …``: the first of each, in the lesson's order) in ``namespace``, which gives
+    what they use (imports, parameters); returns ``namespace``. A name the lesson no
+    longer defines stops the benchmark: it would measure something the lesson lacks."""
+    wanted, found = set(names), []
+    for node in lesson_statements(lesson_path):
+        if _defines(node) & wanted:
+            found.append(node)
+            wanted -= _defines(node)
+    if wanted:
+        raise SystemExit(f"{lesson_path.name} defines no {', '.join(sorted(wanted))}: "
+                         "update the benchmark to what the lesson teaches now")
+    code = compile(ast.Module(body=found, type_ignores=[]), str(lesson_path), "exec")
+    exec(code, namespace)  # the lesson's own code: what its notebook runs
+    return namespace
+
+
+def compile_arguments(lesson_path: Path, namespace: dict) -> dict:
+    """The keyword arguments of the lesson's first ``model.compile(…)`` (its optimizer,
+    loss, metrics), evaluated in ``namespace``."""
+    for node in lesson_statements(lesson_path):
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "compile"):
+            return {kw.arg: eval(compile(ast.Expression(kw.value), str(lesson_path), "eval"),
+                                 namespace) for kw in call.keywords}
+    raise SystemExit(f"{lesson_path.name} compiles no model: update the benchmark")
 
 
 def StopAfter(keras, seconds):
