@@ -7,7 +7,9 @@ Exit codes: 0 success, 1 the course failed a check (out of sync, lesson failed),
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
     root_help = "the folder of build.py" if prog == "build.py" else "the current folder"
     args = parser(prog, root, root_help).parse_args(argv)
     steps = [args.command] if args.command else FULL_BUILD
+    with_sigterm = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if with_sigterm else None
     try:
         if args.command == "init":
             return run_init(args)
@@ -132,10 +136,22 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
     except CourseError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("interrupted; earlier outputs are left as they were", file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
+    finally:
+        if with_sigterm:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, ``kill``): unwound like Ctrl-C, so that every kernel
+    stops and no output is left half-written."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
 
 
 def console_main() -> None:
