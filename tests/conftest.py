@@ -119,15 +119,13 @@ def built_course(tmp_path_factory):
 REAL_COURSE_FOLDERS = ("content", "exercises", "solutions")
 
 
-@pytest.fixture(scope="session")
-def real_course(tmp_path_factory):
-    """A copy of the shipped course, shared by the tests that verify it and the tests of
-    its decks, so each lesson trains once per session. The repository's run cache and last
+def copy_real_course(dest: Path) -> Path:
+    """A copy of the shipped course in ``dest``. The repository's run cache and last
     verified runs come along when it has them (a developer's earlier `build.py verify`);
     CI starts without."""
     if not SHARED_DATA.is_dir():
         pytest.fail(f"the offline datasets are expected in {SHARED_DATA} (../shared/data)")
-    root = tmp_path_factory.mktemp("real") / "course"
+    root = dest / "course"
     root.mkdir()
     for name in REAL_COURSE_FOLDERS:
         shutil.copytree(ROOT / name, root / name)
@@ -140,6 +138,20 @@ def real_course(tmp_path_factory):
         shutil.copytree(ROOT / "build" / "executed", root / "build" / "executed")
         shutil.copy(ROOT / "build" / "report.json", root / "build" / "report.json")
     return root
+
+
+@pytest.fixture(scope="session")
+def real_course(tmp_path_factory):
+    """The shipped course, shared by the tests that verify it on TensorFlow and the tests
+    of its site and decks, so each lesson trains once per session."""
+    return copy_real_course(tmp_path_factory.mktemp("real"))
+
+
+@pytest.fixture(scope="session")
+def real_course_other_backends(tmp_path_factory):
+    """A second copy, for the JAX and PyTorch runs: its own xdist group, so these train on
+    one worker while the TensorFlow runs and the deck tests use the other."""
+    return copy_real_course(tmp_path_factory.mktemp("real-backends"))
 
 
 @pytest.fixture(scope="session")
@@ -178,10 +190,11 @@ def shipped_site(real_course):
 
 # Test tiers (pyproject.toml registers the markers): a test is in a tier by what it uses,
 # so the rule lives here once and a new test cannot forget its marker.
-TIER_FIXTURES = {"real_course": "course", "browser": "browser", "cluster": "cluster"}
+TIER_FIXTURES = {"real_course": "course", "real_course_other_backends": "course",
+                 "browser": "browser", "cluster": "cluster"}
 # session fixtures that are expensive to build: their tests run in one pytest-xdist worker
 # (`--dist loadgroup`), so each is built once per run, not once per worker
-SHARED_BUILDS = ("real_course", "built_course")
+SHARED_BUILDS = ("real_course", "real_course_other_backends", "built_course")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -46,7 +46,8 @@ def test_every_lesson_passes_smoke_on_tensorflow(course_copy):
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_core_lessons_pass_smoke_on_other_backends(course_copy, backend):
+def test_core_lessons_pass_smoke_on_other_backends(real_course_other_backends, backend):
+    course_copy = real_course_other_backends
     lessons = [arg for stem in MULTI_BACKEND for arg in ("--lesson", stem)]
     result = run_build(course_copy, "verify", "--profile", "smoke", "--backend", backend,
                        "--data-dir", str(SHARED_DATA), *lessons)
