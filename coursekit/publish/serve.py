@@ -8,6 +8,7 @@ shows the outputs of the last verification, minus those of cells edited since.
 from __future__ import annotations
 
 import shutil
+import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -38,9 +39,25 @@ def refresh_preview(project: Project, options: RunOptions = RunOptions()):
     return inputs, changed
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail in one line, before the first build, when the port cannot be ours (mkdocs'
+    server binds only once it starts serving, and then dies with a traceback)."""
+    probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        raise CourseError(f"cannot serve on {host}:{port}: {exc.strerror or exc}",
+                          hint="stop what listens there, or choose another port with "
+                               "--port") from None
+    finally:
+        probe.close()
+
+
 def serve(project: Project, options: RunOptions = RunOptions(),
           host: str = "127.0.0.1", port: int = 8000) -> None:
     """``options``: the profile and backend of the runs shown (None: the last ones)."""
+    check_port(host, port)
     site = Path(tempfile.mkdtemp(prefix="coursekit-preview-"))
     url = f"http://{host}:{port}/"
 
