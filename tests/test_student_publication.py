@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,13 @@ def test_the_publication_holds_what_students_get_and_nothing_else(publication, b
         assert files[f"exercises/{stem}.ipynb"] == (
             built_course / "exercises" / f"{stem}.ipynb").read_bytes()
         assert f"site/lessons/{stem}.html" in files and f"site/slides/{stem}.html" in files
-    assert files["requirements.txt"] == (built_course / "requirements.txt").read_bytes()
     # the home page's download button finds the student bundle, byte for byte dist/'s
-    assert files["site/downloads/tiny-course-1.0.zip"] == (
-        built_course / "dist" / "tiny-course-1.0.zip").read_bytes()
+    bundle = built_course / "dist" / "tiny-course-1.0.zip"
+    assert files["site/downloads/tiny-course-1.0.zip"] == bundle.read_bytes()
+    with zipfile.ZipFile(bundle) as archive:  # the same requirements and README as it
+        for name in ("requirements.txt", "README.md"):
+            assert files[name] == archive.read(f"tiny-course-1.0/{name}")
+    assert b"==" in files["requirements.txt"]
     assert not [name for name in files if name.startswith(("content/", "solutions/"))
                 or "/solutions/" in name or name.endswith((".py", "report.json"))
                 or "instructor" in name]
@@ -91,6 +95,16 @@ def test_a_leak_writes_nothing(built_course, tmp_path):
                                         "line 'squared_value_of_x = x \\* x'"):
         write_publication(Project(course), target)
     assert tree(target) == {"exercises/01_squares.ipynb": b"an earlier publication\n"}
+
+
+def test_a_site_older_than_the_course_is_refused(built_course, tmp_path, capsys):
+    course = Path(shutil.copytree(built_course, tmp_path / "course", symlinks=True))
+    config = course / "course.yml"
+    config.write_text(config.read_text().replace("tiny-course-student", "tiny-course-2"))
+    assert cli.main(["--root", str(course), "student", str(tmp_path / "pub")]) == 2
+    err = capsys.readouterr().err
+    assert "notebooks/01_squares.ipynb: the built site is older than content/" in err
+    assert "run `python build.py site`" in err and not (tmp_path / "pub").exists()
 
 
 def test_a_clone_keeps_git_and_loses_what_the_course_no_longer_has(built_course, tmp_path):
