@@ -12,7 +12,7 @@ import json
 import os
 import platform
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..config import Project
@@ -108,6 +108,7 @@ def device_info() -> dict:
 class Report:
     runs: list[RunRecord]
     path: Path
+    notes: list[str] = field(default_factory=list)  # what happened to the earlier entries
 
     @property
     def ok(self) -> bool:
@@ -137,6 +138,7 @@ class Report:
                 if run.worker:
                     lines.append(f"  Dask worker: {run.worker}")
         failed = sum(not run.passed for run in self.runs)
+        lines += [f"note: {note}" for note in self.notes]
         lines += [self.table(), f"{len(self.runs) - failed} passed, {failed} failed; "
                                 f"report: {self.path.relative_to(root)}"]
         return "\n".join(lines)
@@ -164,22 +166,68 @@ def write_report(build: Path, runs: list[RunRecord], lessons: set[str], device: 
                  packages: dict) -> Report:
     path = build / REPORT_NAME
     fresh = {run.ident() for run in runs}
-    kept = [entry for entry in _previous_runs(path)
+    previous, notes = _previous_runs(path)
+    kept = [entry for entry in previous
             if entry.get("lesson") in lessons
             and (entry.get("lesson"), entry.get("profile"), entry.get("backend")) not in fresh]
     entries = sorted(kept + [asdict(run) for run in runs],
                      key=lambda e: (e["lesson"], e["profile"], e["backend"]))
     document = {"device": device, "packages": packages, "runs": entries}
     write_atomic({path: (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()})
-    return Report(runs, path)
+    return Report(runs, path, notes)
 
 
-def _previous_runs(path: Path) -> list[dict]:
+def _previous_runs(path: Path) -> tuple[list[dict], list[str]]:
+    """The earlier report's well-formed entries, and a note for each thing dropped: a
+    verify of some lessons keeps the others' entries, or says it could not."""
+    if not path.is_file():
+        return [], []
+    redo = "verify the other lessons again to get their entries back"
     try:
         runs = json.loads(path.read_text(encoding="utf-8")).get("runs", [])
-    except (OSError, ValueError, AttributeError):
-        return []  # no report yet, or one we cannot read: start over
-    return [entry for entry in runs if isinstance(entry, dict)]
+    except (OSError, ValueError, AttributeError) as exc:
+        return [], [f"{path.name} could not be read ({exc}); the entries of lessons not "
+                    f"verified now were dropped: {redo}"]
+    if not isinstance(runs, list):
+        return [], [f"{path.name} had no list of runs; earlier entries dropped: {redo}"]
+    kept, notes = [], []
+    for number, entry in enumerate(runs, start=1):
+        problem = entry_problem(entry)
+        if problem is None:
+            kept.append(entry)
+        else:
+            notes.append(f"{path.name}: dropped run {number}: {problem}; {redo}")
+    return kept, notes
+
+
+# a report entry's fields and their JSON types, from RunRecord; these four are required
+_TYPES = {"str": (str,), "bool": (bool,), "float": (int, float), "dict": (dict,),
+          "list": (list,)}
+REQUIRED = ("lesson", "profile", "backend", "status")
+
+
+def entry_problem(entry) -> str | None:
+    """What is wrong with one report entry (a missing or mistyped field), or None."""
+    if not isinstance(entry, dict):
+        return f"{type(entry).__name__}, not an object"
+    name = f"lesson {entry.get('lesson')!r}"
+    for key in REQUIRED:
+        if key not in entry:
+            return f"{name} has no '{key}'"
+    for spec in fields(RunRecord):
+        parts = [part.strip() for part in str(spec.type).split("|")]
+        if spec.name in entry and not _fits(entry[spec.name], parts):
+            return (f"{name}: '{spec.name}' is {json.dumps(entry[spec.name])[:40]}, not "
+                    f"{spec.type}")
+    return None
+
+
+def _fits(value, parts: list[str]) -> bool:
+    if value is None or not all(part in _TYPES or part == "None" for part in parts):
+        return value is not None or "None" in parts  # a type this check does not know: ok
+    kinds = tuple(kind for part in parts for kind in _TYPES.get(part, ()))
+    # JSON's true is no number: bool is a subclass of int in Python
+    return isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
 
 
 # --- reading the last verification back (the site, the bundle) ----------------------
@@ -206,9 +254,14 @@ def load_runs(project: Project) -> list[dict]:
         raise CourseError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno,
                           hint="run `python build.py verify` to write it again") from None
     runs = report.get("runs") if isinstance(report, dict) else None
-    if not isinstance(runs, list) or not all(isinstance(run, dict) for run in runs):
+    if not isinstance(runs, list):
         raise CourseError("expected {\"runs\": [...]}", path=path,
                           hint="run `python build.py verify` to write it again")
+    for number, run in enumerate(runs, start=1):
+        problem = entry_problem(run)
+        if problem is not None:
+            raise CourseError(f"run {number}: {problem}", path=path,
+                              hint="run `python build.py verify` to write it again")
     return runs
 
 
