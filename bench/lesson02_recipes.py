@@ -9,12 +9,15 @@ CIFAR-10 arrays (pixels scaled to [0, 1]) and are scored on the full 10,000-imag
   32, augmentation with random horizontal flips and shifts of up to 10% (the old
   `ImageDataGenerator`, here RandomFlip + RandomTranslation layers, fill "nearest"), all
   50,000 training images.
-* lesson: lesson 02's recipe with the parameters of its smoke profile (read from
-  content/02_cifar10.py): three conv blocks (Conv-BN-ReLU, max-pool, dropout), flatten,
-  Dense logits; AdamW with linear warm-up (first 20% of the steps) and cosine decay; its
-  batch size, image subset and epochs. Its schedule has a fixed length: when the steps
-  run out before the budget, it stops early (the time it used is reported); when the
-  budget runs out first, it stops there, un-annealed.
+* lesson: lesson 02's own code, read from content/02_cifar10.py (bench/benchkit.py): its
+  `model = build_model(…)` (three conv blocks of Conv-BN-ReLU, max-pool, dropout, its
+  augmentation when the profile augments, flatten, Dense logits), its schedule (linear
+  warm-up over the first 20% of the steps, cosine decay) and its `model.compile` (AdamW
+  without decay on BN and biases, cross-entropy with label smoothing on one-hot labels),
+  with the parameters of its smoke profile: its batch size, image subset and epochs. Its
+  schedule has a fixed length: when the steps run out before the budget, it stops early
+  (the time it used is reported); when the budget runs out first, it stops there,
+  un-annealed.
 
 To share the machine's load fairly, the recipes train in turns of about 10 s each, in
 one process (a callback stops `fit` at the end of a turn and the next turn resumes with
@@ -32,6 +35,7 @@ accuracies.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import sys
@@ -42,9 +46,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "content" / "02_cifar10.py"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cifar10.npz"
+# what `model = build_model(…)`, `schedule = …` and `model.compile(…)` in the lesson use
+LESSON_CODE = ("RandomShift", "build_model", "build_augmentation", "make_schedule",
+               "make_optimizer", "make_loss")
 
 import numpy as np  # noqa: E402
-from benchkit import StopAfter, budget_parser, recipe_parameters, train_in_turns  # noqa: E402
+from benchkit import (StopAfter, budget_parser, compile_arguments, lesson_definitions,  # noqa: E402
+                      recipe_parameters, train_in_turns)
 
 
 def load_cifar10(path: Path):
@@ -83,29 +91,13 @@ def build_keras2018(keras):
 
 
 def build_lesson(keras, p: dict, total_steps: int):
-    layers = keras.layers
-    inputs = keras.Input(shape=(32, 32, 3))
-    x = inputs
-    if p["augment"]:
-        x = layers.RandomFlip("horizontal")(x)
-        x = layers.RandomTranslation(0.125, 0.125, fill_mode="reflect")(x)
-    for block in range(3):
-        for _ in range(p["convs_per_block"]):
-            x = layers.Conv2D(p["width"] * 2**block, 3, padding="same", use_bias=False)(x)
-            x = layers.BatchNormalization()(x)
-            x = layers.ReLU()(x)
-        x = layers.MaxPooling2D()(x)
-        x = layers.Dropout(p["dropout"])(x)
-    x = layers.Flatten()(x)
-    model = keras.Model(inputs, layers.Dense(10)(x), name="lesson02")
-    warmup = total_steps // 5
-    schedule = keras.optimizers.schedules.CosineDecay(
-        0.0, total_steps - warmup, warmup_target=p["learning_rate"], warmup_steps=warmup)
-    model.compile(
-        optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=p["weight_decay"]),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"])
-    return model
+    """Lesson 02's model, built and compiled by the lesson's own code with parameters
+    ``p``, its schedule ``total_steps`` long."""
+    namespace = {"keras": keras, "layers": keras.layers, "np": np, "math": math, **p,
+                 "total_steps": total_steps}
+    lesson_definitions(LESSON, namespace, *LESSON_CODE, "model", "schedule")
+    namespace["model"].compile(**compile_arguments(LESSON, namespace))
+    return namespace["model"]
 
 
 class Recipe:
@@ -153,8 +145,9 @@ def main(argv=None) -> int:
     recipes = [
         Recipe("keras2018", build_keras2018(keras), x_train, y_train, 32,
                100 * len(x_train) // 32, seed=1),  # 100 epochs: more than any budget here
-        Recipe("lesson", build_lesson(keras, p, lesson_steps), x_lesson, y_lesson,
-               p["batch_size"], lesson_steps, seed=2),
+        # one-hot labels, as the lesson gives its label-smoothed loss
+        Recipe("lesson", build_lesson(keras, p, lesson_steps), x_lesson,
+               keras.utils.to_categorical(y_lesson, 10), p["batch_size"], lesson_steps, seed=2),
     ]
     load_before, load_after = train_in_turns(keras, recipes, args.budget, args.turn)
 
