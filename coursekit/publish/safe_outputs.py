@@ -7,9 +7,12 @@ which outputs reach the notes pages, the decks and the bundle:
 
 - ``text/html`` keeps a safe subset of tags and attributes (tables, text formatting,
   images from data: URLs, links to http/https/mailto); ``<script>``, ``<style>``,
-  ``on…`` handlers and ``javascript:`` URLs go, and so does every other tag;
-- ``text/markdown`` and ``text/latex`` are text that pages pass on as raw HTML: the same
-  cleaning, with no tags at all for LaTeX;
+  ``on…`` handlers and ``javascript:`` URLs go, and so does every other tag. It is then
+  wrapped in one ``<div>``: a notes page is Markdown, and Markdown inside a raw HTML block
+  is left alone, so text in the output cannot become a link (``[x](javascript:…)``) or an
+  attribute list (``{: onclick=…}``) on the page;
+- ``text/markdown`` is rendered to HTML here and cleaned the same way, for the same
+  reason; ``text/latex`` is shown as the text it is (a page would pass it on raw);
 - JavaScript and widget outputs are dropped (a page has no kernel to run them), and so
   is an SVG that can run script (its file would run at the site's origin);
 - machine paths are rewritten (source/machine_paths.py).
@@ -25,6 +28,7 @@ import re
 from pathlib import Path
 
 import bleach
+import markdown
 from nbformat import NotebookNode
 
 from ..source.machine_paths import build_paths, rewrite_output_paths
@@ -65,12 +69,11 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
 
 _HTML = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=_attribute_allowed,
                        protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
-_TEXT = bleach.Cleaner(tags=frozenset(), attributes={}, strip=True, strip_comments=True)
 
 
-def clean_html(html: str, cleaner: bleach.Cleaner = _HTML) -> str:
+def clean_html(html: str) -> str:
     """``html`` with only the allowed tags and attributes; script and style dropped whole."""
-    return cleaner.clean(_CODE_ELEMENTS.sub("", html))
+    return _HTML.clean(_CODE_ELEMENTS.sub("", html))
 
 
 def _joined(value) -> str:
@@ -84,12 +87,15 @@ def safe_output(output: dict) -> None:
         return
     for kind in DROPPED_TYPES:
         data.pop(kind, None)
+    written = data.pop("text/markdown", None)
+    if written is not None and "text/html" not in data:
+        data["text/html"] = markdown.markdown(_joined(written))
     if "text/html" in data:
-        data["text/html"] = clean_html(_joined(data["text/html"]))
-    if "text/markdown" in data:
-        data["text/markdown"] = clean_html(_joined(data["text/markdown"]))
-    if "text/latex" in data:
-        data["text/latex"] = clean_html(_joined(data["text/latex"]), _TEXT)
+        cleaned = clean_html(_joined(data["text/html"]))
+        data["text/html"] = f'<div class="output-html">\n{cleaned}\n</div>'
+    latex = data.pop("text/latex", None)
+    if latex is not None:
+        data.setdefault("text/plain", _joined(latex))
     if "image/svg+xml" in data and _ACTIVE_SVG.search(_joined(data["image/svg+xml"])):
         del data["image/svg+xml"]
     if not data and output.get("output_type") in ("display_data", "execute_result"):
