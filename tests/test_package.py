@@ -33,6 +33,7 @@ from conftest import ROOT
 from coursekit.errors import CourseError
 from coursekit.publish.deck_check import SKIP_ENV, browser_missing
 from coursekit.run import cache, cluster
+from coursekit.run.cache import normalized
 
 TIMEOUT = 900
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -40,7 +41,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 def _name(requirement: str) -> str:
     """The normalised distribution name of ``fsspec~=2026.9.0``."""
-    return re.sub(r"[-_.]+", "-", re.match(r"[\w.-]+", requirement).group(0)).lower()
+    return normalized(re.match(r"[\w.-]+", requirement).group(0))
 
 
 def _imports() -> dict[str, list[tuple[str, bool]]]:

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from ..errors import CourseError
+from ..run.cache import normalized
 from ..source.lesson import Lesson
 
 REQUIREMENTS = "requirements.txt"
@@ -29,10 +30,6 @@ HEADER = ("# The Python packages the lessons were verified with (the course's re
           "# without coursekit, the tool that built it). pip install -r requirements.txt\n")
 _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 _INCLUDE = re.compile(r"^-r\s+|^--requirement[=\s]+")
-
-
-def normalized(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def read_lines(path: Path) -> list[tuple[Path, int, str]]:
