@@ -43,8 +43,9 @@ def lesson_statements(lesson_path: Path) -> list[ast.stmt]:
 def _defines(node: ast.stmt) -> set[str]:
     if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
         return {node.name}
-    if isinstance(node, ast.Assign):
-        return {target.id for target in node.targets if isinstance(target, ast.Name)}
+    if isinstance(node, ast.Assign):  # `x = …`, `a, b = …`
+        return {name.id for target in node.targets for name in ast.walk(target)
+                if isinstance(name, ast.Name)}
     return set()
 
 

@@ -7,12 +7,14 @@ Shakespeare (first 90% for training, last 10% held out) and are scored the same 
   recipe): windows of 40 one-hot characters cut every 3 characters, one LSTM of 128
   units, a Dense softmax that predicts only the character after the window, RMSprop at
   0.01, batch 128, shuffled windows.
-* lesson: lesson 03's recipe with the parameters of its smoke profile (read from
-  content/03_shakespeare.py): Embedding -> LSTM(s) returning sequences -> Dense logits,
-  a prediction at every position of random windows of `seq_length` characters; Adam with
-  cosine decay to 10% of the peak and clipping at norm 1; its batch size and number of
-  steps. When its steps run out before the budget it stops early (the time it used is
-  reported); when the budget runs out first, it stops there.
+* lesson: lesson 03's own code, read from content/03_shakespeare.py (bench/benchkit.py):
+  its vocabulary, encoding and split, its `model = build_model(…)` (Embedding -> LSTM(s)
+  returning sequences -> Dense logits), its windows (`make_windows`: a prediction at every
+  position of random windows of `seq_length` characters), its schedule and
+  `model.compile` (Adam with cosine decay to 10% of the peak, clipping at norm 1), with
+  the parameters of its smoke profile: its batch size and number of steps. When its
+  steps run out before the budget it stops early (the time it used is reported); when
+  the budget runs out first, it stops there.
 
 Score (the same for both, so the numbers compare): the mean cross-entropy, in nats per
 character, of predicting held-out character t from the 40 characters before it, for every
@@ -41,14 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "content" / "03_shakespeare.py"
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "tinyshakespeare.txt"
 CONTEXT = 40  # characters of context in the common score
+# what the lesson's data, `model = build_model(…)`, `schedule` and `model.compile` use
+LESSON_CODE = ("build_vocabulary", "encode", "split_train_val", "make_windows", "build_model",
+               "vocab", "vocab_size", "ids", "train_ids")
 
 import numpy as np  # noqa: E402
-from benchkit import StopAfter, budget_parser, recipe_parameters, train_in_turns  # noqa: E402
-
-
-def windows(ids, starts, length):
-    index = np.asarray(starts)[:, None] + np.arange(length)
-    return ids[index], ids[index + 1]
+from benchkit import (StopAfter, budget_parser, compile_arguments, lesson_definitions,  # noqa: E402
+                      recipe_parameters, train_in_turns)
 
 
 def build_plain(keras, vocab_size):
@@ -65,18 +66,12 @@ def build_plain(keras, vocab_size):
     return model
 
 
-def build_lesson(keras, vocab_size, p, total_steps):
-    layers = keras.layers
-    inputs = keras.Input(shape=(None,), dtype="int32")
-    x = layers.Embedding(vocab_size, p["embedding_dim"])(inputs)
-    for _ in range(p["num_layers"]):
-        x = layers.LSTM(p["units"], return_sequences=True)(x)
-        x = layers.Dropout(p["dropout"])(x)
-    model = keras.Model(inputs, layers.Dense(vocab_size)(x), name="lesson03")
-    schedule = keras.optimizers.schedules.CosineDecay(p["learning_rate"], total_steps, alpha=0.1)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=1.0),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model
+def build_lesson(keras, lesson: dict):
+    """Lesson 03's model, built and compiled by the lesson's own code in ``lesson`` (its
+    namespace: parameters, data and functions)."""
+    lesson_definitions(LESSON, lesson, "model", "total_steps", "schedule")
+    lesson["model"].compile(**compile_arguments(LESSON, lesson))
+    return lesson["model"]
 
 
 class Recipe:
@@ -120,12 +115,12 @@ def main(argv=None) -> int:
 
     p = recipe_parameters(LESSON, args.profile, args.set)
     keras.utils.set_random_seed(p["seed"])
-    text = args.data.read_text(encoding="utf-8")
-    vocab = sorted(set(text))
-    char_to_id = {c: i for i, c in enumerate(vocab)}
-    ids = np.array([char_to_id[c] for c in text], dtype="int32")
-    n_val = int(len(ids) * 0.1)
-    train_ids, val_ids = ids[: len(ids) - n_val], ids[len(ids) - n_val:]
+    # the lesson's own vocabulary, encoding, split and windows
+    lesson = lesson_definitions(LESSON, {"keras": keras, "layers": keras.layers, "np": np, **p,
+                                         "text": args.data.read_text(encoding="utf-8")},
+                                *LESSON_CODE)
+    vocab, train_ids, val_ids = lesson["vocab"], lesson["train_ids"], lesson["val_ids"]
+    windows = lesson["make_windows"]
 
     # plain: every 3rd window of 40 characters, the next character as the target, shuffled.
     plain_starts = np.arange(0, len(train_ids) - CONTEXT, 3)
@@ -148,8 +143,7 @@ def main(argv=None) -> int:
 
     recipes = [
         Recipe("plain", build_plain(keras, len(vocab)), plain_batches, 128, len(plain_order) // 128),
-        Recipe("lesson", build_lesson(keras, len(vocab), p, lesson_steps), lesson_batches, bs,
-               lesson_steps),
+        Recipe("lesson", build_lesson(keras, lesson), lesson_batches, bs, lesson_steps),
     ]
     load_before, load_after = train_in_turns(keras, recipes, args.budget, args.turn)
 

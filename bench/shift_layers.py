@@ -14,21 +14,18 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import jupytext
 import keras
 import numpy as np
+from benchkit import lesson_definitions
 from keras import layers
 
 LESSON = Path(__file__).resolve().parents[1] / "content" / "02_cifar10.py"
 
 
 def lesson_random_shift():
-    """The RandomShift class, taken from the lesson's own cell."""
-    cells = jupytext.read(LESSON).cells
-    source = next(c.source for c in cells if "class RandomShift" in c.source)
+    """The RandomShift class, from the lesson's own code (bench/benchkit.py)."""
     namespace = {"keras": keras, "layers": layers}
-    exec(source, namespace)
-    return namespace["RandomShift"]
+    return lesson_definitions(LESSON, namespace, "RandomShift")["RandomShift"]
 
 
 def compiled(layer):
