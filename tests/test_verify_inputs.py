@@ -25,6 +25,17 @@ def assert_nothing_ran(root):
     assert not (root / "build").exists() and not (root / ".cache").exists()
 
 
+def assert_only_it_failed(root, stem, message):
+    """A lesson's own bad header fails that lesson only (issue 23): no kernel for it, its
+    report entry carries the error, the other lessons ran."""
+    report = json.loads((root / "build" / "report.json").read_text())
+    by_stem = {run["lesson"]: run for run in report["runs"]}
+    assert message in by_stem[stem]["error"]["message"]
+    assert by_stem[stem]["status"] == "failed"
+    assert not list((root / "build" / "logs").rglob(f"{stem}.log"))
+    assert {run["status"] for name, run in by_stem.items() if name != stem} == {"passed"}
+
+
 def test_an_unknown_profile_names_the_lesson_and_its_profiles(root, capsys):
     result = build(capsys, root, "verify", "--profile", "turbo")
     assert result.code == 2
@@ -43,7 +54,7 @@ def test_a_profile_setting_an_unknown_parameter_names_the_lesson(root, capsys):
     assert result.code == 2
     assert f"error: {path}:{line_of(path, '#       smoke:')}: profile 'smoke' sets 'epochs', " \
            "which the parameters cell does not define" in result.err
-    assert_nothing_ran(root)
+    assert_only_it_failed(root, "01_sound", "sets 'epochs'")
 
 
 def test_an_unknown_lesson_suggests_the_closest(root, capsys):
@@ -174,7 +185,7 @@ def test_a_bad_backends_entry_names_the_lesson_line_and_the_fix(root, capsys, ba
     line = line_of(path, "#         backends:")
     assert f"error: {path}:{line}: {message}" in result.err, result.err
     assert hint in result.err
-    assert_nothing_ran(root)
+    assert_only_it_failed(root, "01_sound", message)
 
 
 def test_a_bad_backends_entry_of_the_second_profile_points_at_its_own_line(root, capsys):
@@ -192,7 +203,7 @@ def test_a_bad_backends_entry_of_the_second_profile_points_at_its_own_line(root,
     full_jax = max(i for i, text in enumerate(lines, 1) if text.startswith("#           jax:"))
     assert (f"error: {path}:{full_jax}: profile 'full' on jax sets 'epochs', which the "
             "parameters cell does not define") in result.err, result.err
-    assert_nothing_ran(root)
+    assert_only_it_failed(root, "01_sound", "profile 'full' on jax")
 
 
 def test_a_profile_with_an_unknown_key_lists_the_keys_it_may_have(root, capsys):
@@ -203,4 +214,4 @@ def test_a_profile_with_an_unknown_key_lists_the_keys_it_may_have(root, capsys):
     assert result.code == 2
     assert (f"error: {path}:{line_of(path, '#       smoke:')}: profile 'smoke' may only have "
             "parameters, targets and backends") in result.err, result.err
-    assert_nothing_ran(root)
+    assert_only_it_failed(root, "01_sound", "may only have parameters")

@@ -22,3 +22,12 @@ class Context:
     def generated(self) -> Generated:
         """content/ read, checked and turned into notebooks: on first use, then reused."""
         return generate(self.project)
+
+    @cached_property
+    def lenient(self) -> Generated:
+        """content/ read for verify: a lesson that cannot be read is set aside (it fails
+        in the report, exit 2) while the others run; the strict reading once a step made
+        it (the full build's notebooks step has already refused a bad lesson)."""
+        if "generated" in self.__dict__:
+            return self.generated
+        return generate(self.project, keep_going=True)

@@ -13,6 +13,7 @@ import os
 import platform
 import sys
 from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..config import Project
@@ -75,6 +76,11 @@ class RunRecord:
         return lines
 
 
+def utc_day() -> str:
+    """A run's ``date``: the UTC day, no time (generated files carry no timestamps)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+
+
 def package_versions(backend_package: str) -> dict:
     found = {"python": platform.python_version()}
     for name in (*SUMMARY_PACKAGES, *filter(None, [backend_package])):  # "": no backend
@@ -109,6 +115,8 @@ class Report:
     runs: list[RunRecord]
     path: Path
     notes: list[str] = field(default_factory=list)  # what happened to the earlier entries
+    # lessons whose input was wrong (verify sets them aside; each also has a failed run)
+    input_errors: list[CourseError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -134,7 +142,8 @@ class Report:
             if not run.passed:
                 lines.append(f"FAILED {run.lesson} [{run.profile}, {run.backend}]")
                 lines += [f"  {line}" for line in run.messages()]
-                lines.append(f"  executed notebook: {run.executed}")
+                if run.executed:  # none for a lesson whose input was wrong
+                    lines.append(f"  executed notebook: {run.executed}")
                 if run.worker:
                     lines.append(f"  Dask worker: {run.worker}")
         failed = sum(not run.passed for run in self.runs)

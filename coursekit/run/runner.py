@@ -18,7 +18,6 @@ import copy
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Awaitable, Callable
 
@@ -39,7 +38,7 @@ from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
 from .lock import course_lock
 from .metrics import read_metrics, target_problems
 from .progress import Progress
-from .report import RunRecord
+from .report import RunRecord, utc_day
 
 
 @dataclass
@@ -132,7 +131,7 @@ def new_record(job: Job, settings: Settings) -> RunRecord:
     return RunRecord(lesson=job.lesson.stem, profile=job.profile, backend=job.backend,
                      targets=job.targets, parameters=job.parameters, data=job.data_sources,
                      device=settings.device, packages=settings.packages, key=job.key,
-                     date=datetime.now(timezone.utc).strftime("%Y-%m-%d"))
+                     date=utc_day())
 
 
 async def run_job(job: Job, settings: Settings) -> RunRecord:

@@ -32,8 +32,9 @@ from .execute import parameterize
 from .kernel import check_kernel
 from .options import RunOptions
 from .progress import Progress
-from .report import (INJECTED, PASSED, Report, device_info, executed_path, load_runs,
-                     package_versions, pick_run, report_path, write_report)
+from .report import (INJECTED, PASSED, Report, RunRecord, device_info, executed_path,
+                     load_runs, package_versions, pick_run, report_path, utc_day,
+                     write_report)
 from .runner import Job, Settings, run_all
 
 DEFAULT_PROFILE = "smoke"
@@ -67,7 +68,10 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
 
     Afterwards ``build/executed/<profile>/<backend>/<stem>.ipynb`` holds each passing
     solution with its outputs, and ``build/report.json`` one entry per lesson × profile ×
-    backend. ``report.ok`` is False when a lesson failed; bad input raises CourseError.
+    backend. ``report.ok`` is False when a lesson failed; bad input raises CourseError,
+    except a lesson's own (its header, its markers) when ``generated`` was read with
+    ``keep_going``: that lesson is a failed entry, its error in ``report.input_errors``,
+    and the others run.
     """
     address = scheduler_address(options.scheduler)
     device = device_info()
@@ -79,10 +83,14 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     generated = generated or generate(project)
     chosen = course_backend(options.backend, generated.course, generated.lessons,
                             project.root)
-    selected = select_lessons(project, generated.lessons, list(options.lessons))
+    broken = set_aside(generated.broken, options.lessons)
+    wanted = [name for name in options.lessons if Path(name).stem not in broken]
+    selected = select_lessons(project, generated.lessons, wanted) \
+        if wanted or not options.lessons else []
     check_kernel()
     code = code_hash()
     profile = options.profile or DEFAULT_PROFILE
+    # a plan error (an unknown --profile, a missing backend) is the command's: all stop
     planned = [plan_job(project, generated, lesson, profile, chosen.name, folder, code)
                for lesson in selected]
     settings = Settings(project=project, jobs=jobs, force=options.force, device=device,
@@ -96,8 +104,33 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     else:  # the cluster's scheduler queues the runs: submit them all unless --jobs says
         settings.jobs = options.jobs or max(1, len(planned))
         records = run_on_cluster(planned, settings, address)
-    return write_report(project.build, records, {l.stem for l in generated.lessons}, device,
-                        settings.packages)
+    records += [unreadable(project, stem, err, profile, chosen.name, settings)
+                for stem, err in broken.items()]
+    report = write_report(project.build, records,
+                          {l.stem for l in generated.lessons} | set(broken), device,
+                          settings.packages)
+    report.input_errors = list(broken.values())
+    return report
+
+
+def set_aside(errors: list[CourseError], wanted) -> dict[str, CourseError]:
+    """stem → error of each lesson ``generate(keep_going=True)`` left out, among the
+    lessons asked for (all when none is named)."""
+    stems = {Path(name).stem for name in wanted}
+    return {err.path.stem: err for err in errors
+            if err.path is not None and (not stems or err.path.stem in stems)}
+
+
+def unreadable(project: Project, stem: str, err: CourseError, profile: str, backend: str,
+               settings: Settings) -> RunRecord:
+    """The report entry of a lesson whose input is wrong: failed, with the error."""
+    path = err.path.relative_to(project.root) if err.path.is_relative_to(project.root) \
+        else err.path
+    message = err.message + (f". {err.hint}" if err.hint else "")
+    return RunRecord(lesson=stem, profile=profile, backend=backend, device=settings.device,
+                     packages=settings.packages, date=utc_day(),
+                     error={"path": path.as_posix(), "line": err.line, "cell": err.cell,
+                            "exception": type(err).__name__, "message": message})
 
 
 def data_folder(data_dir: Path | str | None) -> Path | None:

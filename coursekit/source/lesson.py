@@ -430,9 +430,19 @@ def _did_you_mean(word: str, choices) -> str:
     return f"did you mean '{close[0]}'? ({known})" if close else known
 
 
-def load_lessons(content: Path) -> list[Lesson]:
+def load_lessons(content: Path, broken: list[CourseError] | None = None) -> list[Lesson]:
+    """Every lesson of ``content``. ``broken``: where a lesson that cannot be read goes
+    (verify: it fails in the report while the others run); None: its error is raised."""
     paths = discover(content)
     if not paths:
         raise CourseError("no lessons found", path=content,
                           hint="add content/NN_slug.py files in jupytext percent format")
-    return [read_lesson(path) for path in paths]
+    lessons = []
+    for path in paths:
+        try:
+            lessons.append(read_lesson(path))
+        except CourseError as err:
+            if broken is None:
+                raise
+            broken.append(err)
+    return lessons

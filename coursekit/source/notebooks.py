@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Course, Project, load_course
+from ..errors import CourseError
 from ..fsutil import write_atomic
 from .leaks import (lesson_secrets, raise_on_leaks, scan_exercise_markers, scan_notebook,
                     speaker_note_secrets)
@@ -18,25 +19,38 @@ class Generated:
     lessons: list[Lesson]
     course: Course
     files: dict[Path, bytes]
+    #: lessons set aside by ``generate(keep_going=True)``: each one's error
+    broken: list[CourseError] = field(default_factory=list)
 
 
-def generate(project: Project) -> Generated:
-    """Everything in memory, leak-scanned; nothing touches the disk here."""
+def generate(project: Project, keep_going: bool = False) -> Generated:
+    """Everything in memory, leak-scanned; nothing touches the disk here.
+
+    ``keep_going`` (verify): a lesson that cannot be read or converted is left out and
+    its error kept in ``broken``, so that one lesson's mistake fails that lesson only."""
     course = load_course(project.config_path)
-    lessons = load_lessons(project.content)
+    broken: list[CourseError] = []
+    lessons = load_lessons(project.content, broken if keep_going else None)
     files: dict[Path, bytes] = {}
-    leaks = []
+    leaks, good = [], []
     for lesson in lessons:
-        exercise = exercise_notebook(lesson, course)
+        try:
+            exercise = exercise_notebook(lesson, course)
+            solution = to_bytes(solution_notebook(lesson, course))
+        except CourseError as err:
+            if not keep_going or err.path != lesson.path:  # course.yml's: every lesson's
+                raise
+            broken.append(err)
+            continue
+        good.append(lesson)
         rel = f"exercises/{lesson.stem}.ipynb"
         leaks += scan_notebook(lesson_secrets(lesson) + speaker_note_secrets(lesson),
                                exercise, rel)
         leaks += scan_exercise_markers(lesson, exercise, rel)
         files[project.exercises / f"{lesson.stem}.ipynb"] = to_bytes(exercise)
-        files[project.solutions / f"{lesson.stem}.ipynb"] = to_bytes(
-            solution_notebook(lesson, course))
+        files[project.solutions / f"{lesson.stem}.ipynb"] = solution
     raise_on_leaks(leaks)
-    return Generated(lessons, course, files)
+    return Generated(good, course, files, broken)
 
 
 def stale(project: Project, files: dict[Path, bytes]) -> list[Path]:
