@@ -180,6 +180,16 @@ def test_check_warns_when_the_ref_is_a_branch(tmp_path, ref):
     assert f"student_ref '{ref}' looks like a branch" in warning and "v1.2.0" in warning
 
 
+def test_the_check_command_prints_the_branch_warning(course, capsys):
+    root = course({"01_a": lesson_source("# %%\nx = 1\n")})
+    config = root / "course.yml"
+    config.write_text(config.read_text() + "student_ref: main\n")
+    assert cli.main(["--root", str(root), "notebooks"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "check"]) == 0, "a warning, not a failure"
+    assert "course.yml: student_ref 'main' looks like a branch" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("ref", ["v1.2.0", "2026.11", "release-3", "3f2c1a9"])
 def test_tags_and_commits_are_not_warned_about(tmp_path, ref):
     assert not course_warnings(load_course(write_config(tmp_path, student_ref=ref)))
