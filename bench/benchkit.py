@@ -40,7 +40,7 @@ def lesson_statements(lesson_path: Path) -> list[ast.stmt]:
     return statements
 
 
-def _defines(node: ast.stmt) -> set[str]:
+def defines(node: ast.stmt) -> set[str]:
     if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
         return {node.name}
     if isinstance(node, ast.Assign):  # `x = …`, `a, b = …`
@@ -56,9 +56,9 @@ def lesson_definitions(lesson_path: Path, namespace: dict, *names: str) -> dict:
     longer defines stops the benchmark: it would measure something the lesson lacks."""
     wanted, found = set(names), []
     for node in lesson_statements(lesson_path):
-        if _defines(node) & wanted:
+        if defines(node) & wanted:
             found.append(node)
-            wanted -= _defines(node)
+            wanted -= defines(node)
     if wanted:
         raise SystemExit(f"{lesson_path.name} defines no {', '.join(sorted(wanted))}: "
                          "update the benchmark to what the lesson teaches now")

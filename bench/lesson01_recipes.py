@@ -46,6 +46,7 @@ LESSON = ROOT / "content" / "01_addition.py"
 # what the benchmark takes from the lesson: its characters, data, model and score
 LESSON_CODE = ("CHARS", "encode", "random_number", "generate_data", "build_model",
                "exact_match", "HoldThenDecay")
+LESSON_SETUP = ("steps", "schedule")  # sized for the training data: see lesson_optimizer
 
 
 def make_data(lesson: dict, n: int, seed: int):
@@ -62,7 +63,7 @@ def make_data(lesson: dict, n: int, seed: int):
 def lesson_optimizer(lesson: dict, x_train) -> dict:
     """The lesson's ``model.compile`` arguments, its schedule sized for ``x_train``."""
     lesson["x_train"] = x_train
-    lesson_definitions(LESSON, lesson, "steps", "schedule")
+    lesson_definitions(LESSON, lesson, *LESSON_SETUP)
     return compile_arguments(LESSON, lesson)
 
 

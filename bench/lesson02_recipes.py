@@ -49,6 +49,7 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cifar10.npz"
 # what `model = build_model(…)`, `schedule = …` and `model.compile(…)` in the lesson use
 LESSON_CODE = ("RandomShift", "build_model", "build_augmentation", "make_schedule",
                "make_optimizer", "make_loss")
+LESSON_SETUP = ("model", "schedule")
 
 import numpy as np  # noqa: E402
 from benchkit import (StopAfter, budget_parser, compile_arguments, lesson_definitions,  # noqa: E402
@@ -95,7 +96,7 @@ def build_lesson(keras, p: dict, total_steps: int):
     ``p``, its schedule ``total_steps`` long."""
     namespace = {"keras": keras, "layers": keras.layers, "np": np, "math": math, **p,
                  "total_steps": total_steps}
-    lesson_definitions(LESSON, namespace, *LESSON_CODE, "model", "schedule")
+    lesson_definitions(LESSON, namespace, *LESSON_CODE, *LESSON_SETUP)
     namespace["model"].compile(**compile_arguments(LESSON, namespace))
     return namespace["model"]
 

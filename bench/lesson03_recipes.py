@@ -46,6 +46,7 @@ CONTEXT = 40  # characters of context in the common score
 # what the lesson's data, `model = build_model(…)`, `schedule` and `model.compile` use
 LESSON_CODE = ("build_vocabulary", "encode", "split_train_val", "make_windows", "build_model",
                "vocab", "vocab_size", "ids", "train_ids")
+LESSON_SETUP = ("model", "total_steps", "schedule")
 
 import numpy as np  # noqa: E402
 from benchkit import (StopAfter, budget_parser, compile_arguments, lesson_definitions,  # noqa: E402
@@ -69,7 +70,7 @@ def build_plain(keras, vocab_size):
 def build_lesson(keras, lesson: dict):
     """Lesson 03's model, built and compiled by the lesson's own code in ``lesson`` (its
     namespace: parameters, data and functions)."""
-    lesson_definitions(LESSON, lesson, "model", "total_steps", "schedule")
+    lesson_definitions(LESSON, lesson, *LESSON_SETUP)
     lesson["model"].compile(**compile_arguments(LESSON, lesson))
     return lesson["model"]
 
