@@ -52,8 +52,14 @@ LESSON_CODE = ("RandomShift", "build_model", "build_augmentation", "make_schedul
 LESSON_SETUP = ("model", "schedule")
 
 import numpy as np  # noqa: E402
-from benchkit import (StopAfter, budget_parser, compile_arguments, lesson_definitions,  # noqa: E402
-                      recipe_parameters, train_in_turns)
+from benchkit import (  # noqa: E402
+    StopAfter,
+    budget_parser,
+    compile_arguments,
+    lesson_definitions,
+    recipe_parameters,
+    train_in_turns,
+)
 
 
 def load_cifar10(path: Path):
@@ -174,7 +180,8 @@ def main(argv=None) -> int:
           f"{platform.processor() or platform.machine()}")
     if args.json:
         args.json.write_text(json.dumps({
-            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set, "lesson_parameters": p,
+            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set,
+            "lesson_parameters": p,
             "results": results, "ratio": ratio, "backend": keras.backend.backend(),
             "keras": keras.__version__, "load_before": load_before, "load_after": load_after,
         }, indent=2, default=str))

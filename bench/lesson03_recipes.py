@@ -49,8 +49,14 @@ LESSON_CODE = ("build_vocabulary", "encode", "split_train_val", "make_windows", 
 LESSON_SETUP = ("model", "total_steps", "schedule")
 
 import numpy as np  # noqa: E402
-from benchkit import (StopAfter, budget_parser, compile_arguments, lesson_definitions,  # noqa: E402
-                      recipe_parameters, train_in_turns)
+from benchkit import (  # noqa: E402
+    StopAfter,
+    budget_parser,
+    compile_arguments,
+    lesson_definitions,
+    recipe_parameters,
+    train_in_turns,
+)
 
 
 def build_plain(keras, vocab_size):
@@ -110,7 +116,8 @@ def common_score(model, val_ids, last_only):
 
 
 def main(argv=None) -> int:
-    args = budget_parser(__doc__.split("\n")[0], DEFAULT_DATA, "tinyshakespeare.txt").parse_args(argv)
+    args = budget_parser(__doc__.split("\n")[0], DEFAULT_DATA,
+                         "tinyshakespeare.txt").parse_args(argv)
 
     import keras
 
@@ -143,7 +150,8 @@ def main(argv=None) -> int:
         return windows(train_ids, lesson_starts[a * bs:b * bs], L)
 
     recipes = [
-        Recipe("plain", build_plain(keras, len(vocab)), plain_batches, 128, len(plain_order) // 128),
+        Recipe("plain", build_plain(keras, len(vocab)), plain_batches, 128,
+               len(plain_order) // 128),
         Recipe("lesson", build_lesson(keras, lesson), lesson_batches, bs, lesson_steps),
     ]
     load_before, load_after = train_in_turns(keras, recipes, args.budget, args.turn)
@@ -177,7 +185,8 @@ def main(argv=None) -> int:
           f"{platform.processor() or platform.machine()}")
     if args.json:
         args.json.write_text(json.dumps({
-            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set, "lesson_parameters": p,
+            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set,
+            "lesson_parameters": p,
             "results": results, "ratio": ratio, "lesson_metric_nats": lesson_metric,
             "backend": keras.backend.backend(), "keras": keras.__version__,
             "load_before": load_before, "load_after": load_after,

@@ -8,7 +8,6 @@ import importlib
 import sys
 
 import pytest
-
 from conftest import ROOT, lesson_source
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import ROOT
+from site_fixture import fake_executed
+
 from coursekit.config import load_course
 from coursekit.publish.deck_view import deck_view, lesson_view
 from coursekit.publish.figure_alt import figure_titles
 from coursekit.publish.student_view import notes_notebook
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import exercise_notebook, solution_notebook
-from site_fixture import fake_executed
 
 PNG = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
 HEADING = "## Loss curves"
@@ -110,7 +110,7 @@ def test_a_subslide_without_a_heading_takes_its_sections():
     assert alt == "Figure: Loss curves"
 
 
-@pytest.mark.parametrize("lesson", load_lessons(ROOT / "content"), ids=lambda l: l.stem)
+@pytest.mark.parametrize("lesson", load_lessons(ROOT / "content"), ids=lambda lesson: lesson.stem)
 def test_every_figure_of_the_shipped_lessons_is_named_on_its_page_and_deck(lesson):
     """Stand-in outputs (a figure under every cell that shows a plot), no training: the
     page and the deck name each figure the same way, never as a bare "Figure"."""
