@@ -25,6 +25,7 @@ from ..run.verify import Verified, ensure_verified, find_verified
 from ..source.leaks import scan_files, secrets_by_stem
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
+from .cited_values import fill_values
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
@@ -94,11 +95,15 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
     notes, decks = notes_exporter(), deck_exporter()
     for lesson in inputs.lessons:
         stem, verified = lesson.stem, inputs.verified[lesson.stem]
-        exercise = nbformat.reads(inputs.exercises[stem].decode(), as_version=4)
-        solution = inputs.solutions[stem]
+        # the numbers the lesson cites from its runs, in every notebook pages and decks use
+        backend = (verified.run or {}).get("backend")
+        exercise, solution, executed = (
+            fill_values(nb, stem, inputs.runs, backend) for nb in
+            (nbformat.reads(inputs.exercises[stem].decode(), as_version=4),
+             inputs.solutions[stem], verified.executed))
         links = LessonLinks(colab=course.colab_url(f"exercises/{stem}.ipynb"),
                             notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html")
-        view = notes_notebook(exercise, solution, verified.executed, course.publish_solutions,
+        view = notes_notebook(exercise, solution, executed, course.publish_solutions,
                               instructor)
         if instructor:  # declared alternatives and mistakes: never on a student's page
             view = add_variants(view, lesson, verified.run)
@@ -107,7 +112,7 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
         files[f"lessons/{stem}.md"] = page.encode()
         files.update({f"lessons/{name}": data for name, data in figures.items()})
         files[f"notebooks/{stem}.ipynb"] = inputs.exercises[stem]
-        deck = lesson_deck(lesson, exercise, inputs.solutions[stem], verified.executed,
+        deck = lesson_deck(lesson, exercise, solution, executed,
                            instructor=instructor, exporter=decks)
         files[f"slides/{stem}.html"] = deck.encode()
     files.update({f"slides/{REVEAL_DIR}/{name}": data

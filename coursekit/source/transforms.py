@@ -14,6 +14,7 @@ from nbformat import NotebookNode
 from ..config import Course, instructors_markdown
 from ..errors import LessonFormatError
 from .lesson import Lesson
+from .run_values import citations, mark_citations
 
 Transform = Callable[[NotebookNode, Lesson, Course], NotebookNode]
 
@@ -57,6 +58,28 @@ def drop_solution_tags(nb: NotebookNode, lesson: Lesson, course: Course) -> Note
             cell.metadata["tags"] = tags
         else:
             cell.metadata.pop("tags", None)
+    return nb
+
+
+def mark_run_values(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """``{{ full.test_accuracy:.1% }}``: checked against the lesson's profiles and
+    metrics, then written in the form the site fills with the run's value."""
+    citations(lesson)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = mark_citations(cell.source)
+    return nb
+
+
+def lock_nbgrader_cells(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """As nbgrader releases them: a solution cell cannot be deleted, a grade or locked
+    cell can be neither deleted nor edited (Jupyter's ``deletable``/``editable``)."""
+    for cell in nb.cells:
+        grader = cell.metadata.get("nbgrader", {})
+        if grader.get("solution"):
+            cell.metadata["deletable"] = False
+        elif grader.get("grade") or grader.get("locked"):
+            cell.metadata.update(deletable=False, editable=False)
     return nb
 
 
@@ -118,10 +141,11 @@ def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookN
     return nb
 
 
-EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes,
-                                      fill_placeholders, add_colab_badge, request_colab_gpu,
+EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes, lock_nbgrader_cells,
+                                      mark_run_values, fill_placeholders, add_colab_badge,
+                                      request_colab_gpu, clear_outputs]
+SOLUTION_PIPELINE: list[Transform] = [mark_run_values, fill_placeholders, request_colab_gpu,
                                       clear_outputs]
-SOLUTION_PIPELINE: list[Transform] = [fill_placeholders, request_colab_gpu, clear_outputs]
 
 
 def exercise_notebook(lesson: Lesson, course: Course) -> NotebookNode:
