@@ -207,7 +207,7 @@ def test_the_preview_rebuilds_a_changed_lesson_without_running_it(course_copy):
      "notebooks`"),
     (lambda root: (root / "course.yml").write_text(
         (FIXTURE / "course.yml").read_text().replace("after: 01_squares", "after: 09_nope")),
-     "course.yml:16: the break 'Coffee break' comes after lesson '09_nope', which content/ "
+     "course.yml:17: the break 'Coffee break' comes after lesson '09_nope', which content/ "
      "does not have. lessons: 01_squares, 02_words"),
     (lambda root: (root / "build" / "report.json").write_text('{"runs": [\n}'),
      "build/report.json:2: not valid JSON"),
