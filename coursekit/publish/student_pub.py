@@ -58,9 +58,8 @@ def check_site_current(project: Project, generated: Generated) -> None:
         current = generated.files[project.exercises / f"{lesson.stem}.ipynb"]
         if not served.is_file() or served.read_bytes() != current:
             raise CourseError("the built site is older than content/ and course.yml",
-                              path=served, hint="run `python build.py site` and "
-                                                "`python build.py bundle` first; nothing "
-                                                "was written")
+                              path=served, hint="run `python build.py site` first; "
+                                                "nothing was written")
 
 
 def scan_publication(files: dict[str, bytes], secrets: dict,
