@@ -169,3 +169,11 @@ def test_a_bad_citation_names_its_line_exits_2_and_writes_nothing(course, bad, m
     assert f"01_cited.py:{line_of(source, bad)}: '{bad}'" in result.stderr
     assert message in result.stderr
     assert snapshot(root) == before, "an earlier output changed"
+
+
+def test_a_run_that_published_the_metric_is_preferred_to_the_shown_backend(course):
+    _, nb = _notebooks(course({"01_cited": CITING}))
+    # the JAX run skipped the comparison that publishes gap_plain
+    jax = dict(SMOKE_TF, backend="jax", metrics={"accuracy": 0.61, "seconds": 9.0})
+    text = markdown(fill_values(nb, "01_cited", [SMOKE_TF, jax], "jax"))
+    assert "61.0% (smoke, JAX)" in text and "0.012 (smoke, TensorFlow)" in text

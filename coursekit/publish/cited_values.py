@@ -22,13 +22,18 @@ BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch",
                  "none": "no Keras backend"}
 
 
-def cited_run(runs: list[dict], stem: str, profile: str,
+def cited_run(runs: list[dict], citation: Citation, stem: str,
               backend: str | None = None) -> dict | None:
-    """The passed run a citation quotes: on ``backend`` (the one the page shows) when
-    there is one, else on any backend. A failed run is no verified figure."""
+    """The passed run a citation quotes: one that published the metric (a backend may
+    skip a comparison), on ``backend`` (the one the page shows) when there is one. A
+    failed run is no verified figure."""
     passed = [run for run in runs if run.get("status") == PASSED]
-    return (pick_run(passed, stem, profile, backend) if backend else None) \
-        or pick_run(passed, stem, profile, None)
+    measured = [run for run in passed if citation.metric in (run.get("metrics") or {})]
+    for pool, on in ((measured, backend), (measured, None), (passed, None)):
+        found = pick_run(pool, stem, citation.profile, on)
+        if found is not None:
+            return found
+    return None
 
 
 def value_text(citation: Citation, run: dict | None) -> str:
@@ -52,7 +57,7 @@ def value_text(citation: Citation, run: dict | None) -> str:
 def fill_text(text: str, stem: str, runs: list[dict], backend: str | None = None) -> str:
     def fill(match) -> str:
         citation = parse_cite(match.group("cite"))
-        return value_text(citation, cited_run(runs, stem, citation.profile, backend))
+        return value_text(citation, cited_run(runs, citation, stem, backend))
     return NOTEBOOK_FORM.sub(fill, text)
 
 
