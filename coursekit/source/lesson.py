@@ -17,6 +17,7 @@ import jupytext
 from ..config import check_yaml_size, read_text
 from ..errors import CourseError, LessonFormatError, MarkerError
 from .markers import SplitCell, split_cell
+from .nbgrader_cells import nbgrader_cell
 from .syntax import syntax_error
 
 KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
@@ -299,6 +300,9 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
         if tag not in KNOWN_TAGS:
             raise LessonFormatError(f"unknown cell tag '{tag}'", path=path, line=start - 1,
                                     cell=index + 1, hint=_did_you_mean(tag, KNOWN_TAGS))
+    # a notebook written for nbgrader: its metadata says which cells are answers
+    metadata, nbgrader_solution = nbgrader_cell(raw.metadata, metadata, raw.cell_type,
+                                                path, start - 1, index + 1)
     source = raw.source
     if raw.cell_type == "code":
         # jupytext keeps blank lines that separate cells; they are not part of the lesson
@@ -307,42 +311,39 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
         start += len(source) - len(stripped)
         source = stripped
     try:
-        split = split_cell(source, raw.cell_type, "solution" in tags)
+        split = split_cell(source, raw.cell_type, "solution" in tags, nbgrader_solution)
     except MarkerError as err:
         raise MarkerError(err.message, path=path, line=start + (err.line or 0),
                           cell=index + 1, hint=err.hint) from None
     if raw.cell_type == "code":
-        _check_python(path, index, start, split, tags)
+        _check_python(path, index, start, split)
     return Cell(index=index, cell_type=raw.cell_type, source=source, metadata=metadata,
                 line=start, split=split)
 
 
-def _check_python(path: Path, index: int, start: int, split: SplitCell,
-                  tags: list) -> None:
-    """Both versions of a code cell must parse: a marker that cut a statement in two
-    (otter's NO PROMPT on an ``if`` line once left its body behind) fails here, before
-    anything is written, instead of reaching students as an IndentationError."""
-    name = "the parameters cell" if "parameters" in tags else "this cell"
-    for version, text, origins in (("solution", split.solution, split.solution_lines),
-                                   ("exercise", split.exercise, split.exercise_lines)):
-        found = syntax_error(text)
-        if found is None:
-            continue
-        line, message = found
-        def file_line(number: int) -> int:  # 0-based line of this version → file line
-            return start + (origins[min(number, len(origins) - 1)] if origins else 0)
-        # Python's "expected an indented block after 'if' statement on line 2" counts
-        # in the version it parsed: say the lesson file's line instead
-        message = re.sub(r"on line (\d+)",
-                         lambda m: f"on line {file_line(int(m.group(1)) - 1)}", message)
-        where = dict(path=path, line=file_line(line), cell=index + 1)
-        if version == "solution":
-            raise LessonFormatError(f"{name} is not valid Python: {message}", **where,
-                                    hint="fix the code")
-        raise MarkerError(f"the exercise version of {name} is not valid Python ({message}): "
-                          "the solution markers removed part of a statement", **where,
-                          hint="hide whole statements: a block header with its body, or "
-                          "the body in ### BEGIN SOLUTION / ### END SOLUTION")
+def _check_python(path: Path, index: int, start: int, split: SplitCell) -> None:
+    """A code cell whose solution parses must have an exercise version that parses: a
+    marker that cut a statement in two (otter's NO PROMPT on an ``if`` line once left its
+    body behind) fails here, before anything is written, instead of reaching students as
+    an IndentationError. (A solution that does not parse is verify's to report, as
+    nbgrader accepts an empty solution block.)"""
+    found = syntax_error(split.exercise)
+    if found is None or syntax_error(split.solution) is not None:
+        return
+    line, message = found
+    origins = split.exercise_lines
+
+    def file_line(number: int) -> int:  # 0-based line of the exercise → file line
+        return start + (origins[min(number, len(origins) - 1)] if origins else 0)
+    # Python's "expected an indented block after 'if' statement on line 2" counts in the
+    # version it parsed: say the lesson file's line instead
+    message = re.sub(r"on line (\d+)", lambda m: f"on line {file_line(int(m.group(1)) - 1)}",
+                     message)
+    raise MarkerError(f"the exercise version of this cell is not valid Python ({message}): "
+                      "the solution markers removed part of a statement", path=path,
+                      line=file_line(line), cell=index + 1,
+                      hint="hide whole statements: a block header with its body, or the "
+                           "body in ### BEGIN SOLUTION / ### END SOLUTION")
 
 
 def _check_profiles(lesson: Lesson, file_lines: list[str]) -> None:
