@@ -36,6 +36,8 @@ from coursekit.run import cache, cluster
 from coursekit.run.cache import normalized
 
 TIMEOUT = 900
+# one worker installs the wheel once for both tests that use it (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("package")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
