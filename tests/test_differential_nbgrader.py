@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import re
 
 import jupytext
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, LockCells
 
 from conftest import ROOT, lesson_source
 from coursekit.config import load_course
 from coursekit.errors import MarkerError
+from coursekit.source.leaks import lesson_secrets
 from coursekit.source.lesson import read_lesson
 from coursekit.source.transforms import exercise_notebook
 
@@ -210,3 +212,103 @@ def test_stricter_than_nbgrader(tmp_path, source, nbgrader_out):
     with pytest.raises(MarkerError) as info:
         read_lesson(path)
     assert info.value.line is not None
+
+
+# --- nbgrader's cell metadata: what a notebook written for nbgrader carries -----------
+
+def _meta(n: int, solution=False, grade=False, locked=False, task=False) -> dict:
+    meta = {"grade": grade, "grade_id": f"cell_{n}", "locked": locked,
+            "schema_version": 3, "solution": solution}
+    if task:
+        meta["task"] = True
+    if grade or task:
+        meta["points"] = n % 4
+    return meta
+
+
+@st.composite
+def metadata_cell(draw, counter):
+    """(cell type, source, nbgrader metadata or None): one cell of an nbgrader notebook."""
+    n = next(counter)
+    kind = draw(st.sampled_from(["solution_code", "solution_code", "solution_markdown",
+                                 "test", "locked", "task", "plain"]))
+    form = draw(st.sampled_from(CODE_MARKERS))
+    if kind == "solution_code":  # marker-less (replaced whole), empty, or with a region
+        shape = draw(st.sampled_from(["whole", "whole", "empty", "region"]))
+        body = {"whole": f"def answer_{n}(x):\n    return x * {n}",
+                "empty": "",
+                "region": f"def answer_{n}(x):\n    {form.format('BEGIN')}\n"
+                          f"    return x * {n}\n    {form.format('END')}"}[shape]
+        return "code", body, _meta(n, solution=True, grade=draw(st.booleans()))
+    if kind == "solution_markdown":  # a manually graded written answer
+        text = f"The loss falls because of answer {n}."
+        if draw(st.booleans()):
+            md = draw(st.sampled_from(MARKDOWN_MARKERS))
+            text = f"Why?\n{md.format('BEGIN')}\n{text}\n{md.format('END')}"
+        return "markdown", text, _meta(n, solution=True, grade=True)
+    if kind == "test":  # an autograded test, maybe with hidden tests
+        body = f"assert answer_{n}(1) == {n}, 'public {n}'"
+        if draw(st.booleans()):
+            hidden = draw(st.sampled_from(HIDDEN_MARKERS))
+            body += (f"\n{hidden.format('BEGIN')}\nassert answer_{n}(2) == {2 * n}"
+                     f"\n{hidden.format('END')}")
+        return "code", body, _meta(n, grade=True)
+    if kind == "locked":
+        cell_type = draw(st.sampled_from(["code", "markdown"]))
+        text = f"given_{n} = {n}" if cell_type == "code" else f"Read this first ({n})."
+        return cell_type, text, _meta(n, locked=True)
+    if kind == "task":
+        return "markdown", f"Plot the loss curve and describe it ({n}).", _meta(n, task=True)
+    return "code", f"plain_{n} = {n}", None
+
+
+def render_with_metadata(cells) -> str:
+    parts = []
+    for cell_type, source, meta in cells:
+        head = "# %%" + (" [markdown]" if cell_type == "markdown" else "")
+        if meta is not None:
+            head += " nbgrader=" + json.dumps(meta, sort_keys=True)
+        if cell_type == "markdown":
+            source = "\n".join(f"# {l}" if l else "#" for l in source.split("\n"))
+        parts.append(f"{head}\n{source}" if source else head)
+    return lesson_source("\n\n".join(parts) + "\n")
+
+
+def nbgrader_release(text: str):
+    """What ``nbgrader generate_assignment`` gives students, by nbgrader's own
+    preprocessors in its order (LockCells, ClearSolutions, ClearHiddenTests)."""
+    nb = copy.deepcopy(jupytext.reads(text, fmt="py:percent"))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = cell.source.strip("\n")
+    resources: dict = {}
+    for step in (LockCells(), ClearSolutions(), ClearHiddenTests()):
+        nb, resources = step.preprocess(nb, resources)
+    return nb.cells
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(metadata_cell(itertools.count(1)), min_size=1, max_size=6))
+def test_metadata_cells_equal_nbgrader_release(tmp_path, cells):
+    """Cell for cell: the exercise's sources equal nbgrader's release, grade cells are
+    check cells with their points, and cells are locked as nbgrader locks them."""
+    text = render_with_metadata(cells)
+    path = tmp_path / "01_meta.py"
+    path.write_text(text, encoding="utf-8")
+    expected = nbgrader_release(text)
+    lesson = read_lesson(path)
+    ours = [c for c in exercise_notebook(lesson, COURSE).cells if c.id.startswith("cell-")]
+    assert [c.source for c in ours] == [c.source for c in expected]
+    for mine, theirs, (cell_type, _, meta) in zip(ours, expected, cells, strict=True):
+        for key in ("deletable", "editable"):
+            assert mine.metadata.get(key) == theirs.metadata.get(key), (key, meta)
+        is_test = meta is not None and cell_type == "code" and meta["grade"] \
+            and not meta["solution"]
+        assert ("check" in mine.metadata.get("tags", [])) == is_test
+        if meta is not None and meta["grade"]:
+            assert mine.metadata["nbgrader"]["points"] == meta["points"]
+    # and the answers nbgrader hides are secrets the scanner looks for in the exercise
+    secrets = lesson_secrets(lesson)
+    answers = re.findall(r"return x \* \d+", text)
+    assert all(any(s.text == a for s in secrets) for a in answers)

@@ -141,20 +141,26 @@ def _trim(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
-def split_cell(source: str, cell_type: str, solution_tag: bool = False) -> SplitCell:
-    """Split one cell. ``solution_tag``: the cell carries ``tags=["solution"]``."""
+def split_cell(source: str, cell_type: str, solution_tag: bool = False,
+               nbgrader_solution: bool = False) -> SplitCell:
+    """Split one cell. ``solution_tag``: the cell carries ``tags=["solution"]``;
+    ``nbgrader_solution``: nbgrader's metadata makes it a solution cell, which is the
+    same except that an empty one still gets its stub (nbgrader gives it one)."""
     is_code = cell_type == "code"
+    whole = solution_tag or nbgrader_solution
+    what = "a cell tagged 'solution'" if solution_tag else "an nbgrader solution cell"
     if solution_tag and not source.strip():
         raise MarkerError("'solution' tag on an empty cell", line=0,
                           hint="write the solution in the cell or remove the tag")
     lines = source.split("\n")
     marks = _marks(lines, is_code)
-    if solution_tag and not any(m and m.kind in _SOLUTION_MARKS for m in marks):
+    if whole and not any(m and m.kind in _SOLUTION_MARKS for m in marks):
         other = next((i for i, m in enumerate(marks) if m), None)
         if other is not None:
-            raise MarkerError("a cell tagged 'solution' hides all of itself, so it cannot "
-                              "hold other markers", line=other,
-                              hint="remove the tag and mark the answer with a solution block")
+            raise MarkerError(f"{what} with no solution block hides all of itself, so it "
+                              "cannot hold other markers", line=other,
+                              hint="mark the answer with ### BEGIN SOLUTION / "
+                              "### END SOLUTION, or move the other markers to their own cell")
         return _whole_cell(lines, is_code)
     return _Machine(lines, is_code).run(marks)
 
