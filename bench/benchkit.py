@@ -143,6 +143,27 @@ def train_in_turns(keras, recipes, budget: float, turn: float) -> tuple[tuple, t
     return before, os.getloadavg()
 
 
+def report_loads_and_json(args, keras, params: dict, results: dict, loads: tuple,
+                          **extra) -> None:
+    """What every budget benchmark prints last (the machine's load around the run) and
+    writes to ``--json``: its options, the lesson's parameters, ``results`` and ``extra``."""
+    import json
+    import os
+    import platform
+
+    before, after = loads
+    print(f"load average before {before[0]:.2f} / {before[1]:.2f}, after "
+          f"{after[0]:.2f} / {after[1]:.2f} (1 / 5 min); {os.cpu_count()} CPUs, "
+          f"{platform.processor() or platform.machine()}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set,
+            "lesson_parameters": params, "results": results, **extra,
+            "backend": keras.backend.backend(), "keras": keras.__version__,
+            "load_before": before, "load_after": after,
+        }, indent=2, default=str))
+
+
 def timed(command: list[str], env: dict | None = None) -> float:
     """Wall-clock seconds of one whole process (it must succeed)."""
     import subprocess

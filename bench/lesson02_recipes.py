@@ -34,10 +34,8 @@ accuracies.
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import platform
 import sys
 from pathlib import Path
 
@@ -58,6 +56,7 @@ from benchkit import (  # noqa: E402
     compile_arguments,
     lesson_definitions,
     recipe_parameters,
+    report_loads_and_json,
     train_in_turns,
 )
 
@@ -175,16 +174,7 @@ def main(argv=None) -> int:
         print(f"| {name} | {res['test_accuracy']:.4f} | {res['train_seconds']} | {res['steps']} | "
               f"{res['images_seen']:,} | {res['parameters']:,} |")
     print(f"\nratio lesson / keras2018 test accuracy: {ratio:.2f}")
-    print(f"load average before {load_before[0]:.2f} / {load_before[1]:.2f}, after "
-          f"{load_after[0]:.2f} / {load_after[1]:.2f} (1 / 5 min); {os.cpu_count()} CPUs, "
-          f"{platform.processor() or platform.machine()}")
-    if args.json:
-        args.json.write_text(json.dumps({
-            "budget_seconds": args.budget, "profile": args.profile, "overrides": args.set,
-            "lesson_parameters": p,
-            "results": results, "ratio": ratio, "backend": keras.backend.backend(),
-            "keras": keras.__version__, "load_before": load_before, "load_after": load_after,
-        }, indent=2, default=str))
+    report_loads_and_json(args, keras, p, results, (load_before, load_after), ratio=ratio)
     return 0
 
 
