@@ -83,10 +83,7 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     generated = generated or generate(project)
     chosen = course_backend(options.backend, generated.course, generated.lessons,
                             project.root)
-    broken = set_aside(generated.broken, options.lessons)
-    wanted = [name for name in options.lessons if Path(name).stem not in broken]
-    selected = select_lessons(project, generated.lessons, wanted) \
-        if wanted or not options.lessons else []
+    selected, broken = chosen_lessons(project, generated, options.lessons)
     check_kernel()
     code = code_hash()
     profile = options.profile or DEFAULT_PROFILE
@@ -113,12 +110,17 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     return report
 
 
-def set_aside(errors: list[CourseError], wanted) -> dict[str, CourseError]:
-    """stem → error of each lesson ``generate(keep_going=True)`` left out, among the
-    lessons asked for (all when none is named)."""
+def chosen_lessons(project: Project, generated: Generated,
+                   wanted) -> tuple[list[Lesson], dict[str, CourseError]]:
+    """The lessons asked for (all when none is named) that will run, and stem → error of
+    those ``generate(keep_going=True)`` set aside."""
     stems = {Path(name).stem for name in wanted}
-    return {err.path.stem: err for err in errors
-            if err.path is not None and (not stems or err.path.stem in stems)}
+    broken = {err.path.stem: err for err in generated.broken
+              if err.path is not None and (not stems or err.path.stem in stems)}
+    readable = [name for name in wanted if Path(name).stem not in broken]
+    if wanted and not readable:
+        return [], broken
+    return select_lessons(project, generated.lessons, readable), broken
 
 
 def unreadable(project: Project, stem: str, err: CourseError, profile: str, backend: str,
