@@ -346,9 +346,11 @@ print(f"one step from (0.5, -0.3): yours {_mine[0]:.5f}, {_mine[1]:.5f}; "
 # ### Training
 #
 # `fit` shows the training points to the model `epochs` times, in small batches, and
-# nudges `w` and `b` after each batch. The loss should drop from more than 1 to about
-# 0.0025, the variance of the noise we added: the model cannot explain the noise, only
-# the line.
+# nudges `w` and `b` after each batch. The first loss printed is the mean over the
+# whole first epoch: the loss falls fast within those 13 steps, so that number is already
+# well below the loss of the untrained model (`model.evaluate` before `fit` would show
+# the starting point). By the last epoch it settles near 0.0025, the variance of the
+# noise we added: the model cannot explain the noise, only the line.
 
 # %%
 model = build_model()

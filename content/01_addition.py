@@ -21,7 +21,7 @@
 #       - "Measure it honestly, with whole answers right on questions it has never seen."
 #     keypoints:
 #       - "One-hot encoding turns text into tensors; argmax turns the network's output back into text."
-#       - "An LSTM encoder, RepeatVector and an LSTM decoder map a sequence to a sequence of another length."
+#       - "An LSTM encoder, RepeatVector and an LSTM decoder map a sequence to a sequence of a fixed, known length."
 #       - "Data details matter: unique questions, a shuffled split and reversed input."
 #       - "Per-character accuracy flatters a model; exact match counts whole answers."
 #     accelerator: gpu
@@ -83,7 +83,8 @@
 #
 # - The **encoder** LSTM reads the question one character at a time and squeezes it into
 #   a single vector of 128 numbers.
-# - `RepeatVector(4)` hands that vector to the **decoder** once per output character.
+# - `RepeatVector(4)` hands that vector to the **decoder** once per output character:
+#   the answer's length is fixed in advance, and the decoder never sees its own outputs.
 # - The decoder LSTM unrolls it into 4 steps; a `Dense` layer turns each step into 12
 #   scores (**logits**), one per character. The loss applies the softmax that makes
 #   them probabilities (`from_logits=True`), which is numerically safer than a softmax
@@ -112,11 +113,10 @@
 # ## Parameters
 #
 # The defaults are what you run on Colab with a GPU. On a CPU, use `epochs = 10` and
-# `n_examples = 50000` (the build's `smoke` run, 99.6% exact match). Measured on 2 CPU
-# cores with nothing else running, one lesson at a time, the 10 epochs trained in 49 s
-# on TensorFlow, 34 s on JAX (99.7%) and 50 s on PyTorch (99.8%). The comparison run
-# below (reversal on and off) takes as long again; set `compare_reversal = False` to
-# skip it.
+# `n_examples = 50000`: the build's `smoke` run, which reached
+# {{ smoke.exact_match:.1% }} exact match after {{ smoke.train_seconds:.0f }} s of
+# training (the verification page lists every backend's run). The comparison run below
+# (reversal on and off) takes as long again; set `compare_reversal = False` to skip it.
 
 # %% tags=["parameters"]
 digits = 3                  # largest number of digits of each operand
@@ -391,9 +391,9 @@ print("generate_data works, e.g.", _q[:3], "→", _a[:3])
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where the parameters come from
 #
-# An LSTM with $u$ units reading $d$ inputs has four gates (lesson 04), and each is a
-# small dense layer on the input $x_t$ and the previous output $h_{t-1}$:
-# $u \cdot (d + u)$ weights and $u$ biases. So
+# An LSTM with $u$ units reading $d$ inputs has three gates and a candidate (lesson
+# 04): four blocks of weights, each a small dense layer on the input $x_t$ and the
+# previous output $h_{t-1}$: $u \cdot (d + u)$ weights and $u$ biases. So
 #
 # $$\text{LSTM}(d, u) = 4\,u\,(d + u + 1), \qquad \text{Dense}(d, k) = k\,(d + 1)$$
 #
@@ -562,12 +562,15 @@ print(f"exact match {_got:.2f}, while character accuracy says {char_accuracy(_tr
 #   for the first 60% of the steps, then decreases it linearly to almost zero, so the
 #   last epochs fine-tune instead of jumping around;
 # - **gradient clipping** (`clipnorm=1.0`), which keeps the occasional huge gradient of
-#   a recurrent network from undoing progress, and so makes that high rate safe.
+#   a recurrent network from undoing progress, and so makes that high rate safe. Keras'
+#   `clipnorm` clips the gradient of each weight tensor separately (which can turn the
+#   step's direction); `global_clipnorm` would scale all of them together.
 #
 # Measured side by side against the classic recipe (Adam at its default 0.001, batch
-# 128, no clipping), this reaches 90% exact match in 6 epochs instead of 17 to 20. An
-# epoch costs about the same with either batch size there; the fewer epochs come from
-# the higher learning rate.
+# 128, no clipping) in the course's benchmarks (docs/benchmarks-01.md), this reached
+# 90% exact match in about a third of the epochs. Four things changed at once (the
+# rate, the schedule, clipping and the batch size), and we did not measure each on its
+# own: the credit goes to the combination.
 
 # %%
 rng = np.random.default_rng(seed)
@@ -689,11 +692,11 @@ plt.show()
 # (written left to right, so position 1 is the leading digit), and the share of whole
 # answers right, grouped by how many **carries** the sum needs (`184+216` needs 2,
 # `123+877` needs 3). The leading digit depends on every carry below it. In the build's
-# verified run (smoke profile, 99.62% exact match) the leading digit held most of the
-# errors (0.28%, against 0.02% for the last position), and the mistakes listed below are
-# mostly carry chains (`184+216` answered `300`, `4+896` answered `800`). The share right
-# hardly changed with the number of carries (99.3% to 99.8%): what is hard is a carry
-# that must travel up to the leading digit, not carries as such.
+# verified smoke run ({{ smoke.exact_match:.2% }} exact match) the leading digit held
+# most of the errors, and the mistakes were mostly carry chains (a wrong `184+216` or
+# `4+896`); the plots and the list below show your own run. So few mistakes cannot
+# tell the carry groups apart, so take this as a hypothesis to test: what is hard is a
+# carry that must travel up to the leading digit, not carries as such.
 
 # %% slideshow={"slide_type": "skip"}
 def count_carries(a, b):
@@ -733,12 +736,13 @@ plt.show()
 # A second network, built and trained with the same recipe (data, schedule, epochs), reads
 # the questions in the **other** direction: reversing each padded question once more
 # gives exactly the other version. Its held-out curve next to the first one answers the
-# question for this run. In the build's verified run (10 epochs), reading backwards
-# reached 99.62% exact match, reading forwards 98.12% (and 86% against 97.8% at epoch
-# 7): reversal helped, though the forward network is a couple of epochs behind, not
-# hopeless. Trained longer, the gap closes: with the default parameters (16 epochs on
-# 100,000 questions, on a GPU) the two reached 99.94% and 99.92%. Reversal speeds the
-# learning up; it is not what makes addition learnable.
+# question for this run. In the build's verified smoke run (10 epochs), reading
+# backwards reached {{ smoke.exact_match_reversed:.2% }} exact match, reading forwards
+# {{ smoke.exact_match_not_reversed:.2% }}. With the default parameters (16 epochs on
+# twice as many questions: longer *and* more data, so the two effects are not
+# separated) the two reached {{ full.exact_match_reversed:.2% }} and
+# {{ full.exact_match_not_reversed:.2% }}. Where the two end close together, reversal
+# speeds the learning up rather than making addition learnable.
 
 # %%
 if compare_reversal:
@@ -830,8 +834,8 @@ display({"application/json": _metrics}, raw=True)
 #
 # - Text becomes tensors with one-hot encoding; the network's output goes back to text
 #   with `argmax`.
-# - An LSTM encoder, `RepeatVector` and an LSTM decoder map a sequence to another
-#   sequence of a different length; 205k parameters learn 3-digit addition, carries
+# - An LSTM encoder, `RepeatVector` and an LSTM decoder map a sequence to a sequence
+#   of a fixed, known length; 205k parameters learn 3-digit addition, carries
 #   included, from examples alone.
 # - Data details matter: unique questions, no commuted duplicates, a shuffled split, and
 #   reversed input.
@@ -848,6 +852,10 @@ display({"application/json": _metrics}, raw=True)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: the comparison plot shows what the reversal trick buys: speed of
-# learning (with the long default run both directions end above 99.9%); ask the
-# room why reading units first helps a network that must carry (the column order of
-# hand addition), and why it does not line the digits up (operands of 1 to 3 digits).
+# learning (the full run's two directions: {{ full.exact_match_reversed:.2% }} and
+# {{ full.exact_match_not_reversed:.2% }}); ask the room why reading units first helps
+# a network that must carry (the column order of hand addition), and why it does not
+# line the digits up (operands of 1 to 3 digits). `RepeatVector` fixes the answer's
+# length in advance; point on to autoregressive decoding, where each output token is fed
+# back in and an end token stops it (Sutskever et al., 2014; keras-io's lstm_seq2seq),
+# and from there to attention.

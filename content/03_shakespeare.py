@@ -71,14 +71,16 @@
 # ## Parameters
 #
 # The defaults below are what you run on Colab with a GPU
-# (*Runtime → Change runtime type → GPU*): 4,000 steps, which trained in 61 s on an H200
-# with JAX (the build's `full` run; slower GPUs take longer). On a laptop CPU, try
+# (*Runtime → Change runtime type → GPU*): the build's `full` run trained in
+# {{ full.train_seconds:.0f }} s to {{ full.val_loss_warm_nats:.3f }} nats per character
+# with warm context (slower GPUs take longer). On a laptop CPU, try
 # `seq_length = 32`, `batch_size = 64`, `units = 320`, `num_layers = 1`,
 # `dropout = 0.0`, `epochs = 7`, `learning_rate = 0.01` (the build's `smoke` run), for
-# already recognisable Shakespeare-ish text. Measured on 2 CPU cores with nothing else running, one lesson at
-# a time: TensorFlow trained in 49 s (1.643 nats per character with warm context, the
-# target being 1.65), JAX in 54 s (1.666); PyTorch is slower at this LSTM, so its smoke
-# run trains 5 epochs instead of 7, in 52 s (1.729). Your run prints its own time.
+# already recognisable Shakespeare-ish text: it trained in
+# {{ smoke.train_seconds:.0f }} s on the build's CPU, to {{ smoke.val_loss_warm_nats:.3f }}
+# nats (the target is 1.65). PyTorch is slower at this LSTM, so its smoke run trains 5
+# epochs instead of 7; the verification page lists every backend's run. Your run prints
+# its own time.
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 data_path = None         # None: download Tiny Shakespeare with Keras; or a local copy
@@ -646,7 +648,9 @@ def generate(model, prompt, length, temperatures, context, seed=0):
 #   over every position of every window.
 # - **Adam** with a learning rate that decays along a cosine, and gradient clipping
 #   (`clipnorm=1.0`): recurrent networks occasionally produce a huge gradient, and
-#   clipping keeps one bad batch from undoing the progress.
+#   clipping keeps one bad batch from undoing the progress. `clipnorm` clips the
+#   gradient of each weight tensor on its own; `global_clipnorm` would scale them all
+#   together, keeping the step's direction.
 # - After each epoch, the loss on a slice of the held-out text is printed, and a few
 #   times a short sample shows what the model writes so far (Karpathy's way of watching
 #   it learn); at the end we measure the **whole** validation text.
@@ -729,11 +733,13 @@ plt.show()
 #   characters before it, as when the model writes after a prompt. The lesson's
 #   targets use this one.
 #
-# In the build's verified run (smoke profile, TensorFlow): 1.701 nats cold, 1.643 warm.
-# With the default (`full`) parameters on a GPU (an H200, JAX): 1.474 cold, 1.435 warm,
-# from the weights of epoch 13 of 40. After epoch 13 the validation loss rose from 1.41
-# to 1.63 while the training loss kept falling to 0.88: the model was memorising
-# the play, and the checkpoint kept the weights from before that.
+# In the build's verified smoke run: {{ smoke.val_loss_cold_nats:.3f }} nats cold,
+# {{ smoke.val_loss_warm_nats:.3f }} warm. With the default (`full`) parameters on a
+# GPU: {{ full.val_loss_cold_nats:.3f }} cold, {{ full.val_loss_warm_nats:.3f }} warm,
+# from the weights of the best epoch. A big model on this little text can pass its best
+# epoch long before the last one: the validation loss then rises while the training
+# loss keeps falling (it memorises the play), and the checkpoint keeps the weights from
+# before that. Your run's log shows where its best epoch was.
 
 # %% slideshow={"slide_type": "subslide"}
 val_logits = model.predict(x_val, batch_size=256, verbose=0)
@@ -756,8 +762,8 @@ print(f"warm context: {val_loss_warm_nats:.3f} nats = {val_bits_per_char_warm:.3
 # ### Loss against position in the window
 #
 # The same cold-start windows, the loss averaged at each position: at position 1 the
-# model knows one character; a few characters in, it knows the word it is in. (Verified
-# run: 2.50 nats at position 1, 1.63 from position 17 on.)
+# model knows one character; a few characters in, it knows the word it is in, and the
+# curve flattens.
 
 # %% slideshow={"slide_type": "subslide"}
 position_loss = [cross_entropy(val_logits[:, t], y_val[:, t])[0] for t in range(seq_length)]
@@ -824,5 +830,6 @@ display({"application/json": {"val_loss_cold_nats": float(val_loss_cold_nats),
 #   window on its own, so most of its positions have long context, nearer our warm
 #   number than our cold one).
 # - Look inside: plot the activation of single LSTM units over a passage; some track
-#   quotes, line length or whether you are inside a speaker's name (Karpathy, Johnson and
-#   Fei-Fei, *Visualizing and Understanding Recurrent Networks*, 2015).
+#   line length, quotes or brackets in War and Peace and Linux source code (Karpathy,
+#   Johnson and Fei-Fei, *Visualizing and Understanding Recurrent Networks*, 2015). Is
+#   there one here that knows whether you are inside a speaker's name? Look for it.

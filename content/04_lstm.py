@@ -102,14 +102,15 @@
 # - **Peepholes**: without them, a gate only sees $h_{t-1}$, which is the memory *after*
 #   the output gate. When the output gate is closed, the gates are blind to the memory.
 #   Peepholes let them read it directly. They were proposed for precise timing and
-#   counting (Gers, Schraudolph & Schmidhuber, *Learning Precise Timing with LSTM
-#   Recurrent Networks*, JMLR 2002), but a large later comparison found they do not
-#   help significantly on speech, handwriting or music (Greff et al., *LSTM: A Search
-#   Space Odyssey*, 2017); Keras 3, PyTorch and cuDNN leave them out. Today they are
-#   mostly of historical interest, and a good exercise in writing a cell.
+#   counting (Gers & Schmidhuber, *Recurrent Nets that Time and Count*, 2000; the
+#   timing study: Gers, Schraudolph & Schmidhuber, JMLR 2002), but a large later
+#   comparison found they do not help significantly on speech, handwriting or music
+#   (Greff et al., *LSTM: A Search Space Odyssey*, 2017); Keras 3, PyTorch and cuDNN
+#   leave them out. Today they are mostly of historical interest, and a good exercise
+#   in writing a cell.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## The conveyor belt
+# ## The conveyor belt (Olah, 2015)
 #
 # ```
 #              forget               write
@@ -144,10 +145,11 @@
 #   carousel".)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: point at the conveyor-belt slide: the forget gate as a multiplier on
-# the belt, the input gate as a valve on what is added, the output gate as a valve on
-# what is read out. Ask: what do gates of exactly 0 or 1 correspond to? (f = 1, i = 0:
-# the memory is kept exactly, and so is its gradient.)
+# Speaker notes: the conveyor belt is Christopher Olah's picture (*Understanding LSTM
+# Networks*, 2015): credit it. Point at the conveyor-belt slide: the forget gate as a
+# multiplier on the belt, the input gate as a valve on what is added, the output gate
+# as a valve on what is read out. Ask: what do gates of exactly 0 or 1 correspond to?
+# (f = 1, i = 0: the memory is kept exactly, and so is its gradient.)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## How Keras stores the weights
@@ -678,12 +680,13 @@ plt.show()
 # not buy a significant gain. The cell is here to understand the LSTM, not to beat it.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# Speaker notes: both cells usually solve this task in the end. Do not promise that
-# the peephole cell wins: in the verified TensorFlow run it did not, and Greff et al. (2017) found
-# no significant benefit. What matters is that a cell written from six equations learns
-# at all. Results vary with the seed and the backend (the verified TensorFlow, JAX and
-# PyTorch runs did not agree on which cell was first): run it twice with different
-# seeds, and say so to the students.
+# Speaker notes: both cells usually solve this task in the end (the verified smoke
+# run: peephole {{ smoke.peephole_accuracy:.3f }}, plain {{ smoke.plain_accuracy:.3f }}).
+# Do not promise that the peephole cell wins: it was not reliably first in the verified
+# runs, and Greff et al. (2017) found no significant benefit. What matters is that a
+# cell written from six equations learns at all. Results vary with the seed and the
+# backend (the verified TensorFlow, JAX and PyTorch runs did not agree on which cell
+# was first): run it twice with different seeds, and say so to the students.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Looking inside the trained peephole cell
