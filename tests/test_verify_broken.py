@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import nbformat
 import pytest
 
-from coursekit import cli
-from verify_fixture import build, copy_course, line_of, runs
+from verify_fixture import build, copy_course, line_of, quiet_build, run_of, runs
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
     """The broken fixture course verified once, two lessons at a time."""
     root = copy_course("broken", tmp_path_factory.mktemp("broken"))
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["--root", str(root), "verify", "--jobs", "2"])
-    return root, code, out.getvalue()
-
-
-def run_of(root, stem):
-    return runs(root)[(stem, "smoke", "tensorflow")]
+    result = quiet_build(root, "verify", "--jobs", "2")
+    return root, result.code, result.out
 
 
 def test_every_broken_lesson_fails_and_the_build_exits_1(broken):

@@ -6,14 +6,11 @@ one lesson per way a declared variant can fail.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 
 import nbformat
 import pytest
 
-from coursekit import cli
 from coursekit.publish.pages import LessonLinks, lesson_page, render_notes, verification_page
 from coursekit.publish.student_view import notes_notebook
 from coursekit.publish.variant_view import NO_MESSAGE, add_variants
@@ -22,20 +19,14 @@ from coursekit.run.report import checks_text
 from coursekit.run.verify import Verified
 from coursekit.source.lesson import read_lesson
 from conftest import add_project_files
-from verify_fixture import FIXTURES, copy_course, line_of, runs
+from verify_fixture import FIXTURES, copy_course, line_of, quiet_build, run_of
 
 
 @pytest.fixture(scope="module")
 def verified(tmp_path_factory):
     root = copy_course("variants", tmp_path_factory.mktemp("variants"))
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["--root", str(root), "verify", "--jobs", "2"])
-    return root, code, out.getvalue()
-
-
-def run_of(root, stem):
-    return runs(root)[(stem, "smoke", "tensorflow")]
+    result = quiet_build(root, "verify", "--jobs", "2")
+    return root, result.code, result.out
 
 
 def counts(run):
@@ -154,8 +145,7 @@ def test_each_variant_is_in_the_report_with_its_line_status_and_message(verified
 def test_a_cached_run_keeps_the_variant_details(verified):
     root, _, _ = verified
     before = run_of(root, "01_proven")
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        cli.main(["--root", str(root), "verify", "--lesson", "01_proven"])
+    quiet_build(root, "verify", "--lesson", "01_proven")
     after = run_of(root, "01_proven")
     assert after["cached"] is True
     assert after["checks"] == before["checks"]
@@ -223,10 +213,8 @@ def test_the_built_instructor_site_has_them_collapsed_and_the_student_site_does_
     for failing in (root / "content").glob("0[234]_*.py"):
         failing.unlink()
     add_project_files(root)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert cli.main(["--root", str(root), "notebooks"]) == 0
-        assert cli.main(["--root", str(root), "site", "--instructor"]) == 0
-        assert cli.main(["--root", str(root), "site"]) == 0
+    for args in (["notebooks"], ["site", "--instructor"], ["site"]):
+        assert quiet_build(root, *args).code == 0, args
     instructor = (root / "build/instructor-site/lessons/01_proven.html").read_text()
     student = (root / "build/site/lessons/01_proven.html").read_text()
     assert instructor.count('<details class="tip">') == 1

@@ -7,6 +7,8 @@ the build's environment) let tests count runs, meet in parallel and interrupt a 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -48,6 +50,20 @@ def build(capsys, root: Path, *args: str) -> Result:
     code = cli.main(["--root", str(root), *args])
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+def quiet_build(root: Path, *args: str) -> Result:
+    """``build.py --root ROOT ARGS`` in this process, its output captured here: for
+    module-scoped fixtures, which cannot take ``capsys``."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["--root", str(root), *args])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_of(root: Path, stem: str, profile: str = "smoke", backend: str = "tensorflow") -> dict:
+    """The report's entry of one lesson's run."""
+    return runs(root)[(stem, profile, backend)]
 
 
 def runs(root: Path) -> dict[tuple[str, str, str], dict]:
