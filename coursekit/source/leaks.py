@@ -92,12 +92,17 @@ class MachinePathLeak:
 MARKER_WORDS = re.compile(
     r"\b(begin|end)[ \t_-]*(solutions?|hidden[ \t_-]*tests?|prompt|alternatives?|mistakes?)\b"
     r"|\bsolutions?[ \t_-]*no[ \t_-]*prompt\b"
-    r"|(?<=[^\s#])[ \t]*#+[ \t]*solutions?[ \t]*$",
+    r"|(?<=[^\s#])[ \t]*#+[ \t]*solutions?[ \t]*$"
+    r"|\b(begin|end)[ \t_-]*ignore\b",
     re.IGNORECASE | re.MULTILINE)
+# otter's line suffixes, in its own case only: a lowercase '# seed' is an author's comment
+# that otter and coursekit both keep
+OTTER_SUFFIXES = re.compile(r"#[ \t]*(IGNORE|SEED)[ \t]*$", re.MULTILINE)
 
 
 def scan_marker_text(text: str, artifact: str, where: str = "") -> list[MarkerLeak]:
-    found = dict.fromkeys(m.group(0).strip() for m in MARKER_WORDS.finditer(text))
+    found = dict.fromkeys(m.group(0).strip() for pattern in (MARKER_WORDS, OTTER_SUFFIXES)
+                          for m in pattern.finditer(text))
     return [MarkerLeak(artifact, words, where) for words in found]
 
 

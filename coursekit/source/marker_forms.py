@@ -3,7 +3,9 @@
 nbgrader reads any line that *contains* ``BEGIN SOLUTION`` (or ``END SOLUTION``,
 ``BEGIN HIDDEN TESTS``, ``END HIDDEN TESTS``) as a marker, whatever the comment prefix;
 otter-grader adds ``# BEGIN SOLUTION NO PROMPT``, ``# SOLUTION NO PROMPT`` and
-``# BEGIN PROMPT`` / ``# END PROMPT``; this project adds the variant blocks
+``# BEGIN PROMPT`` / ``# END PROMPT`` and the rest of its assign format: a line ending
+``# IGNORE`` and a ``# BEGIN IGNORE`` … ``# END IGNORE`` block reach neither notebook, a line
+ending ``# SEED`` only the solution; this project adds the variant blocks
 (``### BEGIN ALTERNATIVE``, ``### BEGIN MISTAKE: <label>``). Anything that resembles one
 of these but is none (another case, spacing, a typo) is an error: a marker the parser does
 not see would leave a solution in the exercise.
@@ -22,7 +24,9 @@ from ..errors import MarkerError
 class Mark:
     """One recognised marker line."""
 
-    kind: str  # begin end line hidden_begin hidden_end prompt_begin prompt_end vbegin vend
+    # begin end line hidden_begin hidden_end prompt_begin prompt_end vbegin vend,
+    # otter's ignore ignore_begin ignore_end seed
+    kind: str
     no_prompt: bool = False  # otter's NO PROMPT: nothing replaces the answer
     variant: str = ""  # "alternative" | "mistake" for vbegin / vend
     label: str = ""  # a mistake's description
@@ -44,6 +48,17 @@ _VARIANT = re.compile(r"^(BEGIN|END) (ALTERNATIVE|MISTAKE)(?::(.*))?$")
 _PROMPT = re.compile(r"#+\s*(BEGIN|END) PROMPT\s*$")
 # a comment after the statement it marks
 _LINE = re.compile(r"#+\s*SOLUTION( NO PROMPT)?\s*$")
+# otter's assign format, read as otter reads the text (strings and markdown included):
+# suffixes exactly as written, except BEGIN IGNORE, which otter matches in any case and
+# spacing at the start of a line
+_IGNORE = re.compile(r"# IGNORE\s*$")
+_IGNORE_BEGIN = re.compile(r"\s*#\s*BEGIN\s*IGNORE", re.IGNORECASE)
+_IGNORE_END = re.compile(r"# END IGNORE\s*$")
+_SEED = re.compile(r"# SEED\s*$")
+# a first line that makes otter leave the whole cell out of both notebooks
+IGNORE_CELL = re.compile(r"(##\s*ignore\s*##|#\s*ignore)\s*$", re.IGNORECASE)
+# otter's own comment (its example notebooks' '## solution ##'): no marker, kept as it is
+_FRAMED_WORD = re.compile(r"^#+\s*solution\s*#+$", re.IGNORECASE)
 
 # what to write instead, by the letters of a form (case, spaces and '#'s ignored)
 FORMS = {
@@ -60,13 +75,18 @@ FORMS = {
     "ENDMISTAKE": "### END MISTAKE",
     "SOLUTION": "x = expr  # SOLUTION (at the end of the statement's line)",
     "SOLUTIONNOPROMPT": "x = expr  # SOLUTION NO PROMPT (at the end of the line)",
+    "BEGINIGNORE": "# BEGIN IGNORE",
+    "ENDIGNORE": "# END IGNORE",
+    "IGNORE": "x = expr  # IGNORE (at the end of the line: in neither notebook)",
 }
 _LINE_FORMS = ("SOLUTION", "SOLUTIONNOPROMPT")
 _CODE_ONLY = ("BEGINSOLUTIONNOPROMPT", "BEGINPROMPT", "ENDPROMPT", "BEGINALTERNATIVE",
               "ENDALTERNATIVE", "BEGINMISTAKE", "ENDMISTAKE", *_LINE_FORMS)
+# matched only letter for letter (any case): 'ignored' or 'ignores' is ordinary English
+_EXACT_ONLY = ("IGNORE",)
 # the words of a form in any case and spacing (what a near miss most often is)
 _LOOSE = re.compile(r"(?i)\b(begin|end)[\s_-]*(solu\w*|hidden[\s_-]*tests?|prompt|"
-                    r"alternatives?|mistakes?)\b|\bsolu\w*[\s_-]*no[\s_-]*prompt\b")
+                    r"alternatives?|mistakes?|ignored?)\b|\bsolu\w*[\s_-]*no[\s_-]*prompt\b")
 NEAR = 0.85  # difflib ratio above which a comment is read as a mistyped marker
 
 
@@ -98,8 +118,10 @@ def _variant(body: str, lineno: int) -> Mark | None:
 def _near_miss(text: str, keys, lineno: int) -> None:
     """Raise when ``text`` resembles one of the forms ``keys`` without being it."""
     letters = _letters(text)
-    close = [k for k in difflib.get_close_matches(letters, keys, n=3, cutoff=NEAR)
+    fuzzy = [k for k in keys if k not in _EXACT_ONLY]
+    close = [k for k in difflib.get_close_matches(letters, fuzzy, n=3, cutoff=NEAR)
              if k[0] == letters[:1]]  # same first letter: 'RESOLUTION' is no SOLUTION
+    close = close or [k for k in _EXACT_ONLY if k in keys and k == letters]
     loose = _LOOSE.search(text)
     if not close and loose:
         close = difflib.get_close_matches(_letters(loose.group(0)), keys, n=1, cutoff=0)
@@ -113,8 +135,22 @@ def _body(comment: str) -> str:
     return comment.strip().lstrip("#").strip()
 
 
+def _ignore_mark(line: str) -> Mark | None:
+    """otter's IGNORE forms, in the order otter tests them."""
+    if _IGNORE.search(line):
+        return Mark("ignore")
+    if _IGNORE_END.search(line):
+        return Mark("ignore_end")
+    if _IGNORE_BEGIN.match(line):
+        return Mark("ignore_begin")
+    return None
+
+
 def code_mark(line: str, comment_col: int | None, lineno: int) -> Mark | None:
     """Classify one line of a code cell; ``comment_col`` is where its comment starts."""
+    otter = _ignore_mark(line) or (Mark("seed") if _SEED.search(line) else None)
+    if otter:
+        return otter
     prompt = _PROMPT.search(line)
     if prompt:
         return Mark("prompt_begin" if prompt.group(1) == "BEGIN" else "prompt_end")
@@ -141,19 +177,23 @@ def code_mark(line: str, comment_col: int | None, lineno: int) -> Mark | None:
         return mark
     if _LINE.match(comment.strip()):
         return Mark("line", no_prompt="NO PROMPT" in body)
+    if _FRAMED_WORD.match(comment.strip()):
+        return None
     _near_miss(body, list(FORMS), lineno)
     return None
 
 
 def markdown_mark(line: str, lineno: int) -> Mark | None:
-    """Classify one line of a markdown cell: nbgrader's phrases anywhere in the line."""
-    mark = _phrase(line)
+    """Classify one line of a markdown cell: nbgrader's phrases anywhere in the line,
+    otter's IGNORE forms as in code."""
+    mark = _ignore_mark(line) or _phrase(line)
     if mark:
         return mark
     body = _body(line)
     if _VARIANT.match(body) or _PROMPT.search(line):
         raise MarkerError(f"'{line.strip()}' only works in a code cell", line=lineno,
                           hint="move it to a code cell, or use ### BEGIN SOLUTION here")
-    keys = [k for k in FORMS if k not in _CODE_ONLY]
+    # a lone 'Ignore' in prose is a word, not a mistyped '# IGNORE'
+    keys = [k for k in FORMS if k not in _CODE_ONLY and k not in _EXACT_ONLY]
     _near_miss(body, keys, lineno)
     return None

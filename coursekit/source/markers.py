@@ -15,7 +15,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from ..errors import MarkerError
-from .marker_forms import Mark, code_mark, markdown_mark
+from .marker_forms import IGNORE_CELL, Mark, code_mark, markdown_mark
 from .syntax import without_magics
 
 BEGIN = "### BEGIN SOLUTION"
@@ -24,6 +24,9 @@ CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 MARKDOWN_STUB = "YOUR ANSWER HERE"
 LINE_STUB_COMMENT = "# YOUR CODE HERE"
 _SOLUTION_MARKS = ("begin", "end", "line")
+_IGNORE_MARKS = ("ignore", "ignore_begin", "ignore_end")
+# the marker word that ends each kind of marked line
+_LINE_WORDS = {"line": "SOLUTION", "seed": "SEED", "ignore": "IGNORE"}
 # block headers that do not parse on their own, even with a body
 _CLAUSES = ("try", "else", "elif", "except", "except*", "finally", "match", "case")
 
@@ -50,6 +53,8 @@ class SplitCell:
     public: list[str] = field(default_factory=list)
     has_stub: bool = False
     variants: list[Variant] = field(default_factory=list)
+    #: otter's '# IGNORE' first line: the cell reaches neither notebook
+    ignored: bool = False
     #: for each line of ``exercise`` / ``solution``, the 0-based cell line it comes from
     #: (a stub: its BEGIN marker), to map a traceback back to the lesson file
     exercise_lines: list[int] = field(default_factory=list)
@@ -82,9 +87,9 @@ def _marks(lines: list[str], is_code: bool) -> list[Mark | None]:
     return [code_mark(line, comments.get(i), i) for i, line in enumerate(lines)]
 
 
-def _without_marker(line: str) -> str:
-    """The code of a ``# SOLUTION`` line, the marker comment dropped."""
-    return line[: line.rindex("#", 0, line.rindex("SOLUTION"))].rstrip("# \t").rstrip()
+def _without_marker(line: str, word: str = "SOLUTION") -> str:
+    """The code of a ``# SOLUTION`` (``# SEED``, ``# IGNORE``) line, the marker dropped."""
+    return line[: line.rindex("#", 0, line.rindex(word))].rstrip("# \t").rstrip()
 
 
 def opens_block(code: str) -> bool:
@@ -153,6 +158,8 @@ def split_cell(source: str, cell_type: str, solution_tag: bool = False,
         raise MarkerError("'solution' tag on an empty cell", line=0,
                           hint="write the solution in the cell or remove the tag")
     lines = source.split("\n")
+    if IGNORE_CELL.match(lines[0].strip()):
+        return _ignored_cell(lines)
     marks = _marks(lines, is_code)
     if whole and not any(m and m.kind in _SOLUTION_MARKS for m in marks):
         other = next((i for i, m in enumerate(marks) if m), None)
@@ -172,6 +179,12 @@ def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
                      secrets=secrets, has_stub=True,
                      exercise_lines=[0] * len(_stub("", is_code)),
                      solution_lines=list(range(solution.count("\n") + 1)))
+
+
+def _ignored_cell(lines: list[str]) -> SplitCell:
+    """otter leaves a cell whose first line is ``# IGNORE`` out of both notebooks."""
+    return SplitCell(exercise="", solution="", ignored=True,
+                     secrets=[(i, l.strip()) for i, l in enumerate(lines[1:], 1) if l.strip()])
 
 
 @dataclass
@@ -213,9 +226,14 @@ class _Machine:
         # goes with it. Blank lines wait until the next line says whether they belong.
         self.hiding: tuple[str, int] | None = None
         self.blanks: list[int] = []
+        self.ignoring: int | None = None  # the line of an open '# BEGIN IGNORE'
 
     def run(self, marks: list[Mark | None]) -> SplitCell:
         for i, (line, mark) in enumerate(zip(self.lines, marks)):
+            # otter strips IGNORE lines before it looks at any other marker
+            if self.ignoring is not None or mark is not None and mark.kind in _IGNORE_MARKS:
+                self._ignore(i, line, mark)
+                continue
             if self.hiding is not None and self._hidden_body(i, line, mark):
                 continue
             if self.open is None:
@@ -223,6 +241,9 @@ class _Machine:
             else:
                 self._inside(i, line, mark)
         self._flush_blanks(self.exercise, self.ex_map)
+        if self.ignoring is not None:
+            raise MarkerError("'# BEGIN IGNORE' is never closed", line=self.ignoring,
+                              hint="add '# END IGNORE' after the lines to leave out")
         if self.open is not None:
             name = _name(self.open.kind, self.open.mark)
             raise MarkerError(f"'{name}' is never closed", line=self.open.line,
@@ -240,6 +261,10 @@ class _Machine:
             self.out.public.append(line.strip())
         elif mark.kind == "line":
             self._line(i, line, mark)
+        elif mark.kind == "seed":  # otter: the solution sets the seed, students do not
+            answer = _without_marker(line, "SEED")
+            self._add(self.solution, self.sol_map, [answer], i)
+            self.out.secrets.append((i, answer.strip()))
         elif mark.kind in _CLOSERS:
             if mark.kind == "vbegin" and self.last_block is None:
                 raise MarkerError(f"'BEGIN {mark.variant.upper()}' needs a solution block "
@@ -266,6 +291,21 @@ class _Machine:
         self._add(self.solution, self.sol_map, [answer], i)
         self.out.secrets.append((i, answer.strip()))
 
+    def _ignore(self, i: int, line: str, mark: Mark | None) -> None:
+        """otter's IGNORE: the line reaches neither version, and no student may see it."""
+        kind = mark.kind if mark is not None else None
+        if kind == "ignore_end":
+            if self.ignoring is None:
+                raise MarkerError("'# END IGNORE' without a matching '# BEGIN IGNORE'",
+                                  line=i, hint="remove it or add '# BEGIN IGNORE' above")
+            self.ignoring = None
+        elif kind == "ignore_begin":  # otter reads a second BEGIN as part of the block
+            self.ignoring = i if self.ignoring is None else self.ignoring
+        else:
+            text = _without_marker(line, "IGNORE") if kind == "ignore" else line
+            if text.strip():
+                self.out.secrets.append((i, text.strip()))
+
     def _hidden_body(self, i: int, line: str, mark: Mark | None) -> bool:
         """True when line ``i`` belongs to the body of a hidden block header."""
         indent, header = self.hiding
@@ -276,12 +316,12 @@ class _Machine:
             self.hiding = None  # dedented: the block is over, the blanks are shared
             self._flush_blanks(self.exercise, self.ex_map)
             return False
-        if mark is not None and mark.kind != "line":
+        if mark is not None and mark.kind not in _LINE_WORDS:
             raise MarkerError(f"'{line.strip()}' inside a block hidden by '# SOLUTION NO "
                               f"PROMPT' (cell line {header + 1})", line=i,
                               hint="the whole block is the answer: drop the inner marker")
         self._flush_blanks(None, None)
-        answer = _without_marker(line) if mark is not None else line
+        answer = _without_marker(line, _LINE_WORDS[mark.kind]) if mark is not None else line
         self._add(self.solution, self.sol_map, [answer], i)
         self.out.secrets.append((i, answer.strip()))
         return True
@@ -299,7 +339,7 @@ class _Machine:
         block = self.open
         if mark is not None and mark.kind == _CLOSERS[block.kind]:
             self._close(i, block, mark)
-        elif mark is not None and not (block.kind == "begin" and mark.kind == "line"):
+        elif mark is not None and not (block.kind == "begin" and mark.kind in _LINE_WORDS):
             what = "nested" if mark.kind == block.kind else f"'{line.strip()}' inside"
             raise MarkerError(f"{what} '{_name(block.kind, block.mark)}' block (opened on "
                               f"cell line {block.line + 1})", line=i,
@@ -308,7 +348,8 @@ class _Machine:
             self._add(self.exercise, self.ex_map, [line], i)
             self.out.public.append(line.strip())
         else:
-            answer = _without_marker(line) if mark is not None else line
+            answer = _without_marker(line, _LINE_WORDS[mark.kind]) if mark is not None \
+                else line
             if block.kind == "vbegin":
                 block.body.append(answer)
             else:

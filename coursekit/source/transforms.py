@@ -34,6 +34,8 @@ def _base(lesson: Lesson, version: str) -> NotebookNode:
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
                    "course": {"lesson": lesson.stem, "title": lesson.title, "variant": version}}
     for cell in lesson.cells:
+        if cell.split.ignored:  # otter's '# IGNORE' cell: in neither notebook
+            continue
         source = cell.split.exercise if version == "exercise" else cell.split.solution
         nb.cells.append(_cell(cell.cell_type, cell_id(cell.index), source, cell.metadata))
     return nb
