@@ -299,3 +299,12 @@ def test_every_dialect_that_hides_whole_statements_gives_python_exercises(tmp_pa
     for cell in lesson.cells:
         ast.parse(cell.split.exercise.replace("%time", "#"))
     assert "z = 3" not in lesson.cells[0].split.exercise
+
+
+def test_a_yaml_alias_bomb_below_an_encoding_line_is_refused_too(tmp_path):
+    bomb = "\n".join("# " + line for line in _bomb(indent="    ").split("\n"))
+    header = HEADER.replace("#     title: {title}", "#     title: T\n" + bomb)
+    source = "# -*- coding: utf-8 -*-\n" + lesson_source("# %%\nx = 1\n", header=header)
+    with pytest.raises(LessonFormatError, match="aliases here expand") as info:
+        read_lesson(write(tmp_path, source))
+    assert info.value.line == line_of(source, "l4: &l4")

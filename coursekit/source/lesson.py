@@ -134,7 +134,8 @@ def discover(content: Path) -> list[Path]:
 def read_lesson(path: Path) -> Lesson:
     text = read_text(path, LessonFormatError)
     file_lines = text.split("\n")
-    check_yaml_size(_header_yaml(file_lines), path, LessonFormatError, first_line=2)
+    header, first_line = _header_yaml(file_lines)
+    check_yaml_size(header, path, LessonFormatError, first_line=first_line)
     try:
         nb = jupytext.reads(text, fmt="py:percent")
     except Exception as exc:  # jupytext raises several types; all mean "cannot parse"
@@ -156,17 +157,20 @@ def read_lesson(path: Path) -> Lesson:
     return lesson
 
 
-def _header_yaml(file_lines: list[str]) -> str:
-    """The YAML of the ``# ---`` header, uncommented as jupytext reads it, line for line
-    (its first line is file line 2)."""
-    if not file_lines or file_lines[0].rstrip() != "# ---":
-        return ""
+def _header_yaml(file_lines: list[str]) -> tuple[str, int]:
+    """The YAML of the ``# ---`` header, uncommented as jupytext reads it, line for line,
+    and the file line of its first line. The header may follow a ``#!`` or encoding line:
+    the first ``# ---`` above the first cell is taken."""
+    start = next((i for i, line in enumerate(file_lines) if line.rstrip() == "# ---"
+                  or _CELL_MARKER.match(line)), None)
+    if start is None or file_lines[start].rstrip() != "# ---":
+        return "", 1
     body = []
-    for line in file_lines[1:]:
+    for line in file_lines[start + 1:]:
         if line.rstrip() == "# ---":
             break
         body.append(line[2:] if line.startswith("# ") else line.lstrip("#"))
-    return "\n".join(body)
+    return "\n".join(body), start + 2
 
 
 def _parse_error_line(exc: Exception) -> int | None:
