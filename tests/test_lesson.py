@@ -258,6 +258,8 @@ def test_cell_metadata_of_the_wrong_type_names_the_cell(tmp_path, metadata, mess
      "print('checked')", "if True"),                                         # nbgrader
     ("for i in range(2):\n    # BEGIN PROMPT\n    # END PROMPT\n"
      "    print(i)  # SOLUTION NO PROMPT\nprint('done')", "for i"),          # otter prompt
+    ("if True:\n### BEGIN SOLUTION\n    x = 1\n### END SOLUTION\nprint(x)",
+     "if True"),                          # nbgrader block at column 0: the stub is too
 ])
 def test_markers_that_leave_an_exercise_that_is_not_python_name_the_line(tmp_path, body,
                                                                           header):
