@@ -561,16 +561,12 @@ print(f"exact match {_got:.2f}, while character accuracy says {char_accuracy(_tr
 # - a **learning-rate schedule**: Adam starts at 10× its usual learning rate, holds it
 #   for the first 60% of the steps, then decreases it linearly to almost zero, so the
 #   last epochs fine-tune instead of jumping around;
-# - **gradient clipping** (`clipnorm=1.0`), which keeps the occasional huge gradient of
-#   a recurrent network from undoing progress, and so makes that high rate safe. Keras'
-#   `clipnorm` clips the gradient of each weight tensor separately (which can turn the
-#   step's direction); `global_clipnorm` would scale all of them together.
+# - **gradient clipping** (`clipnorm=1.0`, each weight tensor's gradient on its own),
+#   which keeps the occasional huge gradient from undoing progress: the high rate is safe.
 #
-# Measured side by side against the classic recipe (Adam at its default 0.001, batch
-# 128, no clipping) in the course's benchmarks (docs/benchmarks-01.md), this reached
-# 90% exact match in about a third of the epochs. Four things changed at once (the
-# rate, the schedule, clipping and the batch size), and we did not measure each on its
-# own: the credit goes to the combination.
+# Against the classic recipe (Adam at 0.001, batch 128, no clipping) this reached 90%
+# exact match in a third of the epochs (docs/benchmarks-01.md); four things changed at
+# once, so the credit goes to the combination.
 
 # %%
 rng = np.random.default_rng(seed)
