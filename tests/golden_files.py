@@ -22,6 +22,12 @@ BUILDERS = {"exercise": exercise_notebook, "solution": solution_notebook}
 MISSING = "is missing: review and run `python tests/regen_golden.py`"
 
 
+def golden_text(path: Path) -> str:
+    """What the reviewed golden file ``path`` holds; a missing one fails, never created."""
+    assert path.is_file(), f"{path} {MISSING}"
+    return path.read_text(encoding="utf-8")
+
+
 def conversion(case: str, variant: str) -> str:
     """The ``variant`` notebook of golden case ``case``, as the code makes it now."""
     lesson = read_lesson(CONVERSIONS / case / "lesson.py")

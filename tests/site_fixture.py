@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 from pathlib import Path
 
 import nbformat
-
 from conftest import run_build
 from verify_fixture import SITE_COURSE, copy_course
 
@@ -68,18 +68,19 @@ def slides_part(html: str) -> str:
     return html[start:html.index("</main>", start)]
 
 
+@functools.cache  # three test modules and the golden script read them
 def golden_renderings() -> dict[str, str]:
     """Golden file name → what the page and deck renderers make of the fixture lessons,
     with synthetic outputs (no kernel): the notes pages with and without published
     solutions, and the slides of each deck."""
     from coursekit.config import load_course
-    from coursekit.source.lesson import load_lessons
     from coursekit.publish.pages import LessonLinks, lesson_page
     from coursekit.publish.schedule import outcomes_page, schedule_table, timetable
     from coursekit.publish.slides import lesson_deck
     from coursekit.publish.student_view import notes_notebook
-    from coursekit.source.transforms import exercise_notebook, solution_notebook
     from coursekit.run.verify import Verified
+    from coursekit.source.lesson import load_lessons
+    from coursekit.source.transforms import exercise_notebook, solution_notebook
 
     course = load_course(FIXTURE / "course.yml")
     lessons = load_lessons(FIXTURE / "content")

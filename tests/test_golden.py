@@ -4,8 +4,7 @@ A missing golden file fails; `python tests/regen_golden.py` writes them, by hand
 """
 
 import pytest
-
-from golden_files import CASES, CONVERSIONS, MISSING, conversion
+from golden_files import CASES, CONVERSIONS, conversion, golden_text
 
 
 def test_there_are_golden_cases():
@@ -15,6 +14,4 @@ def test_there_are_golden_cases():
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("variant", ["exercise", "solution"])
 def test_conversion_matches_golden(case, variant):
-    expected = CONVERSIONS / case / f"{variant}.ipynb"
-    assert expected.is_file(), f"{expected} {MISSING}"
-    assert conversion(case, variant) == expected.read_text(encoding="utf-8")
+    assert conversion(case, variant) == golden_text(CONVERSIONS / case / f"{variant}.ipynb")

@@ -16,6 +16,7 @@ from coursekit.publish.pages import (badge, device_text, fenced, home_page, rend
 from coursekit.publish.student_view import (add_solutions, clean_logs, merge_outputs,
                                     resolve_overwrites, trim_lines)
 from coursekit.run.verify import Verified
+from golden_files import golden_text
 from site_fixture import FIXTURE, GOLDEN, PIXEL, golden_renderings
 
 COURSE = load_course(FIXTURE / "course.yml")
@@ -186,9 +187,7 @@ RENDERINGS = golden_renderings()
 
 @pytest.mark.parametrize("name", sorted(n for n in RENDERINGS if n.endswith(".md")))
 def test_notes_page_matches_golden(name):
-    expected = GOLDEN / name
-    assert expected.is_file(), f"{expected} is missing: review and run tests/regen_golden.py"
-    assert RENDERINGS[name] == expected.read_text(encoding="utf-8")
+    assert RENDERINGS[name] == golden_text(GOLDEN / name)
 
 
 def test_golden_pages_show_stubs_and_never_a_stubs_output():

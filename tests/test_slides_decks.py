@@ -19,6 +19,7 @@ from coursekit.publish.mathjax import (DECK_MATHJAX_URL, MATHJAX_DIR, MATHJAX_FO
                                SITE_MATHJAX, mathjax_assets)
 from coursekit.publish.slides import REVEAL_DIR, render_deck, reveal_assets
 from coursekit.publish.deck_view import deck_view
+from golden_files import golden_text
 from site_fixture import GOLDEN, golden_renderings
 
 # every URL a deck loads: src/href attributes and CSS url(...)
@@ -131,9 +132,7 @@ RENDERINGS = golden_renderings()
 
 @pytest.mark.parametrize("name", sorted(n for n in RENDERINGS if n.endswith(".slides.html")))
 def test_deck_matches_golden(name):
-    expected = GOLDEN / name
-    assert expected.is_file(), f"{expected} is missing: review and run tests/regen_golden.py"
-    assert RENDERINGS[name] == expected.read_text(encoding="utf-8")
+    assert RENDERINGS[name] == golden_text(GOLDEN / name)
 
 
 def test_golden_decks_show_the_student_version():
