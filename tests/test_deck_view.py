@@ -88,15 +88,39 @@ def test_an_exercise_gets_a_slide_after_the_current_one_with_task_stub_and_timer
     assert 'data-minutes="12"' in text
 
 
-def test_the_instructor_deck_swaps_task_stub_and_timer_for_the_solution():
+def test_the_instructor_deck_swaps_task_and_stub_for_the_solution_and_keeps_the_timer():
     exercise, solution = exercise_notebooks()
     deck = deck_view(exercise, solution, None, instructor=True)
     by_id = {c.id: c for c in deck.cells}
     assert by_id["c-solution"].source == "def f():\n    return 42"
     swaps = {c.id: c.metadata.get("coursekit", {}).get("swap") for c in deck.cells}
     assert swaps["c-solution"] == "in"
-    assert swaps["c"] == swaps["c-timer"] == swaps["c-task-body"] == "out"
-    assert swaps["c-task"] is None  # the heading stays
+    assert swaps["c"] == swaps["c-task-body"] == "out"
+    assert swaps["c-task"] is None and swaps["c-timer"] is None  # heading and countdown stay
+    # never a fragment: no step of → or Space reaches the solution
+    assert all(c.metadata["slideshow"]["slide_type"] != "fragment" for c in deck.cells)
+    assert deck.metadata["coursekit"]["deck"] == "instructor"
+
+
+def test_the_instructor_deck_puts_the_solution_in_the_speaker_notes():
+    exercise, solution = exercise_notebooks()
+    deck = deck_view(exercise, solution, None, instructor=True)
+    notes = [c for c in deck.cells if c.metadata["slideshow"]["slide_type"] == "notes"]
+    assert [c.id for c in notes] == ["c-solution-notes"]
+    assert slides(deck)[-1][-1] == "c-solution-notes"  # on the exercise's own slide
+    assert "```python\ndef f():\n    return 42\n```" in notes[0].source
+    assert "press A" in notes[0].source
+    student = deck_view(exercise, solution, None)
+    assert not any("return 42" in c.source for c in student.cells)
+    assert student.metadata["coursekit"]["deck"] == "student"
+
+
+def test_a_solution_with_a_code_fence_in_it_keeps_its_note_whole():
+    exercise, solution = exercise_notebooks()
+    solution.cells[2].source = 'def f():\n    return "```"'
+    deck = deck_view(exercise, solution, None, instructor=True)
+    note = next(c for c in deck.cells if c.id == "c-solution-notes")
+    assert '````python\ndef f():\n    return "```"\n````' in note.source
 
 
 def test_a_stub_under_its_task_slide_joins_it():

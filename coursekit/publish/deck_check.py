@@ -35,13 +35,14 @@ TOLERANCE_PX = 1  # sub-pixel rounding of boxes
 TIMEOUT_MS = 30_000
 ALL_FRAGMENTS = 1000  # a fragment index past the last: every fragment shown
 
-# Runs in the deck: show slide ``index`` with its fragments up to ``fragment`` (-1: none),
+# Runs in the deck: show slide ``index`` with its fragments up to ``fragment`` (-1: none)
+# and, in an instructor's deck, its solution shown or not (``answer``: the answer key),
 # fit it, then measure it against the slide box.
 MEASURE_SLIDE = """
-async ([index, fragment, tolerance]) => {
+async ([index, fragment, tolerance, answer]) => {
     Reveal.slide(index, 0, fragment);
     const section = Reveal.getCurrentSlide();
-    await window.coursekitDeck.fit(section);
+    await window.coursekitDeck.showAnswer(section, answer);
     const scale = Reveal.getScale();
     const box = document.querySelector(".reveal .slides").getBoundingClientRect();
     const name = (el) => (el.tagName.toLowerCase()
@@ -128,11 +129,11 @@ def open_deck(context, deck: Path):
 
 def measure(page) -> list[SlideFit]:
     """Every slide of the deck open in ``page``, in order, measured with no fragment shown
-    and with all of them shown (the instructor's solution replaces the stub)."""
+    and with all of them shown and the solution too (the instructor's answer key)."""
     fits, index, total = [], 0, 1
     while index < total:
-        states = [page.evaluate(MEASURE_SLIDE, [index, fragment, TOLERANCE_PX])
-                  for fragment in (-1, ALL_FRAGMENTS)]
+        states = [page.evaluate(MEASURE_SLIDE, [index, fragment, TOLERANCE_PX, answer])
+                  for fragment, answer in ((-1, False), (ALL_FRAGMENTS, True))]
         first, total = states[0], states[0]["total"]
         codes = [state["minCode"] for state in states if state["minCode"] is not None]
         problems = list(dict.fromkeys(p for state in states for p in state["problems"]))
@@ -140,7 +141,7 @@ def measure(page) -> list[SlideFit]:
                              max(state["figures"] for state in states),
                              min(codes) if codes else None, problems))
         index += 1
-    page.evaluate("Reveal.slide(0, 0, -1)")
+    page.evaluate("Reveal.slide(0, 0, -1)")  # (leaving a slide hides its solution)
     return fits
 
 

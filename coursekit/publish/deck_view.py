@@ -8,7 +8,9 @@ becomes a flat list of slides (no vertical stacks: the right arrow reaches every
   a slide that talks about a plot shows the plot;
 * every exercise (a cell whose solution is hidden from students) gets a slide with its
   task (the markdown before it), the stub and a countdown; the instructor's deck adds the
-  solution as a later fragment, the student's never has it;
+  solution to the speaker notes and, hidden, in the stub's place: never a fragment, so
+  → and Space cannot project it; only the deck's answer key (deck.js) shows it. The
+  student's deck never has it;
 * an output made of labelled blocks (``===== temperature 0.6 =====``) gets one slide per
   block, so each fits and keeps its label.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -144,6 +147,7 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
     deck.flush()
     out = copy.deepcopy(nb)
     out.cells = deck.cells
+    out.metadata["coursekit"] = {"deck": "instructor" if instructor else "student"}
     _describe_figures(out.cells)
     return out
 
@@ -169,7 +173,7 @@ def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
     in between)."""
     stub, answer = exercise.stub, _solution(exercise)
     elide_stub(stub, answer)
-    if instructor:  # the solution takes the stub's place (deck.css, .ck-swap)
+    if instructor:  # the answer key shows the solution in the stub's place (deck.css)
         stub.metadata["coursekit"] = {"swap": "out"}
         answer.metadata["coursekit"] = {"swap": "in"}
     line = deck.lines.get(stub.id)
@@ -192,11 +196,11 @@ def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
                 body.metadata["coursekit"] = {"swap": "out"}
             add(body, "-", line)
         add(stub, "-", line)
-    timer = _timer(exercise)
-    if instructor:  # revealed once the time is up: the solution replaces stub and timer
-        timer.metadata["coursekit"] = {"swap": "out"}
+    if instructor:  # hidden until the answer key; the countdown stays beside it
         add(answer, "-", line)
-    add(timer, "-", line)
+    add(_timer(exercise), "-", line)
+    if instructor:  # what the presenter reads in the speaker view, never the room
+        add(_answer_notes(exercise, answer), "notes", line)
 
 
 def _task_cells(task: NotebookNode, stub_id: str) -> tuple[NotebookNode, NotebookNode | None]:
@@ -224,6 +228,21 @@ def _timer(exercise: Exercise) -> NotebookNode:
             f'<span class="ck-timer-clock" role="timer">{exercise.minutes}:00</span></button>'
             f'</div>')
     return nbformat.v4.new_markdown_cell(html, id=f"{exercise.stub.id}-timer")
+
+
+ANSWER_KEY = "A"  # deck.js binds it; the speaker notes name it
+
+
+def _answer_notes(exercise: Exercise, answer: NotebookNode) -> NotebookNode:
+    """The solution as a speaker note: shown to the presenter, never on the main screen."""
+    text = answer.source
+    if answer.cell_type == "code":  # a fence longer than any backtick run in the code
+        fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", text)])
+        text = f"{fence}python\n{text}\n{fence}"
+    head = (f"**Solution to exercise {exercise.number}** (press {ANSWER_KEY} to show it "
+            f"on the screen)")
+    return nbformat.v4.new_markdown_cell(f"{head}\n\n{text}",
+                                         id=f"{exercise.stub.id}-solution-notes")
 
 
 def _solution(exercise: Exercise) -> NotebookNode:

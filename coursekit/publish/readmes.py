@@ -70,11 +70,13 @@ def instructor_readme(course: Course, lessons: list[Lesson]) -> str:
         "", "## Presenting", "",
         "- Open `site/slides/<lesson>.html` in a browser (no internet needed) and press `F` "
         "for full screen; the arrow keys and the space bar step through every slide.",
-        "- Press `S` for the speaker view: a second window with the speaker notes, the next "
-        "slide and a clock. Keep it on your screen and the deck on the projector.",
+        "- Press `S` for the speaker view: a second window with the speaker notes (and each "
+        "exercise's solution), the next slide and a clock. Keep it on your screen and the "
+        "deck on the projector.",
         "- Each exercise has a slide with its task, the code to complete and a timer: press "
-        "*Start* when the room starts working. The next step (right arrow) replaces the "
-        "stub and the timer by the solution, to go through it together.",
+        "*Start* when the room starts working. The arrow keys and the space bar never show "
+        "the solution on the projector; press `A` on the exercise slide to show it in the "
+        "stub's place (the timer keeps running), `A` again to hide it.",
         "- The lesson pages of `site/` hold the same solutions and notes, for preparing.",
         "", "## What students open", "", *_colab_links(course, lessons), "",
         "On a laptop, students set up with:", "", *LOCAL_SETUP, "",

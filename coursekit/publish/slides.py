@@ -46,7 +46,8 @@ def lesson_deck(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
                 executed: NotebookNode | None, *, instructor: bool = False,
                 exporter: SlidesExporter | None = None) -> str:
     """A lesson's deck: the student's (``instructor=False``: stubs only, for
-    build/site/slides/) or the instructor's (each exercise's solution on a later fragment).
+    build/site/slides/) or the instructor's (each exercise's solution in the speaker notes,
+    and on the screen only by the answer key, ``A``).
     Both load ``reveal.js/`` from beside the deck (:func:`reveal_assets`)."""
     nb = lesson_view(lesson, exercise, solution, executed, instructor=instructor)
     return render_deck(nb, lesson.title, exporter)
@@ -63,6 +64,8 @@ def render_deck(nb: NotebookNode, title: str, exporter: SlidesExporter | None = 
         cell = nbformat.v4.new_markdown_cell(f"# {title}", id="coursekit-title")
         cell.metadata["slideshow"] = {"slide_type": "slide"}
         nb.cells.append(cell)
+    if nb.metadata.get("coursekit", {}).get("deck") == "instructor":
+        nb.metadata["title"] = f"{title} · instructor deck"  # the browser tab says so too
     body, _ = (exporter or deck_exporter()).from_notebook_node(nb)
     return body
 

@@ -5,7 +5,9 @@
    fitted again once they are ready): code that is too wide shrinks down to FLOOR px, then
    wraps; if the slide is still too tall, its figures give up height, then its code shrinks
    down to FLOOR. section.dataset.fit says "ok" or "overflow": the build's fit check
-   (coursekit/publish/deck_check.py) reads real element boxes to decide. */
+   (coursekit/publish/deck_check.py) reads real element boxes to decide.
+   Also here: the exercise countdowns, the instructor deck's answer key (A), and keyboard
+   focus kept out of the slides that are not shown. */
 (function () {
     "use strict";
     var FLOOR = 16;        // smallest code font, in slide px (= screen px at 1280×720)
@@ -138,30 +140,121 @@
         return Math.floor(seconds / 60) + ":" + (rest < 10 ? "0" : "") + rest;
     }
 
+    /* A countdown keeps its deadline, not a tick count: it runs on while another slide is
+       shown, and sessionStorage keeps it across a reload of the deck. */
+    function timerKey(box) {
+        var section = box.closest("section");
+        return "coursekit-timer:" + window.location.pathname + ":"
+            + (section && section.dataset.exercise || "");
+    }
+
+    function loadTimer(box) {
+        var total = Number(box.dataset.minutes) * 60;
+        try {
+            var saved = JSON.parse(window.sessionStorage.getItem(timerKey(box)) || "null");
+            if (saved && typeof saved.left === "number") {
+                return saved;
+            }
+        } catch (ignored) {
+            // no storage (a sandboxed frame): the countdown lives as long as the page
+        }
+        return {left: total, deadline: null};
+    }
+
+    function saveTimer(box, state) {
+        try {
+            window.sessionStorage.setItem(timerKey(box), JSON.stringify(state));
+        } catch (ignored) {
+            // as above
+        }
+    }
+
     function setUpTimer(box) {
         var button = box.querySelector(".ck-timer-button");
         var clock = box.querySelector(".ck-timer-clock");
-        var left = Number(box.dataset.minutes) * 60;
+        var state = loadTimer(box);
         var ticking = null;
-        button.addEventListener("click", function (event) {
-            event.stopPropagation();
-            if (ticking) {
+
+        function left() {
+            return state.deadline === null ? state.left
+                : Math.max(0, Math.ceil((state.deadline - Date.now()) / 1000));
+        }
+        function show() {
+            var seconds = left();
+            clock.textContent = formatClock(seconds);
+            var done = !seconds;
+            box.classList.toggle("ck-timer-done", done);
+            button.firstChild.textContent = done ? "Time is up "
+                : state.deadline !== null ? "Pause "
+                : seconds < Number(box.dataset.minutes) * 60 ? "Resume " : "Start ";
+            if (done || state.deadline === null) {
                 window.clearInterval(ticking);
                 ticking = null;
-                button.firstChild.textContent = "Resume ";
-                return;
             }
-            button.firstChild.textContent = "Pause ";
-            ticking = window.setInterval(function () {
-                left = Math.max(0, left - 1);
-                clock.textContent = formatClock(left);
-                if (!left) {
-                    window.clearInterval(ticking);
-                    ticking = null;
-                    box.classList.add("ck-timer-done");
-                    button.firstChild.textContent = "Time is up ";
-                }
-            }, 1000);
+        }
+        function run() {
+            ticking = ticking || window.setInterval(show, 250);
+            show();
+        }
+        button.addEventListener("click", function (event) {
+            event.stopPropagation();
+            if (state.deadline !== null) {  // pause (or acknowledge the end)
+                state = {left: left(), deadline: null};
+            } else if (state.left > 0) {
+                state = {left: state.left, deadline: Date.now() + state.left * 1000};
+            }
+            saveTimer(box, state);
+            run();
+        });
+        // Space and Enter on the focused button press it; reveal.js must not see them
+        // (Space would move to the next slide)
+        button.addEventListener("keydown", function (event) {
+            if (event.key === " " || event.key === "Enter" || event.key === "Spacebar") {
+                event.stopPropagation();
+            }
+        });
+        run();
+    }
+
+    /* The instructor's deck: the solution is on the slide but hidden; the answer key shows
+       it in the stub's place and hides it again. Leaving the slide hides it, so → back
+       onto the slide never projects it. */
+    var ANSWER_KEY = {keyCode: 65, key: "A", description: "Show or hide the solution"};
+    var instructor = document.body.dataset.deck === "instructor";
+
+    function showAnswer(section, shown) {
+        if (section && section.querySelector(".ck-swap-in")) {
+            section.classList.toggle("ck-answer-shown", Boolean(shown));
+        }
+        return fit(section);
+    }
+
+    function hideAnswers() {
+        each(document, ".reveal .slides section.ck-answer-shown", function (section) {
+            section.classList.remove("ck-answer-shown");
+        });
+    }
+
+    /* The speaker view shows a slide's <aside class="notes">: every slide of the
+       instructor's deck says which deck is on the screen. */
+    function markSpeakerNotes() {
+        each(document, ".reveal .slides > section", function (section) {
+            var note = document.createElement("aside");
+            note.className = "notes ck-deck-note";
+            note.innerHTML = "<p><strong>Instructor deck</strong>: solutions are in these "
+                + "notes; " + ANSWER_KEY.key + " shows one on the screen.</p>";
+            section.insertBefore(note, section.firstChild);
+        });
+    }
+
+    /* Only the current slide takes keyboard focus: reveal.js hides the others with
+       aria-hidden, and focus inside them would be invisible (axe: aria-hidden-focus).
+       The overview lets every slide be picked. */
+    function inertHidden() {
+        var current = Reveal.getCurrentSlide();
+        var overview = Reveal.isOverview();
+        each(document, ".reveal .slides > section", function (section) {
+            section.inert = !overview && section !== current;
         });
     }
 
@@ -169,8 +262,13 @@
         Reveal.on("ready", resolve);
     });
 
+    if (instructor) {
+        markSpeakerNotes();
+    }
+
     window.coursekitDeck = {
         fit: fit,
+        showAnswer: showAnswer,
         /* resolves once reveal.js, the fonts and MathJax are done: layout is final */
         ready: revealReady.then(function () {
             return document.fonts.ready;
@@ -181,10 +279,22 @@
 
     Reveal.on("ready", function (event) {
         each(document, ".ck-timer", setUpTimer);
+        if (instructor) {
+            Reveal.addKeyBinding(ANSWER_KEY, function () {
+                var section = Reveal.getCurrentSlide();
+                showAnswer(section, !section.classList.contains("ck-answer-shown"));
+            });
+        }
+        inertHidden();
         fit(event.currentSlide);
     });
     Reveal.on("slidechanged", function (event) {
+        hideAnswers();
+        inertHidden();
         fit(event.currentSlide);
+    });
+    ["overviewshown", "overviewhidden"].forEach(function (name) {
+        Reveal.on(name, inertHidden);
     });
     ["fragmentshown", "fragmenthidden"].forEach(function (name) {
         Reveal.on(name, function () {

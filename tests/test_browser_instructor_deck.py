@@ -1,0 +1,239 @@
+"""The instructor's deck is safe to project, in a real browser (issue 21, items 3 and 6).
+
+The fixture course's decks (tests/fixtures/site, synthetic outputs: no kernel) are rendered
+in-process into a folder laid out like a site (``slides/``, reveal.js and MathJax beside
+them) and opened at 1280×720 in Debian's Chromium, every outside request refused:
+
+* → , Space, PageDown and N never put a solution on the main screen; the answer key (A)
+  does, and hides it again; the countdown stays on the slide and keeps running;
+* the speaker view shows the solution and says which deck this is; the main screen says
+  it discreetly (beside the slide number);
+* the timer's button pauses and resumes with Space without moving the slide, and the
+  countdown survives leaving the slide, coming back and reloading the deck;
+* Tab never reaches an element of a slide that is not shown, and axe finds nothing
+  serious on the exercise slide with its solution hidden and shown.
+
+Screenshots of an exercise slide before and after the answer key go to $COURSEKIT_SHOTS
+when it is set (to look at them).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from browser import BLOCKING, AXE, browser, gated_context  # noqa: F401 (a fixture)
+from conftest import ROOT
+from playwright.sync_api import expect
+from site_fixture import FIXTURE, fake_executed
+
+from coursekit.config import load_course
+from coursekit.publish.deck_check import open_deck
+from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
+from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
+from coursekit.source.lesson import load_lessons
+from coursekit.source.transforms import exercise_notebook, solution_notebook
+
+STEM = "01_squares"  # its exercise: write square(x), its solution names squared_value_of_x
+SOLUTION_TEXT = "squared_value_of_x"
+NEXT_KEYS = ("ArrowRight", "Space", "PageDown", "n")
+SHOTS = os.environ.get("COURSEKIT_SHOTS")
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory) -> Path:
+    """A site-like folder with the fixture lessons' student and instructor decks:
+    slides/<stem>.html and slides/<stem>.instructor.html."""
+    site = tmp_path_factory.mktemp("decks")
+    course = load_course(FIXTURE / "course.yml")
+    for lesson in load_lessons(FIXTURE / "content"):
+        exercise, solution = exercise_notebook(lesson, course), solution_notebook(lesson, course)
+        executed = fake_executed(solution)
+        for instructor, name in ((False, lesson.stem), (True, f"{lesson.stem}.instructor")):
+            html = lesson_deck(lesson, exercise, solution, executed, instructor=instructor)
+            path = site / "slides" / f"{name}.html"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+    assets = {f"slides/{REVEAL_DIR}/{name}": data
+              for name, data in reveal_assets(ROOT / "node_modules").items()}
+    assets.update({f"{MATHJAX_DIR}/{name}": data
+                   for name, data in mathjax_assets(ROOT / "node_modules").items()})
+    for name, data in assets.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)
+    return site
+
+
+@pytest.fixture
+def deck(browser, decks):  # noqa: F811
+    """open(name) → a page showing slides/<name>.html at 1280×720; ``blocked``: what it
+    tried to load from outside the folder."""
+    context, blocked = gated_context(browser, (decks.resolve().as_uri() + "/", "data:",
+                                               "about:"),
+                                     viewport={"width": 1280, "height": 720})
+    yield (lambda name: open_deck(context, decks / "slides" / f"{name}.html")), blocked
+    context.close()
+
+
+def go_to_exercise(page) -> int:
+    index = page.evaluate("[...document.querySelectorAll('.reveal .slides > section')]"
+                          ".findIndex(s => s.dataset.exercise === '1')")
+    assert index >= 0
+    page.evaluate(f"Reveal.slide({index}, 0, -1)")
+    return index
+
+
+def present(page, selector: str):
+    return page.locator(f".reveal .slides > section.present {selector}")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name))
+
+
+def test_next_keys_never_project_the_solution_only_the_answer_key_does(deck):
+    open_page, blocked = deck
+    page = open_page(f"{STEM}.instructor")
+    exercise = go_to_exercise(page)
+    solution, stub = present(page, ".ck-swap-in"), present(page, ".ck-swap-out")
+    timer = present(page, ".ck-timer")
+    assert solution.count() == 1 and SOLUTION_TEXT in solution.text_content()
+    assert not solution.is_visible() and stub.is_visible() and timer.is_visible()
+    assert page.evaluate("Reveal.availableFragments().next") is False  # nothing to step to
+    shot(page, "instructor-exercise-before.png")
+    timer.locator("button").click()  # the countdown runs before, during and after
+    for key in NEXT_KEYS:  # each moves on to the next slide, never shows the solution
+        go_to_exercise(page)
+        page.keyboard.press(key)
+        assert page.evaluate("Reveal.getIndices().h") == exercise + 1, key
+        visible = page.locator(".reveal .slides .ck-swap-in").evaluate_all(
+            "els => els.filter(el => el.getClientRects().length).length")
+        assert visible == 0, key
+    go_to_exercise(page)
+    page.keyboard.press("ArrowLeft")  # and back onto it from the next slide: still hidden
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("Reveal.getIndices().h") == exercise and not solution.is_visible()
+    clock = present(page, ".ck-timer-clock")
+    before = clock.inner_text()
+    page.keyboard.press("a")  # the documented key
+    expect(solution).to_be_visible()
+    assert not stub.is_visible() and timer.is_visible()
+    assert SOLUTION_TEXT in solution.inner_text()
+    page.wait_for_function(f"document.querySelector('section.present .ck-timer-clock')"
+                           f".textContent !== '{before}'", timeout=5000)
+    assert page.evaluate("Reveal.getIndices().h") == exercise  # the slide stayed
+    shot(page, "instructor-exercise-after-A.png")
+    page.keyboard.press("a")  # and again: hidden
+    expect(solution).to_be_hidden()
+    assert stub.is_visible()
+    page.keyboard.press("a")
+    page.keyboard.press("ArrowRight")  # leaving hides it: coming back never projects it
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("Reveal.getIndices().h") == exercise and not solution.is_visible()
+    assert blocked == []
+
+
+def test_the_student_deck_has_no_answer_key(deck):
+    open_page, blocked = deck
+    page = open_page(STEM)
+    go_to_exercise(page)
+    page.keyboard.press("a")
+    assert page.locator(".reveal .ck-swap-in").count() == 0
+    assert SOLUTION_TEXT not in page.content()
+    assert page.locator(".reveal aside.notes").count() == 0
+    assert "Instructor" not in page.evaluate(
+        "getComputedStyle(document.querySelector('.reveal .slide-number'), '::before')"
+        ".content")
+    assert blocked == []
+
+
+def test_the_speaker_view_shows_the_solution_and_names_the_deck(deck):
+    open_page, blocked = deck
+    page = open_page(f"{STEM}.instructor")
+    assert page.title().endswith("instructor deck slides")
+    label = page.evaluate("getComputedStyle(document.querySelector('.reveal .slide-number'),"
+                          " '::before').content")
+    assert "Instructor deck" in label  # discreetly, on the main screen
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    notes = speaker.locator(".speaker-controls-notes .value")
+    expect(notes).to_contain_text("Instructor deck")  # on the first slide already
+    go_to_exercise(page)
+    expect(notes).to_contain_text(SOLUTION_TEXT)
+    expect(notes).to_contain_text("press A to show it on the screen")
+    assert not present(page, ".ck-swap-in").is_visible()  # the room still sees the stub
+    speaker.close()
+    assert blocked == []
+
+
+def test_space_on_the_timer_pauses_it_without_moving_and_it_survives_leaving(deck):
+    open_page, blocked = deck
+    page = open_page(STEM)
+    exercise = go_to_exercise(page)
+    button, clock = present(page, ".ck-timer-button"), present(page, ".ck-timer-clock")
+    minutes = int(present(page, ".ck-timer").get_attribute("data-minutes"))
+    button.focus()
+    page.keyboard.press("Space")  # start
+    assert page.evaluate("Reveal.getIndices().h") == exercise
+    expect(button).to_contain_text("Pause")
+    page.wait_for_function("document.querySelector('section.present .ck-timer-clock')"
+                           f".textContent !== '{minutes}:00'", timeout=5000)
+    page.keyboard.press("Space")  # pause
+    assert page.evaluate("Reveal.getIndices().h") == exercise
+    expect(button).to_contain_text("Resume")
+    paused = clock.inner_text()
+    page.wait_for_timeout(1300)
+    assert clock.inner_text() == paused  # paused means paused
+    page.keyboard.press("Enter")  # resume, by the other key a button takes
+    expect(button).to_contain_text("Pause")
+    page.evaluate(f"Reveal.slide({exercise + 1})")  # away for a while, then back
+    page.wait_for_timeout(2200)
+    page.evaluate(f"Reveal.slide({exercise})")
+    seconds = lambda text: int(text.split(":")[0]) * 60 + int(text.split(":")[1])  # noqa: E731
+    assert seconds(clock.inner_text()) <= seconds(paused) - 2  # it ran while away
+    expect(button).to_contain_text("Pause")
+    page.reload()  # a reload of the deck keeps the countdown
+    page.wait_for_function("window.coursekitDeck && window.Reveal && Reveal.isReady()")
+    go_to_exercise(page)
+    expect(present(page, ".ck-timer-button")).to_contain_text("Pause")
+    assert seconds(present(page, ".ck-timer-clock").inner_text()) < minutes * 60 - 2
+    assert blocked == []
+
+
+def focused_slide(page):
+    """The index of the slide that holds the focused element (None: outside the slides)."""
+    return page.evaluate("(() => { const s = document.activeElement"
+                         " && document.activeElement.closest('.reveal .slides > section');"
+                         " return s ? [...s.parentElement.children].indexOf(s) : null; })()")
+
+
+@pytest.mark.parametrize("name", [STEM, f"{STEM}.instructor"])
+def test_tab_never_reaches_a_hidden_slide(deck, name):
+    open_page, blocked = deck
+    page = open_page(name)
+    total = page.evaluate("Reveal.getTotalSlides()")
+    for index in range(total):
+        page.evaluate(f"Reveal.slide({index}, 0, -1)")
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            where = focused_slide(page)
+            assert where in (None, index), f"slide {index + 1}: focus on slide {where + 1}"
+    assert blocked == []
+
+
+def test_axe_finds_nothing_serious_on_the_exercise_slide_hidden_or_shown(deck):
+    open_page, blocked = deck
+    page = open_page(f"{STEM}.instructor")
+    page.add_script_tag(path=str(AXE))
+    go_to_exercise(page)
+    for _ in range(2):
+        found = page.evaluate("axe.run(document).then(r => r.violations"
+                              ".map(v => [v.id, v.impact]))")
+        assert [v for v in found if v[1] in BLOCKING] == []
+        page.keyboard.press("a")
+    assert blocked == []
