@@ -111,8 +111,9 @@ def test_marker_words_in_a_string_are_caught_by_the_scanner(tmp_path, capsys):
     code, err = build(root, capsys)
     line = bad.split("\n").index('print("### begin solution: spoilers below")') + 1
     assert code == 2
-    assert f"contains marker text 'begin solution' ({root}/content/01_squares.py:{line})" \
-        in err
+    # the place in the notebook (its second cell, after the Colab badge) and the lesson line
+    assert (f"contains marker text 'begin solution' in cell 2 (cell-000) "
+            f"({root}/content/01_squares.py:{line})") in err
     assert snapshot(root) == {}
 
 

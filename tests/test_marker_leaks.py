@@ -52,7 +52,8 @@ def test_pages_decks_and_notebooks_are_scanned():
              scan_file("index.html", b"<p>END PROMPT</p>", NO_SECRETS)]
     assert [[leak.text for leak in leaks] for leaks in found] == [
         ["begin solution"], ["begin solution"], ["END HIDDEN TESTS"], ["END PROMPT"]]
-    assert str(found[0][0]) == "lessons/03_sums.html: contains marker text 'begin solution'"
+    assert str(found[0][0]) == ("lessons/03_sums.html: contains marker text 'begin solution' "
+                                "in line 1")
 
 
 def test_published_solutions_are_still_scanned_for_marker_words():
@@ -83,4 +84,5 @@ def test_student_bundle_members_are_scanned():
                       "course/README.md": b"Fill in every # YOUR CODE HERE."})
     leaks = scan_bundle(data, "course.zip", NO_SECRETS, solutions_published=False)
     assert [str(leak) for leak in leaks] == [
-        "course.zip:course/exercises/03_sums.ipynb: contains marker text '# SOLUTION'"]
+        "course.zip:course/exercises/03_sums.ipynb: contains marker text '# SOLUTION' "
+        "in cell 1 source"]

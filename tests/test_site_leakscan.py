@@ -42,7 +42,7 @@ def test_highlighted_code_is_read_across_its_spans_and_entities(tmp_path):
     leaks = scan_file("lessons/03_sums.html", html.encode(), secrets(tmp_path))
     assert [str(leak) for leak in leaks] == [
         "lessons/03_sums.html: contains solution line 'return scaled_total * factor_value' "
-        f"({tmp_path / '03_sums.py'}:18)"]
+        f"in line 1 ({tmp_path / '03_sums.py'}:18)"]
 
 
 def test_the_search_index_is_read_entry_by_entry(tmp_path):
@@ -76,3 +76,58 @@ def test_files_are_matched_to_their_lesson():
     assert lesson_of("tiny/exercises/13_more.ipynb", stems) == "13_more"
     assert lesson_of("lessons/13_more.html#x", stems) == "13_more"
     assert lesson_of("index.html", stems) is None
+
+
+WRAPPED = lesson_source('''
+    # %% [markdown]
+    # Hint: start with `total =
+    # compute_total(values)`, then scale it: `scaled = scale_it(total,
+    # factor)`.
+
+    # %%
+    def answer(values):
+        ### BEGIN SOLUTION
+        total = compute_total(values)
+        scaled = scale_it(total,factor)
+        return scaled_total * factor_value
+        ### END SOLUTION
+''')
+
+
+def test_a_hint_wrapped_across_prose_lines_is_public(tmp_path):
+    """The search index joins a paragraph's lines: the hint reads as one line there."""
+    path = tmp_path / "03_sums.py"
+    path.write_text(WRAPPED)
+    found = secrets_by_stem([read_lesson(path)])
+    # wrapped after '=' and inside the call (where the code itself has no space)
+    assert [secret.text for secret in found["03_sums"]] == [
+        "return scaled_total * factor_value"]
+    index = {"docs": [{"location": "lessons/03_sums.html#hint", "text":
+                       "<p>Hint: start with <code>total = compute_total(values)</code>, then "
+                       "scale it: <code>scaled = scale_it(total, factor)</code>.</p>"}]}
+    data = ("var __index = " + json.dumps(index)).encode()
+    assert scan_file("search/search_index.js", data, found) == []
+
+
+def test_a_page_leak_names_the_pages_line_and_section(tmp_path):
+    page = ("<html><body>\n<h1>Sums<a class=\"headerlink\" href=\"#sums\">¶</a></h1>\n"
+            "<p>Some prose.</p>\n<h2 id=\"ex\">Exercise: scale it<a href=\"#ex\">¶</a></h2>\n"
+            "<pre><code><span>return</span> <span>scaled_total</span> <span>*</span>\n"
+            "<span>factor_value</span></code></pre>\n<pre><code><span>return</span> "
+            "<span>scaled_total</span> <span>*</span> <span>factor_value</span></code></pre>\n"
+            "</body></html>").encode()
+    [leak] = scan_file("lessons/03_sums.html", page, secrets(tmp_path))
+    assert str(leak) == (
+        "lessons/03_sums.html: contains solution line 'return scaled_total * factor_value' "
+        f"in line 7, section 'Exercise: scale it' ({tmp_path / '03_sums.py'}:18)")
+
+
+def test_a_notebook_leak_names_the_cell_and_its_part(tmp_path):
+    notebook = {"metadata": {}, "cells": [
+        {"id": "cell-000", "source": "Sums", "metadata": {}},
+        {"id": "cell-001", "source": "answer(v)", "metadata": {},
+         "outputs": [{"text": ["return scaled_total * factor_value\n"]}]}]}
+    [leak] = scan_file("exercises/03_sums.ipynb", json.dumps(notebook).encode(),
+                       secrets(tmp_path))
+    assert leak.place == "cell 2 (cell-001) outputs"
+    assert str(leak).endswith(f"in cell 2 (cell-001) outputs ({tmp_path / '03_sums.py'}:18)")

@@ -4,9 +4,10 @@ From the lesson source it collects every non-trivial line that only a solution c
 then searches any student artifact's text for them. A line that also appears outside the
 solutions (a ``plt.show()`` both versions share) is no secret and is not searched.
 
-Built artifacts (site pages, decks, notebooks, bundle members) are compared as a reader sees it: HTML with its tags stripped and entities decoded
-(highlighted code splits every token into its own ``<span>``), notebooks by their strings,
-the search index entry by entry. An artifact that belongs to a lesson (its file name starts
+Built artifacts (site pages, decks, notebooks, bundle members) are compared as a reader
+sees them (artifact_text.py), the search index entry by entry. A leak names the artifact,
+the place in it (a notebook's cell, a page's line and section) and the lesson line the
+secret comes from. An artifact that belongs to a lesson (its file name starts
 with the lesson's stem) is searched for that lesson's secrets; every other artifact (home,
 verification, README) for all lessons' secrets.
 
@@ -22,7 +23,8 @@ rewritten before they are stored and published, so one found means a path got th
 Stripping tags also strips the backticks of inline code, so a solution line the author
 quotes in the lesson's prose as a hint (`` `keras.Input(shape=(1,))`, ``) would read as a
 leak on the page although the exercise notebook shows the same words. Such a line is
-public by the author's choice, exactly as lines the exercise shows are.
+public by the author's choice, exactly as lines the exercise shows are, also when the
+prose wraps it across two lines (the search index joins them again).
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ import json
 import keyword
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import markdown
 
 from ..errors import LeakError
+from .artifact_text import (BINARY, VENDORED, Reading, html_text, notebook_reading,
+                            read_artifact, strings)
+from .artifact_text import reader_text  # noqa: F401  (re-exported: readers of artifacts)
 from .lesson import Lesson
 from .machine_paths import build_paths, machine_paths_in
 from .markers import CODE_STUB, MARKDOWN_STUB
@@ -56,14 +60,19 @@ class Secret:
     kind: str = "solution line"  # or "speaker note": what the report calls it
 
 
+def _in(place: str) -> str:
+    return f" in {place}" if place else ""
+
+
 @dataclass(frozen=True)
 class Leak:
     artifact: str
     secret: Secret
+    place: str = ""  # where in the artifact: "cell 3 (cell-002) source", "line 80, ..."
 
     def __str__(self) -> str:
-        return (f"{self.artifact}: contains {self.secret.kind} '{self.secret.text}' "
-                f"({self.secret.path}:{self.secret.line})")
+        return (f"{self.artifact}: contains {self.secret.kind} '{self.secret.text}'"
+                f"{_in(self.place)} ({self.secret.path}:{self.secret.line})")
 
 
 @dataclass(frozen=True)
@@ -71,10 +80,11 @@ class MarkerLeak:
     artifact: str
     text: str  # the marker-like words found
     where: str = ""  # the lesson's file:line they come from, when known
+    place: str = ""  # where in the artifact
 
     def __str__(self) -> str:
         origin = f" ({self.where})" if self.where else ""
-        return f"{self.artifact}: contains marker text '{self.text}'{origin}"
+        return f"{self.artifact}: contains marker text '{self.text}'{_in(self.place)}{origin}"
 
 
 @dataclass(frozen=True)
@@ -100,10 +110,16 @@ MARKER_WORDS = re.compile(
 OTTER_SUFFIXES = re.compile(r"#[ \t]*(IGNORE|SEED)[ \t]*$", re.MULTILINE)
 
 
-def scan_marker_text(text: str, artifact: str, where: str = "") -> list[MarkerLeak]:
-    found = dict.fromkeys(m.group(0).strip() for pattern in (MARKER_WORDS, OTTER_SUFFIXES)
-                          for m in pattern.finditer(text))
-    return [MarkerLeak(artifact, words, where) for words in found]
+def scan_marker_text(text: str | Reading, artifact: str, where: str = "") -> list[MarkerLeak]:
+    """Marker words in ``text``; a :class:`Reading` also says where each was found."""
+    reading = text if isinstance(text, Reading) else None
+    body = reading.text if reading else text
+    found: dict[str, str] = {}
+    for pattern in (MARKER_WORDS, OTTER_SUFFIXES):
+        for match in pattern.finditer(body):
+            place = reading.place(match.start()) if reading else ""
+            found.setdefault(match.group(0).strip(), place)
+    return [MarkerLeak(artifact, words, where, place) for words, place in found.items()]
 
 
 def scan_exercise_markers(lesson: Lesson, nb: dict, artifact: str) -> list[MarkerLeak]:
@@ -111,10 +127,11 @@ def scan_exercise_markers(lesson: Lesson, nb: dict, artifact: str) -> list[Marke
     origin = {cell_id(cell.index): cell for cell in lesson.cells}
     leaks = scan_marker_text("\n".join(strings(nb.get("metadata", {}))), artifact,
                              str(lesson.path))
-    for cell in nb.get("cells", []):
+    for number, cell in enumerate(nb.get("cells", []), start=1):
         for leak in scan_marker_text("\n".join(strings(cell)), artifact):
             leaks.append(MarkerLeak(artifact, leak.text,
-                                    _marker_origin(lesson, origin.get(cell.get("id")), leak.text)))
+                                    _marker_origin(lesson, origin.get(cell.get("id")), leak.text),
+                                    f"cell {number} ({cell.get('id')})"))
     return leaks
 
 
@@ -156,26 +173,28 @@ def lesson_secrets(lesson: Lesson) -> list[Secret]:
     return list(found.values())
 
 
-def strings(node) -> Iterator[str]:
-    """Every string inside a JSON-like value (notebook sources, outputs, metadata)."""
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield str(key)
-            yield from strings(value)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            yield from strings(item)
-
-
-def scan_text(secrets: Iterable[Secret], text: str, artifact: str) -> list[Leak]:
-    haystack = "\n".join(normalise(line) for line in text.split("\n"))
-    return [Leak(artifact, s) for s in secrets if s.text in haystack]
+def scan_text(secrets: Iterable[Secret], text: str | Reading, artifact: str) -> list[Leak]:
+    """The secrets ``text`` contains, each with its place when ``text`` is a
+    :class:`Reading`. A secret is one normalised line: it is found within one line."""
+    reading = text if isinstance(text, Reading) else Reading(text)
+    lines = reading.text.split("\n")
+    normal = [normalise(line) for line in lines]
+    haystack = "\n".join(normal)
+    leaks = []
+    for secret in secrets:
+        if secret.text not in haystack:
+            continue
+        offset, number = 0, 0
+        while secret.text not in normal[number]:
+            offset += len(lines[number]) + 1
+            number += 1
+        leaks.append(Leak(artifact, secret,
+                          reading.place(offset) if isinstance(text, Reading) else ""))
+    return leaks
 
 
 def scan_notebook(secrets: Iterable[Secret], nb: dict, artifact: str) -> list[Leak]:
-    return scan_text(secrets, "\n".join(strings(nb)), artifact)
+    return scan_text(secrets, notebook_reading(nb), artifact)
 
 
 def raise_on_leaks(leaks: list[Leak | MarkerLeak]) -> None:
@@ -187,30 +206,9 @@ def raise_on_leaks(leaks: list[Leak | MarkerLeak]) -> None:
 
 # --- built artifacts ---------------------------------------------------------------
 
-# copied verbatim from pinned packages (Material's assets, reveal.js): no lesson text in them
-VENDORED = ("assets/javascripts/", "assets/stylesheets/", "assets/images/",
-            "assets/vendor/", "slides/reveal.js/")
-BINARY = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".gz", ".woff", ".woff2", ".ttf", ".eot",
-          ".zip")
 SEARCH_INDEX = ("search/search_index.json", "search/search_index.js")
 # where a course that publishes its solutions (course.yml) shows them on purpose
 SOLUTION_PAGES = ("lessons/", *SEARCH_INDEX)
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
 
 
 def lesson_of(path: str, stems: set[str]) -> str | None:
@@ -234,13 +232,13 @@ def scan_file(path: str, data: bytes, secrets: dict[str, list[Secret]],
     if path.endswith(SEARCH_INDEX) and not path.startswith(VENDORED):
         return leaks + scan_search_index(label, data.decode("utf-8", errors="replace"),
                                          secrets, solutions_published)
-    text = reader_text(path, data)
-    if text is None:
+    reading = read_artifact(path, data)
+    if reading is None:
         return leaks
     # marker words belong in no artifact, published solutions included
-    leaks += scan_marker_text(text, label)
+    leaks += scan_marker_text(reading, label)
     if not (solutions_published and path.startswith(SOLUTION_PAGES)):
-        leaks += scan_text(_secrets_for(path, secrets), text, label)
+        leaks += scan_text(_secrets_for(path, secrets), reading, label)
     return leaks
 
 
@@ -251,18 +249,6 @@ def scan_machine_paths(path: str, data: bytes, label: str,
         return []
     text = data.decode("utf-8", errors="replace")
     return [MachinePathLeak(label, found) for found in dict.fromkeys(machine_paths_in(text, known))]
-
-
-def reader_text(path: str, data: bytes) -> str | None:
-    """What a reader of the artifact sees; None for vendored and binary files."""
-    if path.startswith(VENDORED) or path.endswith(BINARY):
-        return None
-    text = data.decode("utf-8", errors="replace")
-    if path.endswith(".ipynb"):
-        return "\n".join(strings(json.loads(text)))
-    if path.endswith((".html", ".htm", ".xml")):
-        return html_text(text)
-    return text
 
 
 def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]],
@@ -278,11 +264,25 @@ def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]],
     return leaks
 
 
+def prose_cells(lesson: Lesson) -> list[str]:
+    """What each of the exercise's Markdown cells shows a reader once rendered."""
+    return [html_text(markdown.markdown(cell.split.exercise)) for cell in lesson.cells
+            if cell.cell_type == "markdown" and not is_speaker_notes(cell)]
+
+
 def prose_text(lesson: Lesson) -> str:
-    """What the exercise's Markdown cells show a reader once rendered."""
-    return "\n".join(html_text(markdown.markdown(cell.split.exercise))
-                     for cell in lesson.cells
-                     if cell.cell_type == "markdown" and not is_speaker_notes(cell))
+    return "\n".join(prose_cells(lesson))
+
+
+def _squeezed(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def quoted_in_prose(secret: Secret, cells: list[str]) -> bool:
+    """Does a Markdown cell quote the secret, on one line or wrapped across several? The
+    wrap may fall anywhere (``compute(\nvalues)``), so whitespace is ignored."""
+    needle = _squeezed(secret.text)
+    return any(needle in _squeezed(cell) for cell in cells)
 
 
 # --- speaker notes: instructor-only text, a secret for every student artifact --------
@@ -304,9 +304,9 @@ def secrets_by_stem(lessons: list[Lesson]) -> dict[str, list[Secret]]:
     """Each lesson's secrets, less those its own prose quotes to students."""
     found = {}
     for lesson in lessons:
-        prose = prose_text(lesson)
+        prose = prose_cells(lesson)
         found[lesson.stem] = [secret for secret in lesson_secrets(lesson)
-                              if not scan_text([secret], prose, "prose")]
+                              if not quoted_in_prose(secret, prose)]
         found[lesson.stem] += speaker_note_secrets(lesson)
     return found
 
