@@ -6,6 +6,7 @@ on the site's pages and decks (or "not yet verified")."""
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -15,7 +16,9 @@ from coursekit.config import Project, load_course
 from coursekit.publish.cited_values import fill_values
 from coursekit.publish.site import CourseInputs, site_sources
 from coursekit.run.verify import Verified
+from coursekit.source.lesson import load_lessons
 from coursekit.source.notebooks import generate
+from coursekit.source.run_values import CITATION, citations
 
 HEADER = """\
 # ---
@@ -177,3 +180,37 @@ def test_a_run_that_published_the_metric_is_preferred_to_the_shown_backend(cours
     jax = dict(SMOKE_TF, backend="jax", metrics={"accuracy": 0.61, "seconds": 9.0})
     text = markdown(fill_values(nb, "01_cited", [SMOKE_TF, jax], "jax"))
     assert "61.0% (smoke, JAX)" in text and "0.012 (smoke, TensorFlow)" in text
+
+
+# a measured figure: a percentage, a decimal with two or more places, a duration in s
+MEASURED = re.compile(r"\d+(?:\.\d+)?\s?%|\d\.\d{2,}|\b\d+(?:\.\d+)? ?s\b")
+
+
+def test_the_shipped_lessons_cite_their_runs_instead_of_copying_figures():
+    """Every paragraph that speaks of the build's runs takes its figures from them: after
+    the citations are taken out, no measured-looking number is left but the targets."""
+    cited = set()
+    for lesson in load_lessons(ROOT / "content"):
+        cited |= {(lesson.stem, c.metric) for c in citations(lesson)}
+        # what the header sets is no measurement: targets (also as percentages) and
+        # the profiles' parameters
+        numbers = [bound for profile in lesson.profiles.values()
+                   for target in (profile.get("targets") or {}).values()
+                   for bound in target.values()]
+        numbers += [n * 100 for n in numbers]
+        numbers += [value for profile in lesson.profiles.values()
+                    for value in (profile.get("parameters") or {}).values()
+                    if isinstance(value, (int, float))]
+        bounds = {f"{n:g}" for n in numbers}
+        for cell in lesson.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for paragraph in cell.source.split("\n\n"):
+                if not re.search(r"build's|verified", paragraph):
+                    continue
+                rest = CITATION.sub("", paragraph)
+                copied = [m for m in MEASURED.findall(rest)
+                          if m.rstrip(" %s") not in bounds]
+                assert not copied, f"{lesson.stem}:{cell.line}: hand-copied {copied}"
+    assert {("01_addition", "exact_match"), ("02_cifar10", "test_accuracy"),
+            ("03_shakespeare", "val_loss_warm_nats")} <= cited
