@@ -36,13 +36,15 @@ def cited_run(runs: list[dict], citation: Citation, stem: str,
     return None
 
 
-def value_text(citation: Citation, run: dict | None) -> str:
-    """``72.1% (smoke, TensorFlow)``, or what is missing instead of a number."""
+def value_text(citation: Citation, run: dict | None, named: set | None = None) -> str:
+    """``72.1% (smoke, TensorFlow)``, or what is missing instead of a number. ``named``:
+    the runs a cell has already named (a cell names each run once: its later values
+    are the bare numbers)."""
     if run is None:
-        return f"(not yet verified: no passed {citation.profile} run)"
+        return "(not yet verified)"
     metrics = run.get("metrics") or {}
     if citation.metric not in metrics:
-        return f"(not measured by the {citation.profile} run)"
+        return f"(not measured by the {plain(citation.profile)} run)"
     value = metrics[citation.metric]
     text = format_value(value)
     if citation.spec and not isinstance(value, bool):
@@ -51,13 +53,21 @@ def value_text(citation: Citation, run: dict | None) -> str:
         except (TypeError, ValueError):  # a run's value of another type: shown as it is
             pass
     backend = str(run.get("backend"))
+    source = (citation.profile, backend)
+    if named is not None and source in named:
+        return text
+    if named is not None:
+        named.add(source)
     return f"{text} ({plain(citation.profile)}, {plain(BACKEND_NAMES.get(backend, backend))})"
 
 
 def fill_text(text: str, stem: str, runs: list[dict], backend: str | None = None) -> str:
+    """One Markdown cell's citations filled in, each run named at its first value."""
+    named: set = set()
+
     def fill(match) -> str:
         citation = parse_cite(match.group("cite"))
-        return value_text(citation, cited_run(runs, citation, stem, backend))
+        return value_text(citation, cited_run(runs, citation, stem, backend), named)
     return NOTEBOOK_FORM.sub(fill, text)
 
 
