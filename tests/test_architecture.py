@@ -137,3 +137,15 @@ def test_the_map_in_the_docs_names_the_same_stages():
 @pytest.mark.parametrize("module", BASE[:-1])
 def test_base_modules_import_nothing_of_coursekit(module):
     assert imports_of(PACKAGE / f"{module}.py", PACKAGE) == set()
+
+
+def test_every_file_the_map_names_exists():
+    """The map names real files: a renamed or removed module fails here until the map
+    follows it."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = {name for name in re.findall(r"`([\w/]+\.(?:py|md|toml))`", doc)
+             if "NN_" not in name}  # content/NN_slug.py names a pattern
+    missing = [name for name in sorted(named)
+               if not any(path.is_file() for path in (ROOT / name, PACKAGE / name,
+                                                      *PACKAGE.glob(f"*/{name}")))]
+    assert len(named) > 40 and missing == []
