@@ -23,7 +23,7 @@ import jupytext
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, LockCells
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions, LockCells
 
 from conftest import ROOT, lesson_source
 from coursekit.config import load_course
@@ -257,8 +257,13 @@ def metadata_cell(draw, counter):
         cell_type = draw(st.sampled_from(["code", "markdown"]))
         text = f"given_{n} = {n}" if cell_type == "code" else f"Read this first ({n})."
         return cell_type, text, _meta(n, locked=True)
-    if kind == "task":
-        return "markdown", f"Plot the loss curve and describe it ({n}).", _meta(n, task=True)
+    if kind == "task":  # maybe with a marking scheme, which is for graders only
+        text = f"Plot the loss curve and describe it ({n})."
+        if draw(st.booleans()):
+            scheme = draw(st.sampled_from(("=== {} MARK SCHEME ===", "### {} MARK SCHEME")))
+            text += (f"\n{scheme.format('BEGIN')}\nFull marks for naming overfitting ({n})."
+                     f"\n{scheme.format('END')}")
+        return "markdown", text, _meta(n, task=True)
     return "code", f"plain_{n} = {n}", None
 
 
@@ -276,13 +281,14 @@ def render_with_metadata(cells) -> str:
 
 def nbgrader_release(text: str):
     """What ``nbgrader generate_assignment`` gives students, by nbgrader's own
-    preprocessors in its order (LockCells, ClearSolutions, ClearHiddenTests)."""
+    preprocessors in its order (LockCells, ClearSolutions, ClearHiddenTests,
+    ClearMarkScheme)."""
     nb = copy.deepcopy(jupytext.reads(text, fmt="py:percent"))
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = cell.source.strip("\n")
     resources: dict = {}
-    for step in (LockCells(), ClearSolutions(), ClearHiddenTests()):
+    for step in (LockCells(), ClearSolutions(), ClearHiddenTests(), ClearMarkScheme()):
         nb, resources = step.preprocess(nb, resources)
     return nb.cells
 
@@ -310,5 +316,5 @@ def test_metadata_cells_equal_nbgrader_release(tmp_path, cells):
             assert mine.metadata["nbgrader"]["points"] == meta["points"]
     # and the answers nbgrader hides are secrets the scanner looks for in the exercise
     secrets = lesson_secrets(lesson)
-    answers = re.findall(r"return x \* \d+", text)
+    answers = re.findall(r"return x \* \d+|Full marks for naming overfitting \(\d+\)\.", text)
     assert all(any(s.text == a for s in secrets) for a in answers)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import lesson_source, make_course, snapshot
+
 from coursekit.cli import main
+from coursekit.errors import MarkerError
 from coursekit.source.leaks import lesson_secrets, scan_notebook
 from coursekit.source.lesson import read_lesson
+from coursekit.source.markers import split_cell
 
 SOLUTION = '{"grade": false, "grade_id": "squares", "locked": false, "schema_version": 3, ' \
     '"solution": true}'
@@ -117,3 +119,14 @@ def test_metadata_that_would_hide_nothing_exits_2_naming_the_cell(tmp_path, caps
     assert err.startswith(f"error: {path}:{line_of}: "), err
     assert words in err
     assert snapshot(root) == before
+
+
+def test_a_task_cells_marking_scheme_is_for_graders_only():
+
+    cell = split_cell("Plot the loss and describe it.\n=== BEGIN MARK SCHEME ===\n"
+                      "Two points for naming overfitting.\n=== END MARK SCHEME ===", "markdown")
+    assert cell.exercise == "Plot the loss and describe it."
+    assert (2, "Two points for naming overfitting.") in cell.secrets
+    with pytest.raises(MarkerError) as info:
+        split_cell("Describe it.\n### begin mark scheme\nTwo points.", "markdown")
+    assert info.value.line == 1 and "### BEGIN MARK SCHEME" in info.value.hint

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator
 
 # copied verbatim from pinned packages (Material's assets, reveal.js): no lesson text in them
 VENDORED = ("assets/javascripts/", "assets/stylesheets/", "assets/images/",

@@ -32,16 +32,23 @@ from __future__ import annotations
 import json
 import keyword
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 import markdown
 
 from ..errors import LeakError
-from .artifact_text import (BINARY, VENDORED, Reading, html_text, notebook_reading,
-                            read_artifact, strings)
-from .artifact_text import reader_text  # noqa: F401  (re-exported: readers of artifacts)
+from .artifact_text import (
+    BINARY,
+    VENDORED,
+    Reading,
+    html_text,
+    notebook_reading,
+    read_artifact,
+    reader_text,  # noqa: F401  (re-exported: readers of artifacts)
+    strings,
+)
 from .lesson import Lesson
 from .machine_paths import build_paths, machine_paths_in
 from .markers import CODE_STUB, MARKDOWN_STUB
@@ -100,7 +107,8 @@ class MachinePathLeak:
 # the words of every marker form (markers.py, marker_forms.py), in any case and spacing;
 # a line marker only after code, so that a markdown heading "# Solution" stays legal
 MARKER_WORDS = re.compile(
-    r"\b(begin|end)[ \t_-]*(solutions?|hidden[ \t_-]*tests?|prompt|alternatives?|mistakes?)\b"
+    r"\b(begin|end)[ \t_-]*(solutions?|hidden[ \t_-]*tests?|prompt|alternatives?|mistakes?"
+    r"|mark[ \t_-]*schemes?)\b"
     r"|\bsolutions?[ \t_-]*no[ \t_-]*prompt\b"
     r"|(?<=[^\s#])[ \t]*#+[ \t]*solutions?[ \t]*$"
     r"|\b(begin|end)[ \t_-]*ignore\b",

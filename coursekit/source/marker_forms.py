@@ -1,7 +1,8 @@
 """Which line of a cell is a marker: the accepted forms of every dialect, and near misses.
 
 nbgrader reads any line that *contains* ``BEGIN SOLUTION`` (or ``END SOLUTION``,
-``BEGIN HIDDEN TESTS``, ``END HIDDEN TESTS``) as a marker, whatever the comment prefix;
+``BEGIN HIDDEN TESTS``, ``END HIDDEN TESTS``, ``BEGIN MARK SCHEME``, ``END MARK SCHEME``)
+as a marker, whatever the comment prefix;
 otter-grader adds ``# BEGIN SOLUTION NO PROMPT``, ``# SOLUTION NO PROMPT`` and
 ``# BEGIN PROMPT`` / ``# END PROMPT`` and the rest of its assign format: a line ending
 ``# IGNORE`` and a ``# BEGIN IGNORE`` … ``# END IGNORE`` block reach neither notebook, a line
@@ -24,7 +25,8 @@ from ..errors import MarkerError
 class Mark:
     """One recognised marker line."""
 
-    # begin end line hidden_begin hidden_end prompt_begin prompt_end vbegin vend,
+    # begin end line hidden_begin hidden_end scheme_begin scheme_end prompt_begin
+    # prompt_end vbegin vend,
     # otter's ignore ignore_begin ignore_end seed
     kind: str
     no_prompt: bool = False  # otter's NO PROMPT: nothing replaces the answer
@@ -41,6 +43,9 @@ _PHRASES = (
     (re.compile(r"\bEND SOLUTION\b"), Mark("end")),
     (re.compile(r"\bBEGIN HIDDEN TESTS\b"), Mark("hidden_begin")),
     (re.compile(r"\bEND HIDDEN TESTS\b"), Mark("hidden_end")),
+    # nbgrader's marking scheme in a task cell: for graders only
+    (re.compile(r"\bBEGIN MARK SCHEME\b"), Mark("scheme_begin")),
+    (re.compile(r"\bEND MARK SCHEME\b"), Mark("scheme_end")),
 )
 # this project's variant blocks: the whole comment, so a label cannot hide a typo
 _VARIANT = re.compile(r"^(BEGIN|END) (ALTERNATIVE|MISTAKE)(?::(.*))?$")
@@ -67,6 +72,8 @@ FORMS = {
     "BEGINSOLUTIONNOPROMPT": "# BEGIN SOLUTION NO PROMPT",
     "BEGINHIDDENTESTS": "### BEGIN HIDDEN TESTS",
     "ENDHIDDENTESTS": "### END HIDDEN TESTS",
+    "BEGINMARKSCHEME": "### BEGIN MARK SCHEME",
+    "ENDMARKSCHEME": "### END MARK SCHEME",
     "BEGINPROMPT": "# BEGIN PROMPT",
     "ENDPROMPT": "# END PROMPT",
     "BEGINALTERNATIVE": "### BEGIN ALTERNATIVE",
@@ -86,7 +93,7 @@ _CODE_ONLY = ("BEGINSOLUTIONNOPROMPT", "BEGINPROMPT", "ENDPROMPT", "BEGINALTERNA
 _EXACT_ONLY = ("IGNORE",)
 # the words of a form in any case and spacing (what a near miss most often is)
 _LOOSE = re.compile(r"(?i)\b(begin|end)[\s_-]*(solu\w*|hidden[\s_-]*tests?|prompt|"
-                    r"alternatives?|mistakes?|ignored?)\b|\bsolu\w*[\s_-]*no[\s_-]*prompt\b")
+                    r"alternatives?|mistakes?|ignored?|mark[\s_-]*schemes?)\b|\bsolu\w*[\s_-]*no[\s_-]*prompt\b")
 NEAR = 0.85  # difflib ratio above which a comment is read as a mistyped marker
 
 

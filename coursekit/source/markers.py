@@ -191,7 +191,7 @@ def _ignored_cell(lines: list[str]) -> SplitCell:
 class _Open:
     """The block the machine is inside."""
 
-    kind: str  # "begin" | "hidden_begin" | "prompt_begin" | "vbegin"
+    kind: str  # "begin" | "hidden_begin" | "scheme_begin" | "prompt_begin" | "vbegin"
     line: int
     indent: str
     mark: Mark
@@ -200,9 +200,10 @@ class _Open:
 
 
 _NAMES = {"begin": "BEGIN SOLUTION", "hidden_begin": "BEGIN HIDDEN TESTS",
+          "scheme_begin": "BEGIN MARK SCHEME",
           "prompt_begin": "BEGIN PROMPT", "vbegin": "BEGIN {variant}"}
-_CLOSERS = {"begin": "end", "hidden_begin": "hidden_end", "prompt_begin": "prompt_end",
-            "vbegin": "vend"}
+_CLOSERS = {"begin": "end", "hidden_begin": "hidden_end", "scheme_begin": "scheme_end",
+            "prompt_begin": "prompt_end", "vbegin": "vend"}
 
 
 def _name(kind: str, mark: Mark) -> str:
