@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import BLOCKING, AXE, browser, gated_context  # noqa: F401 (a fixture)
+from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixture)
 from conftest import ROOT
 from playwright.sync_api import expect
 from site_fixture import FIXTURE, fake_executed
