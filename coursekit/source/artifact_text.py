@@ -33,15 +33,33 @@ class Reading:
     starts: list[int] = field(default_factory=list)  # offsets into text
     names: list[str] = field(default_factory=list)   # the place that starts there
 
-    def add(self, name: str) -> None:
-        self.starts.append(len(self.text))
-        self.names.append(name)
-
     def place(self, offset: int) -> str:
         """The place the character at ``offset`` is in; by default its line."""
         if not self.starts:
             return f"line {self.text.count(chr(10), 0, offset) + 1}"
         return self.names[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
+
+
+class _Writer:
+    """Builds a :class:`Reading` part by part (joined once: a page has thousands)."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.size = 0
+        self.starts: list[int] = []
+        self.names: list[str] = []
+
+    def mark(self, name: str) -> None:
+        """The text written from here on is in the place ``name``."""
+        self.starts.append(self.size)
+        self.names.append(name)
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+
+    def reading(self) -> Reading:
+        return Reading("".join(self.parts), self.starts, self.names)
 
 
 def strings(node) -> Iterator[str]:
@@ -59,7 +77,7 @@ def strings(node) -> Iterator[str]:
 
 def notebook_reading(nb: dict) -> Reading:
     """A notebook's strings, each part named by its cell (number and id)."""
-    reading = Reading("")
+    writer = _Writer()
     parts = [("notebook metadata", nb.get("metadata", {}))]
     for number, cell in enumerate(nb.get("cells", []), start=1):
         name = f"cell {number}" + (f" ({cell['id']})" if cell.get("id") else "")
@@ -67,9 +85,9 @@ def notebook_reading(nb: dict) -> Reading:
                   (f"{name} outputs", cell.get("outputs", [])),
                   (f"{name} metadata", [cell.get("metadata", {}), cell.get("attachments", {})])]
     for name, value in parts:
-        reading.add(name)
-        reading.text += "\n".join(strings(value)) + "\n"
-    return reading
+        writer.mark(name)
+        writer.write("\n".join(strings(value)) + "\n")
+    return writer.reading()
 
 
 class _Text(HTMLParser):
@@ -77,7 +95,7 @@ class _Text(HTMLParser):
 
     def __init__(self, places: bool = False):
         super().__init__(convert_charrefs=True)
-        self.reading = Reading("")
+        self.writer = _Writer()
         self.places = places
         self.heading: list[str] | None = None  # text of the heading being read
         self.section = ""
@@ -96,15 +114,15 @@ class _Text(HTMLParser):
             self.heading.append(data)
         if self.places and data.strip():
             line = f"line {self.getpos()[0]}"
-            self.reading.add(f"{line}, section '{self.section}'" if self.section else line)
-        self.reading.text += data
+            self.writer.mark(f"{line}, section '{self.section}'" if self.section else line)
+        self.writer.write(data)
 
 
 def html_reading(html: str, places: bool = True) -> Reading:
     parser = _Text(places)
     parser.feed(html)
     parser.close()
-    return parser.reading
+    return parser.writer.reading()
 
 
 def html_text(html: str) -> str:
