@@ -26,12 +26,11 @@ from ..source.leaks import scan_files, secrets_by_stem
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
 from .cited_values import fill_values
+from .deck_check import check_decks
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
-from .pages import (LessonLinks, home_page, lesson_page, notes_exporter,
-                    verification_page)
-from .deck_check import check_decks
+from .pages import LessonLinks, home_page, lesson_page, notes_exporter, verification_page
 from .schedule import check_breaks, outcomes_page, timetable
 from .slides import REVEAL_DIR, deck_exporter, lesson_deck, reveal_assets
 from .student_view import notes_notebook

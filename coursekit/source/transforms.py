@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import nbformat
 from nbformat import NotebookNode
