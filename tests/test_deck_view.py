@@ -173,10 +173,23 @@ def test_a_long_stub_shows_the_function_to_fill_in():
 
 
 def test_exercise_minutes_share_the_headers_total():
-    assert exercise_minutes({"exercises": 30}, 3) == 10
-    assert exercise_minutes({"exercises": 25}, 4) == 6
-    assert exercise_minutes({}, 3) == 10
-    assert exercise_minutes({"exercises": "soon"}, 2) == 10
+    assert exercise_minutes({"exercises": 30}, [None] * 3) == [10, 10, 10]
+    assert exercise_minutes({"exercises": 25}, [None] * 4) == [6] * 4
+    assert exercise_minutes({}, [None] * 3) == [10] * 3
+    assert exercise_minutes({"exercises": "soon"}, [None] * 2) == [10, 10]
+
+
+def test_an_exercise_with_its_own_minutes_keeps_them_the_others_share_the_rest():
+    assert exercise_minutes({"exercises": 16}, [None, 10, None]) == [3, 10, 3]
+    assert exercise_minutes({"exercises": 16}, [4, 12]) == [4, 12]
+    assert exercise_minutes({}, [7, None]) == [7, 10]
+
+
+def test_the_deck_timer_shows_the_exercises_own_minutes():
+    exercise, solution = exercise_notebooks()
+    deck = deck_view(exercise, solution, None, meta={"exercises": 30}, minutes={"c": 4})
+    timer = next(c for c in deck.cells if c.id == "c-timer")
+    assert 'data-minutes="4"' in timer.source and "4 min" in timer.source
 
 
 def test_a_bare_heading_shows_the_output_of_the_cell_after_it():

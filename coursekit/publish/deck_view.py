@@ -100,29 +100,32 @@ def lesson_view(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
     return deck_view(exercise, solution, executed, instructor=instructor,
                      source=f"{lesson.path.parent.name}/{lesson.path.name}",
                      lines={cell_id(cell.index): cell.line for cell in lesson.cells},
-                     meta=lesson.meta)
+                     meta=lesson.meta,
+                     minutes={cell_id(cell.index): cell.minutes for cell in lesson.cells
+                              if cell.minutes is not None})
 
 
 def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: NotebookNode | None,
               *, instructor: bool = False, source: str = "", lines: dict | None = None,
-              meta: dict | None = None) -> NotebookNode:
+              meta: dict | None = None, minutes: dict | None = None) -> NotebookNode:
     """The notebook :func:`render_deck` turns into slides. ``source`` names the lesson file
     and ``lines`` each cell's line (by cell id) in the slides' data attributes; ``meta`` is
-    the lesson header (its ``exercises`` minutes)."""
+    the lesson header (its ``exercises`` minutes), ``minutes`` the exercises' own (by cell
+    id)."""
     # the instructor's deck carries the speaker notes (reveal.js' speaker view shows them)
     base = with_speaker_notes(exercise, solution) if instructor else drop_speaker_notes(exercise)
     nb = clean_logs(merge_outputs(base, executed))
     answers = {cell.get("id"): cell for cell in solution.cells}
     deck = _Deck(source, lines or {})
     stubs = [cell for cell in nb.cells if _hides_solution(cell, answers)]
-    minutes = exercise_minutes(meta or {}, len(stubs))
+    timers = exercise_minutes(meta or {}, [(minutes or {}).get(stub.id) for stub in stubs])
     task: NotebookNode | None = None  # the last markdown cell since the last exercise
     for cell in nb.cells:
         kind = cell.metadata.get("slideshow", {}).get("slide_type")
         if _hides_solution(cell, answers):
             number = stubs.index(cell) + 1
-            _add_exercise(deck, Exercise(number, minutes, cell, answers[cell.id]), kind,
-                          task, instructor)
+            exercise_ = Exercise(number, timers[number - 1], cell, answers[cell.id])
+            _add_exercise(deck, exercise_, kind, task, instructor)
             task = None
             continue
         if cell.cell_type == "markdown" and not is_speaker_notes(cell):
@@ -152,13 +155,18 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
     return out
 
 
-def exercise_minutes(meta: dict, count: int) -> int:
-    """Minutes per exercise: the header's ``exercises`` (all of the lesson's exercise time)
-    shared out, else a default."""
+def exercise_minutes(meta: dict, stated: list[int | None]) -> list[int]:
+    """Minutes of each exercise: its own (``stated``, None where it gives none), else a
+    share of what the header's ``exercises`` minutes leave, else a default."""
     total = meta.get("exercises") if isinstance(meta, dict) else None
-    if not isinstance(total, (int, float)) or isinstance(total, bool) or total <= 0 or not count:
-        return DEFAULT_EXERCISE_MINUTES
-    return max(1, round(total / count))
+    shared = [n for n in stated if n is None]
+    if not shared:
+        return list(stated)
+    if not isinstance(total, (int, float)) or isinstance(total, bool) or total <= 0:
+        share = DEFAULT_EXERCISE_MINUTES
+    else:
+        share = max(1, round((total - sum(n for n in stated if n is not None)) / len(shared)))
+    return [share if n is None else n for n in stated]
 
 
 def _hides_solution(cell: NotebookNode, answers: dict) -> bool:

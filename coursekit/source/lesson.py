@@ -48,6 +48,9 @@ class Cell:
     metadata: dict
     line: int  # 1-based line of the lesson file where this cell's source starts
     split: SplitCell
+    # an exercise's own minutes (``# %% minutes=5``: its deck timer); None: a share of
+    # the header's ``exercises`` minutes. Not cell metadata: it stays out of the notebooks
+    minutes: int | None = None
 
     @property
     def tags(self) -> list[str]:
@@ -154,7 +157,21 @@ def read_lesson(path: Path) -> Lesson:
     for index, (raw, start) in enumerate(zip(nb.cells, starts)):
         lesson.cells.append(_read_cell(path, index, raw, start))
     _check_profiles(lesson, file_lines)
+    _check_exercise_minutes(lesson)
     return lesson
+
+
+def _check_exercise_minutes(lesson: Lesson) -> None:
+    """The exercises' own minutes fit in the header's ``exercises`` minutes."""
+    stated = [cell for cell in lesson.cells if cell.minutes is not None]
+    total = sum(cell.minutes for cell in stated)
+    if stated and lesson.exercises is not None and total > lesson.exercises:
+        raise LessonFormatError(f"the exercises' own minutes add up to {total}, more than "
+                                f"the header's 'exercises: {lesson.exercises}'",
+                                path=lesson.path,
+                                line=lesson.key_lines.get("exercises") or 1,
+                                hint="raise 'exercises' in the header (the schedule "
+                                     "counts it) or lower the cells' minutes=")
 
 
 def _header_yaml(file_lines: list[str]) -> tuple[str, int]:
@@ -293,6 +310,7 @@ def _cell_starts(file_lines: list[str], n_cells: int) -> list[int]:
 
 
 def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
+    marker = start - 1  # the cell's `# %%` line, where its metadata is
     metadata = {k: raw.metadata[k] for k in KEPT_CELL_METADATA if k in raw.metadata}
     tags = metadata.get("tags", [])
     if not isinstance(metadata.get("slideshow", {}), dict):  # jupytext checks tags itself
@@ -321,8 +339,25 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
                           cell=index + 1, hint=err.hint) from None
     if raw.cell_type == "code":
         _check_python(path, index, start, split)
+    minutes = _cell_minutes(path, index, marker, raw.metadata.get("minutes"), split)
     return Cell(index=index, cell_type=raw.cell_type, source=source, metadata=metadata,
-                line=start, split=split)
+                line=start, split=split, minutes=minutes)
+
+
+def _cell_minutes(path: Path, index: int, line: int, value, split: SplitCell) -> int | None:
+    """``minutes=N`` on an exercise cell's marker line: a whole number, 1 or more."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise LessonFormatError(f"'minutes' must be a whole number of minutes (1 or more), "
+                                f"not {value!r}", path=path, line=line, cell=index + 1,
+                                hint="e.g. # %% minutes=5")
+    if split.exercise == split.solution:
+        raise LessonFormatError("'minutes' on a cell that is not an exercise (it has no "
+                                "solution to hide)", path=path, line=line, cell=index + 1,
+                                hint="put minutes= on the exercise's code cell, the one "
+                                     "with the solution markers")
+    return value
 
 
 def _check_python(path: Path, index: int, start: int, split: SplitCell) -> None:
