@@ -179,7 +179,7 @@ print("test images:    ", x_test_raw.shape, x_test_raw.dtype)
 # array of `uint8` pixels (0 to 255) into `float32` values between 0 and 1, keeping the
 # shape. It should not change its input.
 
-# %% slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} minutes=3
 def scale_images(images):
     """uint8 pixels in [0, 255] -> float32 values in [0, 1], same shape."""
     ### BEGIN SOLUTION
@@ -322,7 +322,7 @@ plt.show()
 # (The convolution needs no bias: batch normalization subtracts the channel mean, which
 # would cancel it, and adds its own learned shift $\beta$ instead.)
 
-# %% slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} minutes=12
 def build_model(width=32, convs_per_block=1, dropout=0.1, augmentation=None,
                 num_classes=10):
     """A CNN of three conv blocks that maps 32x32x3 images to class logits."""
