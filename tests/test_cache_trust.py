@@ -213,7 +213,8 @@ def test_a_run_that_proved_less_never_stands_for_one_that_must_prove_more(adder,
     assert len(entry["proof"]["stubs"]) == 1 and entry["proof"]["variants"][0].startswith(
         "mistake:") and entry["proof"]["variants"][0].endswith(":caught")
     # the run of an executor that never ran the declared mistake (issue 18's cluster bug)
-    resign(entry_file(adder / ".cache"), own_key(adder), lambda body: body["proof"].update(variants=[]))
+    resign(entry_file(adder / ".cache"), own_key(adder),
+           lambda body: body["proof"].update(variants=[]))
     result = verify(capsys, adder)
     assert result.code == 0, result.err
     assert run_log(log) == ["01_adder", "01_adder"]
@@ -266,7 +267,8 @@ def test_the_clone_key_is_private_and_entries_made_elsewhere_do_not_match(adder,
     other = course(tmp_path, "01_adder", ADDER, "other")
     assert build(capsys, other, "notebooks").code == 0
     (other / ".cache" / "verify").mkdir(parents=True)
-    entry_file(adder / ".cache").rename(other / ".cache" / "verify" / entry_file(adder / ".cache").name)
+    entry = entry_file(adder / ".cache")
+    entry.rename(other / ".cache" / "verify" / entry.name)
     result = verify(capsys, other)  # another clone's entry, copied in: its key differs
     assert result.code == 0 and "its signature does not match this clone's key" in result.err
     assert run_log(log) == ["01_adder", "01_adder"]

@@ -112,8 +112,8 @@ def badge(lesson: Lesson, verified: Verified) -> str:
     metrics = run.get("metrics") or {}
     if metrics:
         lines += ["", "    | Metric | Value | Target |", "    |---|---|---|"]
-        lines += [f"    | {plain(name)} | {format_value(value)} | {target_text(targets.get(name))} |"
-                  for name, value in metrics.items()]
+        lines += [f"    | {plain(name)} | {format_value(value)} | "
+                  f"{target_text(targets.get(name))} |" for name, value in metrics.items()]
     return "\n".join(lines)
 
 

@@ -173,7 +173,7 @@ def pour_outputs(nb: NotebookNode, saved: list[dict]) -> bool:
     cells = [c for c in nb.cells if c.cell_type == "code"]
     if len(cells) != len(saved):
         return False
-    for cell, entry in zip(cells, saved):
+    for cell, entry in zip(cells, saved, strict=True):
         cell.execution_count = entry["execution_count"]
         cell.outputs = nbformat.from_dict(entry["outputs"])
     try:
@@ -259,8 +259,9 @@ def shape_problem(entry: dict, key: str) -> str | None:
     if not deps or not all(isinstance(k, str) and isinstance(v, str) for k, v in deps.items()):
         return "its dependencies are empty or not name: version"  # an empty one matches nothing
     proof = entry["proof"]
-    if not all(isinstance(proof.get(part), list) and
-               all(isinstance(item, str) for item in proof[part]) for part in ("stubs", "variants")):
+    if not all(isinstance(proof.get(part), list)
+               and all(isinstance(item, str) for item in proof[part])
+               for part in ("stubs", "variants")):
         return "its proof is not lists of stubs and variants"
     return _outputs_problem(entry["outputs"])
 
