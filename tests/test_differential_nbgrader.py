@@ -18,16 +18,20 @@ import copy
 import itertools
 import json
 import re
+from pathlib import Path
 
 import jupytext
+import nbformat
+import nbgrader
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearSolutions, LockCells
 
 from conftest import ROOT, lesson_source
 from coursekit.config import load_course
-from coursekit.errors import MarkerError
+from coursekit.errors import LessonFormatError, MarkerError
 from coursekit.source.leaks import lesson_secrets
 from coursekit.source.lesson import read_lesson
 from coursekit.source.transforms import exercise_notebook
@@ -318,3 +322,52 @@ def test_metadata_cells_equal_nbgrader_release(tmp_path, cells):
     secrets = lesson_secrets(lesson)
     answers = re.findall(r"return x \* \d+|Full marks for naming overfitting \(\d+\)\.", text)
     assert all(any(s.text == a for s in secrets) for a in answers)
+
+
+# --- nbgrader's own notebooks: the instructor versions its test suite ships ------------
+
+NBGRADER_FILES = Path(nbgrader.__file__).parent / "tests"
+# instructor (source) notebooks with nbgrader metadata: solution, grade, locked and task
+# cells, hidden tests, marking schemes, a manually graded code answer
+NBGRADER_SOURCES = ("apps/files/test.ipynb", "apps/files/test-hidden-tests.ipynb",
+                    "apps/files/test-v2.ipynb", "preprocessors/files/test.ipynb",
+                    "preprocessors/files/test_taskcell.ipynb",
+                    "preprocessors/files/manually-graded-code-cell.ipynb")
+# notebooks nbgrader's own metadata validator refuses, and why
+NBGRADER_REFUSED = {"preprocessors/files/blank-points.ipynb": "needs its points",
+                    "preprocessors/files/bad-markdown-cell-1.ipynb": "also be a solution cell"}
+
+
+def as_lesson(relative: str, tmp_path) -> Path:
+    """nbgrader's notebook as ``jupytext --to py:percent`` writes it, with a title."""
+    nb = nbformat.read(NBGRADER_FILES / relative, as_version=4)
+    nb.metadata["course"] = {"title": "An nbgrader notebook"}
+    nb.metadata.setdefault("jupytext", {})["notebook_metadata_filter"] = "course"
+    path = tmp_path / "01_nbgrader.py"
+    path.write_text(jupytext.writes(nb, "py:percent"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("relative", NBGRADER_SOURCES)
+def test_nbgraders_own_notebooks_give_nbgraders_release(tmp_path, relative):
+    path = as_lesson(relative, tmp_path)
+    expected = nbgrader_release(path.read_text(encoding="utf-8"))
+    ours = [c for c in exercise_notebook(read_lesson(path), COURSE).cells
+            if c.id.startswith("cell-")]
+    # a cell's trailing blank lines are dropped here, in every cell, with or without nbgrader
+    assert [c.source for c in ours] == [c.source.rstrip("\n") for c in expected]
+    assert [(c.metadata.get("deletable"), c.metadata.get("editable")) for c in ours] == \
+        [(c.metadata.get("deletable"), c.metadata.get("editable")) for c in expected]
+    assert any(c.metadata.get("nbgrader", {}).get("solution") for c in ours)
+
+
+@pytest.mark.parametrize("relative", sorted(NBGRADER_REFUSED))
+def test_notebooks_nbgrader_refuses_are_refused_with_their_line(tmp_path, relative):
+    nb = nbformat.read(NBGRADER_FILES / relative, as_version=4)
+    with pytest.raises(ValidationError):
+        MetadataValidator().validate_nb(nb)
+    path = as_lesson(relative, tmp_path)
+    with pytest.raises(LessonFormatError) as info:
+        read_lesson(path)
+    assert NBGRADER_REFUSED[relative] in info.value.message
+    assert path.read_text().split("\n")[info.value.line - 1].startswith("# %%")

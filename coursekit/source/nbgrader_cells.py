@@ -82,5 +82,10 @@ def _check_points(points, where: dict) -> None:
         raise LessonFormatError("an nbgrader grade cell needs its points", **where,
                                 hint='add e.g. "points": 1 to its nbgrader metadata')
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+        # nbgrader's first metadata schema kept points as text; nbgrader upgrades it
+        old = isinstance(points, str)
         raise LessonFormatError(f"nbgrader points must be a number, 0 or more, not "
-                                f"{points!r}", **where, hint='e.g. "points": 2')
+                                f"{points!r}", **where,
+                                hint="this is nbgrader's old metadata: run 'nbgrader update' "
+                                "on the notebook, then convert it again" if old
+                                else 'e.g. "points": 2')
