@@ -8,9 +8,10 @@ with a passed status) beside the current ones, so each would have been taken as 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from conftest import lesson_source, make_course
+from conftest import add_project_files, lesson_source, make_course
 from verify_fixture import build, run_log, runs
 
 from coursekit.run.cache import KEY_FILE, clone_key, sign
@@ -272,3 +273,32 @@ def test_the_clone_key_is_private_and_entries_made_elsewhere_do_not_match(adder,
     result = verify(capsys, other)  # another clone's entry, copied in: its key differs
     assert result.code == 0 and "its signature does not match this clone's key" in result.err
     assert run_log(log) == ["01_adder", "01_adder"]
+
+
+def test_a_signed_entry_with_a_script_output_puts_no_script_on_the_site(adder, capsys, log,
+                                                                       monkeypatch):
+    """The key holder's entry is used (it is theirs to sign), yet its outputs are data:
+    nothing in them runs on the site the students open."""
+    add_project_files(adder)
+    monkeypatch.setenv("COURSEKIT_NO_FIT_CHECK", "1")  # the decks' layout is not under test
+
+    def hostile(body):
+        body["outputs"][-1]["outputs"].append({
+            "output_type": "display_data", "metadata": {},
+            "data": {"text/html": '<script>window.owned = 1</script><b onclick="steal()">'
+                                  "[hi](javascript:steal())</b>",
+                     "application/javascript": "window.owned = 2"}})
+    resign(entry_file(adder / ".cache"), own_key(adder), hostile)
+    assert verify(capsys, adder).code == 0
+    assert run_log(log) == ["01_adder"]  # the signed entry was the hit
+    result = build(capsys, adder, "site")
+    assert result.code == 0, result.err
+    pages = {path: path.read_text(errors="replace")
+             for path in (adder / "build" / "site").rglob("*")
+             if path.suffix in (".html", ".json", ".js") and "reveal.js" not in path.parts
+             and "assets" not in path.parts}
+    shown = [path for path, text in pages.items() if "[hi](javascript:steal())" in text]
+    assert shown  # the output reached the lesson's page, as text
+    for path, text in pages.items():
+        assert "window.owned" not in text and 'href="javascript' not in text, path
+        assert not re.search(r"<[^>]*\son\w+\s*=", text), path  # no handler in any tag
