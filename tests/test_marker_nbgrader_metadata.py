@@ -130,3 +130,12 @@ def test_a_task_cells_marking_scheme_is_for_graders_only():
     with pytest.raises(MarkerError) as info:
         split_cell("Describe it.\n### begin mark scheme\nTwo points.", "markdown")
     assert info.value.line == 1 and "### BEGIN MARK SCHEME" in info.value.hint
+
+
+def test_nbgrader_autotest_comments_are_refused_not_kept_as_empty_checks():
+    """nbgrader expands '### AUTOTEST a' into asserts by running a kernel; kept as a
+    comment it would make a check cell that tests nothing."""
+    with pytest.raises(MarkerError) as info:
+        split_cell("a = answer()\n### AUTOTEST a; type(a)", "code")
+    assert info.value.line == 1 and "AUTOTEST" in info.value.message
+    assert split_cell("# autotests run on CI", "code").exercise == "# autotests run on CI"

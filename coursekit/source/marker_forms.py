@@ -62,6 +62,8 @@ _IGNORE_END = re.compile(r"# END IGNORE\s*$")
 _SEED = re.compile(r"# SEED\s*$")
 # a first line that makes otter leave the whole cell out of both notebooks
 IGNORE_CELL = re.compile(r"(##\s*ignore\s*##|#\s*ignore)\s*$", re.IGNORECASE)
+# nbgrader's InstantiateTests: a comment line with this word becomes generated asserts
+_AUTOTEST = "AUTOTEST"
 # otter's own comment (its example notebooks' '## solution ##'): no marker, kept as it is
 _FRAMED_WORD = re.compile(r"^#+\s*solution\s*#+$", re.IGNORECASE)
 
@@ -186,6 +188,12 @@ def code_mark(line: str, comment_col: int | None, lineno: int) -> Mark | None:
         return Mark("line", no_prompt="NO PROMPT" in body)
     if _FRAMED_WORD.match(comment.strip()):
         return None
+    if _AUTOTEST in comment:
+        raise MarkerError("nbgrader's AUTOTEST comments are turned into tests by nbgrader "
+                          "(running a kernel); left as they are, this check would test "
+                          "nothing", line=lineno,
+                          hint="write the assertions it stands for, e.g. "
+                          "'assert isinstance(a, int)'")
     _near_miss(body, list(FORMS), lineno)
     return None
 
