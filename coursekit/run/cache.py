@@ -42,6 +42,7 @@ from nbformat import NotebookNode
 
 from ..errors import CourseError
 from ..source.lesson import Lesson
+from ..source.transforms import cell_id
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
 EXECUTION_CODE = ("kernel.py", "execute.py", "contract.py", "metrics.py", "tracebacks.py",
@@ -205,11 +206,14 @@ def _variant_id(probe, outcome: str) -> str:
     return f"{probe.kind}:{_digest(variant.label or '', variant.solution)}:{outcome}"
 
 
-def proof_of(probes: list, verdicts: list) -> dict:
-    """What a passed run proved: every probed stub (a pass probes them all: an unprobed
-    one is a contract problem) and each variant that ran, with its outcome."""
-    return {"stubs": sorted({_stub_id(p) for p in probes if p.check is not None}),
-            "variants": sorted({_variant_id(v.probe, v.outcome) for v in verdicts})}
+def proof_of(probes: list, execution) -> dict:
+    """What a run proved, from what it ran: each stub whose exercise version ran as a
+    probe (execute.py's transcript) and each variant that ran, with its verdict."""
+    probed = {cell.get("id") for cell in execution.transcript
+              if cell.get("metadata", {}).get("coursekit", {}).get("probe") == "exercise"}
+    return {"stubs": sorted({_stub_id(p) for p in probes
+                             if p.check is not None and cell_id(p.stub.index) in probed}),
+            "variants": sorted({_variant_id(v.probe, v.outcome) for v in execution.verdicts})}
 
 
 def needed_proof(probes: list, variant_probes: list) -> dict:

@@ -238,7 +238,7 @@ def remember(record: RunRecord, execution: Execution, job: Job, settings: Settin
     record.dependencies = execution.dependencies
     try:
         settings.cache.put(job.key, outcome(record), code_outputs(execution.notebook),
-                           execution.dependencies, proof_of(job.probes, execution.verdicts))
+                           execution.dependencies, proof_of(job.probes, execution))
     except OSError as exc:
         # a shared cache this machine may only read (a fork's CI): the run still passed
         settings.progress.note(job.lesson.stem, f"not cached: cannot write to "
