@@ -302,3 +302,30 @@ def test_a_signed_entry_with_a_script_output_puts_no_script_on_the_site(adder, c
     for path, text in pages.items():
         assert "window.owned" not in text and 'href="javascript' not in text, path
         assert not re.search(r"<[^>]*\son\w+\s*=", text), path  # no handler in any tag
+
+
+def test_the_proof_counts_what_ran_not_what_was_planned(tmp_path):
+    from types import SimpleNamespace
+
+    from coursekit.run import contract, variants
+    from coursekit.run.cache import needed_proof, proof_of, proves
+    from coursekit.source.lesson import read_lesson
+    from coursekit.source.transforms import cell_id
+
+    path = tmp_path / "01_adder.py"
+    path.write_text(lesson_source(ADDER, header=HEADER))
+    lesson = read_lesson(path)
+    probes, declared = contract.plan(lesson), variants.plan(lesson)
+    needed = needed_proof(probes, declared)
+    assert len(needed["stubs"]) == 1 and len(needed["variants"]) == 1
+    # an executor that ran neither the stub probe nor the mistake proves nothing
+    skipped = proof_of(probes, SimpleNamespace(transcript=[], verdicts=[]))
+    assert skipped == {"stubs": [], "variants": []} and not proves(skipped, needed)
+    stub = {"id": cell_id(probes[0].stub.index),
+            "metadata": {"coursekit": {"probe": "exercise"}}}
+    caught = variants.Verdict(declared[0], "caught", None, "add(2, 3) should be 5")
+    ran = proof_of(probes, SimpleNamespace(transcript=[stub], verdicts=[caught]))
+    assert proves(ran, needed)
+    missed = variants.Verdict(declared[0], "missed", "it passes the check")
+    assert not proves(proof_of(probes, SimpleNamespace(transcript=[stub], verdicts=[missed])),
+                      needed)
