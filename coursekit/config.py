@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -29,14 +30,14 @@ _KEYS = {
     "site_url": (False, str),
 }
 _INSTRUCTOR_KEYS = {"name", "role", "links"}
-_SCHEDULE_KEYS = {"start", "breaks"}
+_SCHEDULE_KEYS = {"date", "start", "breaks"}
 _BREAK_KEYS = {"after", "minutes", "title"}
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # the most values a YAML document may expand to once its aliases are followed: a lesson
 # header or course.yml holds hundreds; an alias bomb a few KB long holds billions
 YAML_MAX_VALUES = 20_000
 SCHEDULE_SHAPE = ("schedule looks like {start: '09:30', breaks: [{after: 01_addition, "
-                  "minutes: 15, title: Coffee}]}")
+                  "minutes: 15, title: Coffee}]}, with an optional date: 2026-12-05")
 _GITHUB = re.compile(r"^https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 # the SSH forms of a GitHub remote: git@github.com:OWNER/REPO(.git), ssh://git@github.com/…
 _GITHUB_SSH = re.compile(r"^(?:ssh://)?git@github\.com[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
@@ -66,6 +67,7 @@ class Schedule:
 
     start: int
     breaks: tuple[Break, ...] = ()
+    date: str = ""  # the day, ISO (2026-12-05), for the decks' title slides; "" = not said
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ def load_course(path: Path) -> Course:
     try:
         check_yaml_size(text, path, ConfigError)
         data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-13-01
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise ConfigError(f"invalid YAML: {exc}", path=path,
                           line=None if line is None else line + 1) from None
@@ -347,7 +349,20 @@ def read_schedule(raw: dict, path: Path, lines: dict[tuple, int]) -> Schedule:
         raise fail("schedule breaks must be a list", "breaks")
     breaks = tuple(_read_break(entry, number, fail, lines)
                    for number, entry in enumerate(raw.get("breaks", [])))
-    return Schedule(int(match.group(1)) * 60 + int(match.group(2)), breaks)
+    return Schedule(int(match.group(1)) * 60 + int(match.group(2)), breaks,
+                    _read_date(raw.get("date"), fail))
+
+
+def _read_date(value, fail) -> str:
+    """``date: 2026-12-05`` (YAML reads it as a date) or the same text, as ISO text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise fail(f"schedule date {value!r} is not a day like 2026-12-05", "date") from None
 
 
 def _read_break(entry, number: int, fail, lines: dict[tuple, int]) -> Break:

@@ -179,7 +179,7 @@ def shipped_site(real_course):
     folder.mkdir(exist_ok=True)
     for lesson in lessons:
         html = lesson_deck(lesson, exercise_notebook(lesson, course), solutions[lesson.stem],
-                           verified[lesson.stem].executed, instructor=True)
+                           verified[lesson.stem].executed, instructor=True, course=course)
         (folder / f"{lesson.stem}.html").write_text(html, encoding="utf-8")
     for name, data in reveal_assets(ROOT / "node_modules").items():
         path = folder / REVEAL_DIR / name

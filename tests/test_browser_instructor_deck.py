@@ -11,7 +11,10 @@ them) and opened at 1280×720 in Debian's Chromium, every outside request refuse
 * the timer's button pauses and resumes with Space without moving the slide, and the
   countdown survives leaving the slide, coming back and reloading the deck;
 * Tab never reaches an element of a slide that is not shown, and axe finds nothing
-  serious on the exercise slide with its solution hidden and shown.
+  serious on the exercise slide with its solution hidden and shown;
+* the title slide names course, lesson, presenter and day, every slide of both decks fits
+  (the build's fit check, solutions shown too). (The title slide's link to the notes
+  page is followed on the built site: tests/test_browser_deck_links.py.)
 
 Screenshots of an exercise slide before and after the answer key go to $COURSEKIT_SHOTS
 when it is set (to look at them).
@@ -19,6 +22,7 @@ when it is set (to look at them).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -29,7 +33,7 @@ from playwright.sync_api import expect
 from site_fixture import FIXTURE, fake_executed
 
 from coursekit.config import load_course
-from coursekit.publish.deck_check import open_deck
+from coursekit.publish.deck_check import measure, open_deck
 from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
 from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
 from coursekit.source.lesson import load_lessons
@@ -39,6 +43,7 @@ STEM = "01_squares"  # its exercise: write square(x), its solution names squared
 SOLUTION_TEXT = "squared_value_of_x"
 NEXT_KEYS = ("ArrowRight", "Space", "PageDown", "n")
 SHOTS = os.environ.get("COURSEKIT_SHOTS")
+DAY = "2026-12-05"
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +52,14 @@ def decks(tmp_path_factory) -> Path:
     slides/<stem>.html and slides/<stem>.instructor.html."""
     site = tmp_path_factory.mktemp("decks")
     course = load_course(FIXTURE / "course.yml")
+    course = dataclasses.replace(course, schedule=dataclasses.replace(course.schedule,
+                                                                      date=DAY))
     for lesson in load_lessons(FIXTURE / "content"):
         exercise, solution = exercise_notebook(lesson, course), solution_notebook(lesson, course)
         executed = fake_executed(solution)
         for instructor, name in ((False, lesson.stem), (True, f"{lesson.stem}.instructor")):
-            html = lesson_deck(lesson, exercise, solution, executed, instructor=instructor)
+            html = lesson_deck(lesson, exercise, solution, executed, instructor=instructor,
+                               course=course)
             path = site / "slides" / f"{name}.html"
             path.parent.mkdir(exist_ok=True)
             path.write_text(html, encoding="utf-8")
@@ -237,3 +245,27 @@ def test_axe_finds_nothing_serious_on_the_exercise_slide_hidden_or_shown(deck):
         assert [v for v in found if v[1] in BLOCKING] == []
         page.keyboard.press("a")
     assert blocked == []
+
+
+def test_the_title_slide_names_the_course_lesson_presenter_and_day(deck):
+    open_page, blocked = deck
+    page = open_page(f"{STEM}.instructor")
+    first = page.locator(".reveal .slides > section").first
+    assert page.evaluate("Reveal.getIndices().h") == 0
+    text = first.inner_text()
+    assert "Tiny Fixture Course" in text and "squares and a plot" in text.lower()
+    assert "Ada Example · 5 December 2026" in text
+    expect(first.get_by_role("link", name="The notes page of this lesson")).to_be_visible()
+    shot(page, "instructor-title-slide.png")
+    assert blocked == []
+
+
+@pytest.mark.parametrize("name", [STEM, f"{STEM}.instructor", "02_words",
+                                  "02_words.instructor"])
+def test_every_slide_fits_with_its_solution_hidden_and_shown(deck, name):
+    open_page, blocked = deck
+    slides = measure(open_page(name))
+    assert [(s.index, s.problems) for s in slides if not s.fits()] == []
+    assert all(s.source.endswith(".py") and s.line > 0 for s in slides)
+    assert blocked == []
+

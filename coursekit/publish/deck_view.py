@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import ast
 import copy
+import datetime
+import html
 import re
 from dataclasses import dataclass, field
 
 import nbformat
 from nbformat import NotebookNode
 
+from ..config import Course
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id, is_speaker_notes
 from .figure_alt import cell_alts
@@ -95,14 +98,40 @@ class _Deck:
 
 
 def lesson_view(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
-                executed: NotebookNode | None, *, instructor: bool = False) -> NotebookNode:
-    """:func:`deck_view` of a lesson: its file, lines and exercise minutes."""
-    return deck_view(exercise, solution, executed, instructor=instructor,
-                     source=f"{lesson.path.parent.name}/{lesson.path.name}",
-                     lines={cell_id(cell.index): cell.line for cell in lesson.cells},
-                     meta=lesson.meta,
-                     minutes={cell_id(cell.index): cell.minutes for cell in lesson.cells
-                              if cell.minutes is not None})
+                executed: NotebookNode | None, *, instructor: bool = False,
+                course: Course | None = None) -> NotebookNode:
+    """:func:`deck_view` of a lesson: its file, lines and exercise minutes; with ``course``,
+    a title slide first (:func:`title_slide`)."""
+    source = f"{lesson.path.parent.name}/{lesson.path.name}"
+    nb = deck_view(exercise, solution, executed, instructor=instructor, source=source,
+                   lines={cell_id(cell.index): cell.line for cell in lesson.cells},
+                   meta=lesson.meta,
+                   minutes={cell_id(cell.index): cell.minutes for cell in lesson.cells
+                            if cell.minutes is not None})
+    if course is not None:
+        title = title_slide(course, lesson)
+        title.metadata["slideshow"] = {"slide_type": "slide", "data": {
+            "source": source, "line": str(lesson.key_lines.get("title") or 1)}}
+        nb.cells.insert(0, title)
+    return nb
+
+
+def title_slide(course: Course, lesson: Lesson) -> NotebookNode:
+    """The course, the lesson, who presents it and when (``course.yml``), and a link to
+    the lesson's notes page (``lessons/`` beside ``slides/``, on the site and in the
+    bundle)."""
+    byline = ", ".join(person["name"] for person in course.instructors)
+    day = course.schedule.date if course.schedule else ""
+    if day:
+        when = datetime.date.fromisoformat(day)
+        byline = " · ".join(part for part in (byline, f"{when.day} {when:%B %Y}") if part)
+    parts = [f'<p class="ck-deck-course">{html.escape(course.title)}</p>',
+             f"# {lesson.title}"]
+    if byline:
+        parts.append(f'<p class="ck-deck-byline">{html.escape(byline)}</p>')
+    parts.append(f'<p class="ck-deck-notes"><a href="../lessons/{lesson.stem}.html">'
+                 f"The notes page of this lesson</a></p>")
+    return nbformat.v4.new_markdown_cell("\n\n".join(parts), id="coursekit-title")
 
 
 def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: NotebookNode | None,

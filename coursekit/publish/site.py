@@ -112,7 +112,7 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
         files.update({f"lessons/{name}": data for name, data in figures.items()})
         files[f"notebooks/{stem}.ipynb"] = inputs.exercises[stem]
         deck = lesson_deck(lesson, exercise, solution, executed,
-                           instructor=instructor, exporter=decks)
+                           instructor=instructor, exporter=decks, course=course)
         files[f"slides/{stem}.html"] = deck.encode()
     files.update({f"slides/{REVEAL_DIR}/{name}": data
                   for name, data in reveal_assets(node_modules).items()})

@@ -14,6 +14,7 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbformat import NotebookNode
 
+from ..config import Course
 from ..errors import CourseError
 from ..source.lesson import Lesson
 from .deck_view import lesson_view
@@ -44,12 +45,14 @@ def deck_exporter() -> SlidesExporter:
 
 def lesson_deck(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
                 executed: NotebookNode | None, *, instructor: bool = False,
-                exporter: SlidesExporter | None = None) -> str:
+                exporter: SlidesExporter | None = None, course: Course | None = None) -> str:
     """A lesson's deck: the student's (``instructor=False``: stubs only, for
     build/site/slides/) or the instructor's (each exercise's solution in the speaker notes,
-    and on the screen only by the answer key, ``A``).
+    and on the screen only by the answer key, ``A``). With ``course``, the deck opens on a
+    title slide (course, lesson, presenters, date, a link to the notes page).
     Both load ``reveal.js/`` from beside the deck (:func:`reveal_assets`)."""
-    nb = lesson_view(lesson, exercise, solution, executed, instructor=instructor)
+    nb = lesson_view(lesson, exercise, solution, executed, instructor=instructor,
+                     course=course)
     return render_deck(nb, lesson.title, exporter)
 
 
