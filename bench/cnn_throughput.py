@@ -50,6 +50,7 @@ def child(setting: str, steps: int) -> dict:
     """One process, one setting: images per second over ``steps`` steps of fit."""
     import keras
     import numpy as np
+
     from lesson02_recipes import LESSON, build_lesson
 
     p = recipe_parameters(LESSON, "smoke", [])

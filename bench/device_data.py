@@ -81,7 +81,7 @@ def unpack(source: Path, target: Path) -> None:
     files = sorted(p for part in PARTS for p in (source / part).glob("*.webp"))
     with np.load(source / PARTS[0] / "labels.npz") as archive:
         labels = {name: archive[name] for name in ("y_train", "y_test")}
-        counts = dict(zip(("x_train", "x_test"), archive["counts"].tolist()))
+        counts = dict(zip(("x_train", "x_test"), archive["counts"].tolist(), strict=False))
     arrays = {}
     for name, count in counts.items():
         mosaics = [f for f in files if f.name.startswith(name + "-")]

@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+
 from benchkit import compile_arguments, lesson_definitions, lesson_parameters  # noqa: E402
 
 LESSON = ROOT / "content" / "01_addition.py"

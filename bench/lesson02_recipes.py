@@ -50,6 +50,7 @@ LESSON_CODE = ("RandomShift", "build_model", "build_augmentation", "make_schedul
 LESSON_SETUP = ("model", "schedule")
 
 import numpy as np  # noqa: E402
+
 from benchkit import (  # noqa: E402
     StopAfter,
     budget_parser,

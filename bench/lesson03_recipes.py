@@ -47,6 +47,7 @@ LESSON_CODE = ("build_vocabulary", "encode", "split_train_val", "make_windows", 
 LESSON_SETUP = ("model", "total_steps", "schedule")
 
 import numpy as np  # noqa: E402
+
 from benchkit import (  # noqa: E402
     StopAfter,
     budget_parser,

@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 from benchkit import ROOT
-
 from coursekit import cli
 from coursekit.cli.init import init_course
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import keras
 import numpy as np
-from benchkit import lesson_definitions
 from keras import layers
+
+from benchkit import lesson_definitions
 
 LESSON = Path(__file__).resolve().parents[1] / "content" / "02_cifar10.py"
 

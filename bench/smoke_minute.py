@@ -36,6 +36,11 @@ def one_run(lesson: str, backend: str, data_dir: str) -> dict:
             "parameters": run["parameters"]}
 
 
+def median(values: list) -> str:
+    """The median, or a dash when a run did not record the value."""
+    return f"{statistics.median(values):.1f}" if None not in values else "—"
+
+
 def summarise(rows: list[dict]) -> list[str]:
     lines = ["| lesson | backend | train_seconds | compare_seconds | target metrics | status |",
              "|---|---|---|---|---|---|"]
@@ -44,7 +49,6 @@ def summarise(rows: list[dict]) -> list[str]:
         mine = [r for r in rows if (r["lesson"], r["backend"]) == (lesson, backend)]
         seconds = [r["metrics"].get("train_seconds") for r in mine]
         compare = [r["metrics"].get("compare_seconds") for r in mine]
-        median = (lambda xs: f"{statistics.median(xs):.1f}" if None not in xs else "—")
         targets = ", ".join(f"{name} {statistics.median(r['metrics'][name] for r in mine):.4g}"
                             for name in mine[0]["targets"])
         status = "/".join(sorted({r["status"] for r in mine}))

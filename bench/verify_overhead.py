@@ -33,12 +33,13 @@ HERE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE / "bench"))
 
 from benchkit import timed, verify_parser  # noqa: E402
+
 sys.path.insert(0, str(HERE))
 
 from coursekit.config import Project  # noqa: E402
 from coursekit.run.kernel import kernel_env  # noqa: E402
-from coursekit.source.notebooks import generate  # noqa: E402
 from coursekit.run.verify import data_inputs, profile_of  # noqa: E402
+from coursekit.source.notebooks import generate  # noqa: E402
 
 
 def main() -> None:

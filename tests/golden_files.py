@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_fixture import GOLDEN as SITE_GOLDEN
-from site_fixture import golden_renderings
-
 from coursekit.config import load_course
 from coursekit.source.lesson import read_lesson
 from coursekit.source.transforms import exercise_notebook, solution_notebook, to_bytes
+from site_fixture import GOLDEN as SITE_GOLDEN
+from site_fixture import golden_renderings
 
 CONVERSIONS = Path(__file__).parent / "golden"
 CASES = sorted(p.parent.name for p in CONVERSIONS.glob("*/lesson.py"))

@@ -13,6 +13,7 @@ import functools
 from pathlib import Path
 
 import nbformat
+
 from conftest import run_build
 from verify_fixture import SITE_COURSE, copy_course
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT
 
 PACKAGE = ROOT / "coursekit"

@@ -8,6 +8,7 @@ import importlib
 import sys
 
 import pytest
+
 from conftest import ROOT, lesson_source
 
 sys.path.insert(0, str(ROOT / "bench"))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import importlib.metadata
 
 import pytest
-from conftest import lesson_source, make_course
 
+from conftest import lesson_source, make_course
 from coursekit.errors import CourseError
 from coursekit.publish.requirements import HEADER, student_requirements
 from coursekit.source.lesson import load_lessons

@@ -11,10 +11,10 @@ import json
 import re
 
 import pytest
-from conftest import add_project_files, lesson_source, make_course
-from verify_fixture import build, run_log, runs
 
+from conftest import add_project_files, lesson_source, make_course
 from coursekit.run.cache import KEY_FILE, clone_key, sign
+from verify_fixture import build, run_log, runs
 
 HEADER = """\
 # ---

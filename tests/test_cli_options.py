@@ -11,12 +11,12 @@ import collections
 from pathlib import Path
 
 import pytest
-from verify_fixture import build, copy_course, runs
 
 from coursekit.run import cluster as cluster_module
 from coursekit.run import verify as verify_module
 from coursekit.run.options import RunOptions
 from coursekit.source import lesson as lesson_module
+from verify_fixture import build, copy_course, runs
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ REQUIRED_METRICS = {
     "00_welcome": {"weight", "bias"},
     "01_addition": {"exact_match", "char_accuracy", "train_seconds"},
     "02_cifar10": {"test_accuracy", "train_seconds"},
-    "03_shakespeare": {"val_loss_cold_nats", "val_loss_warm_nats", "val_bits_per_char_warm", "train_seconds"},
+    "03_shakespeare": {"val_loss_cold_nats", "val_loss_warm_nats", "val_bits_per_char_warm",
+                       "train_seconds"},
     "04_lstm": {"max_abs_diff"},
 }
 SLIDE_STARTS = {"slide", "subslide"}
@@ -32,7 +33,7 @@ def test_repository_notebooks_are_in_sync():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_smoke_and_full_profiles_target_the_published_metrics(lesson):
     assert {"smoke", "full"} <= set(lesson.profiles)
     metrics_cells = [c for c in lesson.cells if "metrics" in c.tags]
@@ -44,7 +45,7 @@ def test_smoke_and_full_profiles_target_the_published_metrics(lesson):
         assert targets and set(targets) <= published, f"{name} targets unpublished metrics"
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_every_exercise_is_followed_by_a_check(lesson):
     stubs = [c.index for c in lesson.cells if c.split.has_stub and c.cell_type == "code"]
     minimum = 1 if lesson.stem == "00_welcome" else 3
@@ -55,7 +56,7 @@ def test_every_exercise_is_followed_by_a_check(lesson):
         assert "check" in nxt.tags, f"the exercise in cell {index + 1} has no check after it"
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_self_contained_multi_backend_code(lesson):
     source = code(lesson)
     assert "coursekit" not in source, "lessons must run on Colab without this project"
@@ -67,7 +68,7 @@ def test_self_contained_multi_backend_code(lesson):
     assert "set_random_seed" in source or lesson.stem == "00_welcome" and "seed" in source
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
 def test_a_deck_of_reasonable_length_with_speaker_notes(lesson):
     kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in lesson.cells]
     slides = sum(kind in SLIDE_STARTS for kind in kinds)
@@ -75,8 +76,8 @@ def test_a_deck_of_reasonable_length_with_speaker_notes(lesson):
     assert "notes" in kinds
 
 
-@pytest.mark.parametrize("lesson", [l for l in LESSONS if l.stem != "00_welcome"],
-                         ids=lambda l: l.stem)
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.stem != "00_welcome"],
+                         ids=lambda lesson: lesson.stem)
 def test_lessons_show_a_figure(lesson):
     assert "plt.show()" in code(lesson) or "savefig" in code(lesson)
 

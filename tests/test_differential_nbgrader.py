@@ -124,7 +124,7 @@ def render(cells) -> str:
         if cell_type == "code":
             parts.append(f"# %%{tags}\n{source}")
         else:
-            commented = "\n".join(f"# {l}" if l else "#" for l in source.split("\n"))
+            commented = "\n".join(f"# {line}" if line else "#" for line in source.split("\n"))
             parts.append(f"# %% [markdown]{tags}\n{commented}")
     return lesson_source("\n\n".join(parts) + "\n")
 
@@ -278,7 +278,7 @@ def render_with_metadata(cells) -> str:
         if meta is not None:
             head += " nbgrader=" + json.dumps(meta, sort_keys=True)
         if cell_type == "markdown":
-            source = "\n".join(f"# {l}" if l else "#" for l in source.split("\n"))
+            source = "\n".join(f"# {line}" if line else "#" for line in source.split("\n"))
         parts.append(f"{head}\n{source}" if source else head)
     return lesson_source("\n\n".join(parts) + "\n")
 

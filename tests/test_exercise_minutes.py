@@ -5,8 +5,8 @@ exercises share what the header's ``exercises`` minutes leave."""
 from __future__ import annotations
 
 import pytest
-from conftest import lesson_source, run_build, snapshot
 
+from conftest import lesson_source, run_build, snapshot
 from coursekit.config import load_course
 from coursekit.errors import LessonFormatError
 from coursekit.publish.deck_view import lesson_view

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import ROOT
-from site_fixture import fake_executed
 
+from conftest import ROOT
 from coursekit.config import load_course
 from coursekit.publish.deck_view import deck_view, lesson_view
 from coursekit.publish.figure_alt import figure_titles
 from coursekit.publish.student_view import notes_notebook
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import exercise_notebook, solution_notebook
+from site_fixture import fake_executed
 
 PNG = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
 HEADING = "## Loss curves"

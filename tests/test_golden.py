@@ -4,6 +4,7 @@ A missing golden file fails; `python tests/regen_golden.py` writes them, by hand
 """
 
 import pytest
+
 from golden_files import CASES, CONVERSIONS, conversion, golden_text
 
 

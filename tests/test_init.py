@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
 
+from conftest import ROOT
 from coursekit import cli
 from coursekit.cli.init import FILES, init_course
 from coursekit.config import Project, load_course

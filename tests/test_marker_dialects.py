@@ -202,7 +202,7 @@ def test_line_maps_point_back_to_the_cell():
         assert area(0) == 0
         ### END HIDDEN TESTS
     ''')
-    cell, lines = split_cell(source, "code"), source.split("\n")
+    cell = split_cell(source, "code")
     assert cell.exercise_lines == [0, 1, 2, 2, 5, 7]
     assert cell.solution_lines == [0, 1, 3, 5, 10]
     for version, origins in ((cell.exercise, cell.exercise_lines),

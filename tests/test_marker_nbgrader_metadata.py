@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import lesson_source, make_course, snapshot
 
+from conftest import lesson_source, make_course, snapshot
 from coursekit.cli import main
 from coursekit.errors import MarkerError
 from coursekit.source.leaks import lesson_secrets, scan_notebook

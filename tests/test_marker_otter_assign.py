@@ -10,8 +10,8 @@ import json
 import textwrap
 
 import pytest
-from conftest import lesson_source, make_course, snapshot
 
+from conftest import lesson_source, make_course, snapshot
 from coursekit.cli import main
 from coursekit.errors import MarkerError
 from coursekit.source.leaks import lesson_secrets, scan_marker_text, scan_notebook

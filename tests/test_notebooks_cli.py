@@ -56,8 +56,8 @@ def test_exercise_has_badge_stubs_and_no_solution(course):
     exercise = json.loads((root / "exercises/01_squares.ipynb").read_text())
     solution = json.loads((root / "solutions/01_squares.ipynb").read_text())
     badge = "".join(exercise["cells"][0]["source"])
-    assert ("colab.research.google.com/github/coursekit-workshops/keras-intro-student/blob/v2026.11/"
-            "exercises/01_squares.ipynb") in badge
+    assert ("colab.research.google.com/github/coursekit-workshops/keras-intro-student/"
+            "blob/v2026.11/exercises/01_squares.ipynb") in badge
     text = json.dumps(exercise)
     assert "return x * x" not in text and "raise NotImplementedError()" in text
     assert "total = ...  # YOUR CODE HERE" in text

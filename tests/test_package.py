@@ -23,13 +23,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
-import tomllib
-from conftest import ROOT
 
+from conftest import ROOT
 from coursekit.errors import CourseError
 from coursekit.publish.deck_check import SKIP_ENV, browser_missing
 from coursekit.run import cache, cluster

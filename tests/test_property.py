@@ -7,13 +7,11 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import lesson_source
+from conftest import ROOT, lesson_source
 from coursekit.config import load_course
 from coursekit.source.leaks import lesson_secrets, scan_notebook
 from coursekit.source.lesson import read_lesson
 from coursekit.source.transforms import exercise_notebook, solution_notebook
-
-from conftest import ROOT
 
 PIECES = ("stmt", "line", "block", "def_block", "if_line")
 

@@ -10,8 +10,8 @@ import re
 
 import nbformat
 import pytest
-from conftest import ROOT, lesson_source, run_build, snapshot
 
+from conftest import ROOT, lesson_source, run_build, snapshot
 from coursekit.config import Project, load_course
 from coursekit.publish.cited_values import fill_values
 from coursekit.publish.site import CourseInputs, site_sources

@@ -11,8 +11,14 @@ from conftest import lesson_source, run_build
 from coursekit.config import Break, Schedule, load_course
 from coursekit.errors import ConfigError, LessonFormatError
 from coursekit.publish.pages import home_page
-from coursekit.publish.schedule import (check_breaks, clock_text, outcomes_page,
-                                        schedule_table, timetable, untimed_warnings)
+from coursekit.publish.schedule import (
+    check_breaks,
+    clock_text,
+    outcomes_page,
+    schedule_table,
+    timetable,
+    untimed_warnings,
+)
 from coursekit.source.lesson import load_lessons, read_lesson
 from golden_files import golden_text
 from site_fixture import FIXTURE, GOLDEN, golden_renderings

@@ -17,9 +17,9 @@ import coursekit.publish.site
 from conftest import run_build
 from coursekit.config import Project
 from coursekit.errors import LeakError
-from coursekit.publish.serve import refresh_preview
 from coursekit.fsutil import read_tree
 from coursekit.publish.mathjax import SITE_MATHJAX
+from coursekit.publish.serve import refresh_preview
 from coursekit.publish.site import build_site
 from coursekit.publish.slides import lesson_deck
 from coursekit.publish.student_view import merge_outputs

@@ -10,12 +10,23 @@ import nbformat
 import pytest
 
 from coursekit.config import load_course
-from coursekit.source.lesson import load_lessons
-from coursekit.publish.pages import (badge, device_text, fenced, home_page, render_notes,
-                                     verification_page)
-from coursekit.publish.student_view import (add_solutions, clean_logs, merge_outputs,
-                                    resolve_overwrites, trim_lines)
+from coursekit.publish.pages import (
+    badge,
+    device_text,
+    fenced,
+    home_page,
+    render_notes,
+    verification_page,
+)
+from coursekit.publish.student_view import (
+    add_solutions,
+    clean_logs,
+    merge_outputs,
+    resolve_overwrites,
+    trim_lines,
+)
 from coursekit.run.verify import Verified
+from coursekit.source.lesson import load_lessons
 from golden_files import golden_text
 from site_fixture import FIXTURE, GOLDEN, PIXEL, golden_renderings
 

@@ -15,10 +15,16 @@ import pytest
 
 from conftest import ROOT
 from coursekit.errors import CourseError
-from coursekit.publish.mathjax import (DECK_MATHJAX_URL, MATHJAX_DIR, MATHJAX_FONTS, MATHJAX_SCRIPT,
-                               SITE_MATHJAX, mathjax_assets)
-from coursekit.publish.slides import REVEAL_DIR, render_deck, reveal_assets
 from coursekit.publish.deck_view import deck_view
+from coursekit.publish.mathjax import (
+    DECK_MATHJAX_URL,
+    MATHJAX_DIR,
+    MATHJAX_FONTS,
+    MATHJAX_SCRIPT,
+    SITE_MATHJAX,
+    mathjax_assets,
+)
+from coursekit.publish.slides import REVEAL_DIR, render_deck, reveal_assets
 from golden_files import golden_text
 from site_fixture import GOLDEN, golden_renderings
 

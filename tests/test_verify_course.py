@@ -13,8 +13,7 @@ from coursekit import cli
 from coursekit.config import Project
 from coursekit.run.options import RunOptions
 from coursekit.run.verify import verify
-from verify_fixture import (DATA, build, cell_text, copy_course, executed, line_of, run_log,
-                            runs)
+from verify_fixture import DATA, build, cell_text, copy_course, executed, line_of, run_log, runs
 
 
 @pytest.fixture(scope="module")

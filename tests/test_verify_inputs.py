@@ -7,13 +7,13 @@ import json
 import sys
 
 import pytest
-from verify_fixture import DATA, build, copy_course, line_of
 
 from coursekit.config import Project
 from coursekit.errors import CourseError
 from coursekit.run import backends
 from coursekit.run.options import RunOptions
 from coursekit.run.verify import verify
+from verify_fixture import DATA, build, copy_course, line_of
 
 
 @pytest.fixture

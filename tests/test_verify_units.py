@@ -10,15 +10,22 @@ import pytest
 
 from conftest import lesson_source
 from coursekit.run import contract
-from coursekit.run.cache import (EXECUTION_CODE, RunCache, code_hash, code_outputs,
-                                 installed_versions, pour_outputs, run_key)
+from coursekit.run.cache import (
+    EXECUTION_CODE,
+    RunCache,
+    code_hash,
+    code_outputs,
+    installed_versions,
+    pour_outputs,
+    run_key,
+)
 from coursekit.run.kernel import kernel_env
-from coursekit.source.lesson import read_lesson
 from coursekit.run.metrics import missed_targets, read_metrics
 from coursekit.run.progress import Progress
 from coursekit.run.report import RunRecord, write_report
 from coursekit.run.terminal import strip_ansi
 from coursekit.run.tracebacks import Executed, line_map, locate, stub_line
+from coursekit.source.lesson import read_lesson
 
 BODY = '''
 # %% tags=["parameters"]

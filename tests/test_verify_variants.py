@@ -11,6 +11,7 @@ import shutil
 import nbformat
 import pytest
 
+from conftest import add_project_files
 from coursekit.publish.pages import LessonLinks, lesson_page, render_notes, verification_page
 from coursekit.publish.student_view import notes_notebook
 from coursekit.publish.variant_view import NO_MESSAGE, add_variants
@@ -18,7 +19,6 @@ from coursekit.run.cache import run_key
 from coursekit.run.report import checks_text
 from coursekit.run.verify import Verified
 from coursekit.source.lesson import read_lesson
-from conftest import add_project_files
 from verify_fixture import FIXTURES, copy_course, line_of, quiet_build, run_of
 
 

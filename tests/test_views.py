@@ -9,8 +9,8 @@ import dataclasses
 
 import nbformat
 
-from coursekit.publish.pages import LessonLinks, lesson_page, run_parameters_text
 from coursekit.publish.deck_view import deck_view
+from coursekit.publish.pages import LessonLinks, lesson_page, run_parameters_text
 from coursekit.publish.student_view import merge_outputs, notes_notebook
 from coursekit.run.verify import Verified
 from coursekit.source.leaks import scan_text, secrets_by_stem

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from conftest import add_project_files
 
+from conftest import add_project_files
 from coursekit import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"

@@ -10,21 +10,29 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..config import Project, course_warnings, load_course
 from ..errors import CourseError
 from ..publish.schedule import check_breaks, untimed_warnings
 from ..source.notebooks import out_of_sync, write_notebooks
-from .context import Context
-from .init import add_arguments as init_arguments, run_init
-from .options import SHOWING, VERIFYING, add_run_options, run_options
-from .publish import (bundle_arguments, fit_check_argument, run_bundle, run_serve, run_site,
-                      serve_arguments, site_arguments)
-from .run import run_verify
 from . import student
+from .context import Context
+from .init import add_arguments as init_arguments
+from .init import run_init
+from .options import SHOWING, VERIFYING, add_run_options, run_options
+from .publish import (
+    bundle_arguments,
+    fit_check_argument,
+    run_bundle,
+    run_serve,
+    run_site,
+    serve_arguments,
+    site_arguments,
+)
+from .run import run_verify
 
 
 @dataclass(frozen=True)

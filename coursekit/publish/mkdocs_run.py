@@ -11,8 +11,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -73,7 +73,7 @@ def build_epoch(runs: list[dict]) -> int:
     if not dates:
         return 0
     day = dt.date.fromisoformat(dates[-1])
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 @contextlib.contextmanager

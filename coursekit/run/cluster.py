@@ -26,9 +26,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import CourseError
 from ..fsutil import write_atomic
@@ -191,7 +191,7 @@ async def connect(address: str):
                           "not installed", hint="pip install 'coursekit[cluster]'") from None
     try:
         return await Client(address, asynchronous=True, timeout=CONNECT_TIMEOUT_S)
-    except (OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError) as exc:
         raise CourseError(f"cannot reach the Dask scheduler at {address}: {exc}",
                           hint="start one (`dask scheduler`, docs/cluster.md) or fix "
                                f"--scheduler / ${SCHEDULER_ENV}") from None

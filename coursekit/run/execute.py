@@ -12,9 +12,9 @@ stub probe, each from the same saved state of the kernel's namespace.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from nbformat import NotebookNode
 from papermill.parameterize import parameterize_notebook
@@ -28,7 +28,7 @@ from .contract import Failed, Probe, judge_check, judge_stub
 from .kernel import KERNEL_NAME, CellRun, KernelSession
 from .report import INJECTED
 from .tracebacks import Executed, locate
-from .variants import Verdict, VariantProbe
+from .variants import VariantProbe, Verdict
 
 Progress = Callable[[int, int], None]
 

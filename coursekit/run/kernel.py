@@ -108,7 +108,7 @@ class KernelSession:
         self.client: NotebookClient | None = None
         self._log = None
 
-    async def __aenter__(self) -> "KernelSession":
+    async def __aenter__(self) -> KernelSession:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         for attempt in range(1, START_ATTEMPTS + 1):
             logged = self.log_path.stat().st_size if attempt > 1 else 0

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import CourseError
 
@@ -52,7 +52,7 @@ def course_lock(build: Path) -> Iterator[None]:
     path = build / LOCK_NAME
     build.mkdir(parents=True, exist_ok=True)
     mine = {"pid": os.getpid(), "host": socket.gethostname(),
-            "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "started": datetime.now(UTC).isoformat(timespec="seconds")}
     while True:
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)

@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..config import Project
@@ -78,7 +78,7 @@ class RunRecord:
 
 def utc_day() -> str:
     """A run's ``date``: the UTC day, no time (generated files carry no timestamps)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
 def package_versions(backend_package: str) -> dict:
@@ -103,8 +103,8 @@ def device_info() -> dict:
         pass
     gpus = []
     for info in sorted(Path("/proc/driver/nvidia/gpus").glob("*/information")):
-        model = next((l.split(":", 1)[1].strip() for l in info.read_text().splitlines()
-                      if l.startswith("Model")), "NVIDIA GPU")
+        model = next((line.split(":", 1)[1].strip() for line in info.read_text().splitlines()
+                      if line.startswith("Model")), "NVIDIA GPU")
         gpus.append(model)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {"cpu": cpu, "cores": cores, "gpus": gpus, "platform": sys.platform}
@@ -130,8 +130,9 @@ class Report:
                          checks_text(run.checks), "yes" if run.cached else "no",
                          f"{run.seconds:.1f}", _metrics_text(run.metrics)))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
-                 for row in rows]
+        # the last column (metrics) is left unpadded: zip stops at the padded columns
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                 + "  " + row[-1] for row in rows]
         lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
         return "\n".join(line.rstrip() for line in lines)
 

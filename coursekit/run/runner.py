@@ -17,9 +17,9 @@ import collections
 import copy
 import shutil
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable
 
 import nbformat
 from nbformat import NotebookNode
@@ -29,9 +29,8 @@ from ..errors import CourseError
 from ..fsutil import write_atomic
 from ..source.lesson import Lesson
 from ..source.transforms import to_bytes
-from .cache import (RunCache, code_outputs, needed_proof, outcome, pour_outputs, proof_of,
-                    proves)
 from . import variants
+from .cache import RunCache, code_outputs, needed_proof, outcome, pour_outputs, proof_of, proves
 from .contract import Probe, unchecked
 from .execute import Execution, execute
 from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
@@ -83,7 +82,7 @@ class Settings:
     installed: dict           # distribution -> version installed now (cache.installed_versions)
     cell_timeout: int = CELL_TIMEOUT_S
     # where a job's kernel runs: None is here (run_locally); cluster.py sends it to Dask
-    executor: Callable[[Job, "Settings"], Awaitable[Ran]] | None = None
+    executor: Callable[[Job, Settings], Awaitable[Ran]] | None = None
 
 
 async def run_all(jobs: list[Job], settings: Settings) -> list[RunRecord]:

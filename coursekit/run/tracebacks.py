@@ -21,7 +21,7 @@ _FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
 def stub_line(cell: Cell) -> int:
     """The file line where the cell's first stub stands (its marker, else the cell)."""
     split = cell.split
-    for text, origin in zip(split.exercise.split("\n"), split.exercise_lines):
+    for text, origin in zip(split.exercise.split("\n"), split.exercise_lines, strict=False):
         if text.rstrip().endswith(LINE_STUB_COMMENT):  # a block's stub or a line stub
             return cell.line + origin
     return cell.line

@@ -32,9 +32,20 @@ from .execute import parameterize
 from .kernel import check_kernel
 from .options import RunOptions
 from .progress import Progress
-from .report import (INJECTED, PASSED, Report, RunRecord, device_info, executed_path,
-                     load_runs, package_versions, pick_run, report_path, utc_day,
-                     write_report)
+from .report import (
+    INJECTED,
+    PASSED,
+    Report,
+    RunRecord,
+    device_info,
+    executed_path,
+    load_runs,
+    package_versions,
+    pick_run,
+    report_path,
+    utc_day,
+    write_report,
+)
 from .runner import Job, Settings, run_all
 
 DEFAULT_PROFILE = "smoke"
@@ -104,7 +115,7 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     records += [unreadable(project, stem, err, profile, chosen.name, settings)
                 for stem, err in broken.items()]
     report = write_report(project.build, records,
-                          {l.stem for l in generated.lessons} | set(broken), device,
+                          {lesson.stem for lesson in generated.lessons} | set(broken), device,
                           settings.packages)
     report.input_errors = list(broken.values())
     return report

@@ -154,7 +154,7 @@ def read_lesson(path: Path) -> Lesson:
     meta = dict(meta)
     lesson = _header(path, file_lines, meta)
     starts = _cell_starts(file_lines, len(nb.cells))
-    for index, (raw, start) in enumerate(zip(nb.cells, starts)):
+    for index, (raw, start) in enumerate(zip(nb.cells, starts, strict=False)):
         lesson.cells.append(_read_cell(path, index, raw, start))
     _check_profiles(lesson, file_lines)
     _check_exercise_minutes(lesson)

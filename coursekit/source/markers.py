@@ -83,7 +83,7 @@ def _marks(lines: list[str], is_code: bool) -> list[Mark | None]:
         return [markdown_mark(line, i) for i, line in enumerate(lines)]
     comments = _comment_lines("\n".join(lines))
     if comments is None:  # not valid Python: guess that the first '#' starts a comment
-        comments = {i: l.index("#") for i, l in enumerate(lines) if "#" in l}
+        comments = {i: line.index("#") for i, line in enumerate(lines) if "#" in line}
     return [code_mark(line, comments.get(i), i) for i, line in enumerate(lines)]
 
 
@@ -173,7 +173,7 @@ def split_cell(source: str, cell_type: str, solution_tag: bool = False,
 
 
 def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
-    secrets = [(i, l.strip()) for i, l in enumerate(lines) if l.strip()]
+    secrets = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
     solution = _trim(list(lines))
     return SplitCell(exercise="\n".join(_stub("", is_code)), solution=solution,
                      secrets=secrets, has_stub=True,
@@ -184,7 +184,8 @@ def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
 def _ignored_cell(lines: list[str]) -> SplitCell:
     """otter leaves a cell whose first line is ``# IGNORE`` out of both notebooks."""
     return SplitCell(exercise="", solution="", ignored=True,
-                     secrets=[(i, l.strip()) for i, l in enumerate(lines[1:], 1) if l.strip()])
+                     secrets=[(i, line.strip()) for i, line in enumerate(lines[1:], 1)
+                              if line.strip()])
 
 
 @dataclass
@@ -230,7 +231,7 @@ class _Machine:
         self.ignoring: int | None = None  # the line of an open '# BEGIN IGNORE'
 
     def run(self, marks: list[Mark | None]) -> SplitCell:
-        for i, (line, mark) in enumerate(zip(self.lines, marks)):
+        for i, (line, mark) in enumerate(zip(self.lines, marks, strict=False)):
             # otter strips IGNORE lines before it looks at any other marker
             if self.ignoring is not None or mark is not None and mark.kind in _IGNORE_MARKS:
                 self._ignore(i, line, mark)
@@ -365,7 +366,7 @@ class _Machine:
                 raise MarkerError(f"'BEGIN {block.mark.variant.upper()}' (cell line "
                                   f"{block.line + 1}) closed by '{mark.variant.upper()}'",
                                   line=i, hint=f"write '### END {block.mark.variant.upper()}'")
-            if not any(l.strip() for l in block.body):
+            if not any(line.strip() for line in block.body):
                 raise MarkerError(f"empty {block.mark.variant} block", line=block.line,
                                   hint="put the variant's code between the markers")
             self.pending.append((block, self.last_block))
@@ -383,8 +384,8 @@ class _Machine:
 
     def _variant(self, block: _Open, span: tuple[int, int, str]) -> Variant:
         start, end, indent = span
-        body = [indent + l[len(block.indent):] if l.startswith(block.indent) else
-                indent + l.lstrip() if l.strip() else "" for l in block.body]
+        body = [indent + line[len(block.indent):] if line.startswith(block.indent) else
+                indent + line.lstrip() if line.strip() else "" for line in block.body]
         solution = self.solution[:start] + body + self.solution[end:]
         return Variant(kind=block.mark.variant, label=block.mark.label, line=block.line,
                        solution=_trim(solution))

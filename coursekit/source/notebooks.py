@@ -8,8 +8,13 @@ from pathlib import Path
 from ..config import Course, Project, load_course
 from ..errors import CourseError
 from ..fsutil import write_atomic
-from .leaks import (lesson_secrets, raise_on_leaks, scan_exercise_markers, scan_notebook,
-                    speaker_note_secrets)
+from .leaks import (
+    lesson_secrets,
+    raise_on_leaks,
+    scan_exercise_markers,
+    scan_notebook,
+    speaker_note_secrets,
+)
 from .lesson import Lesson, load_lessons
 from .transforms import exercise_notebook, solution_notebook, to_bytes
 

@@ -15,8 +15,8 @@ _MAGIC = ("%", "!")
 def without_magics(source: str) -> str:
     """``source`` with every magic or shell line replaced by ``pass``, line for line."""
     lines = source.split("\n")
-    return "\n".join(l[: len(l) - len(l.lstrip())] + "pass" if l.lstrip().startswith(_MAGIC)
-                     else l for l in lines)
+    return "\n".join(line[: len(line) - len(line.lstrip())] + "pass"
+                     if line.lstrip().startswith(_MAGIC) else line for line in lines)
 
 
 def syntax_error(source: str) -> tuple[int, str] | None:
