@@ -7,9 +7,9 @@ start inside a browser loop that another test of the same module already opened.
 
 from __future__ import annotations
 
-from browser import browser, gated_context  # noqa: F401 (a fixture)
 from playwright.sync_api import expect
 
+from browser import browser, gated_context  # noqa: F401 (a fixture)
 from coursekit.publish.deck_check import open_deck
 
 STEM = "01_squares"

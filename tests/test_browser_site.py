@@ -125,6 +125,7 @@ def test_formulas_are_typeset_on_the_notes_page_and_in_the_deck(offline, site_ur
     page.goto(f"{site_url}slides/01_squares.html")
     page.wait_for_function("window.Reveal && Reveal.isReady()")
     expect_typeset(page, ".reveal .slides")
+    page.evaluate("Reveal.slide(1)")  # the lesson's first slide, after the title slide
     expect(page.locator(".reveal .slides > section.present mjx-container").first).to_be_visible()
     assert blocked == []
 
@@ -153,8 +154,9 @@ def test_deck_advances_with_the_arrow_key(offline, site_url):
     page, blocked = offline
     page.goto(f"{site_url}slides/01_squares.html")
     page.wait_for_function("window.Reveal && Reveal.isReady()")
+    page.keyboard.press("ArrowRight")  # from the title slide to the lesson's first
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("Reveal.getIndices().h === 1")
+    page.wait_for_function("Reveal.getIndices().h === 2")
     current = page.locator(".reveal .slides > section.present")
     expect(current).to_contain_text("Your turn")
     expect(current).to_contain_text("YOUR CODE HERE")  # the student version of the code
