@@ -22,10 +22,9 @@ import sys
 
 import nbformat
 import pytest
+
 from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixture)
 from conftest import ROOT, run_build
-from verify_fixture import copy_course
-
 from coursekit.config import Project, load_course
 from coursekit.publish.deck_check import MIN_CODE_PX, measure, open_deck
 from coursekit.publish.deck_check import SKIP_ENV as FIT_CHECK_SKIP_ENV
@@ -33,6 +32,7 @@ from coursekit.run.verify import find_verified
 from coursekit.source.leaks import scan_files, secrets_by_stem
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import solution_notebook
+from verify_fixture import copy_course
 
 LESSONS = load_lessons(ROOT / "content")
 STEMS = [lesson.stem for lesson in LESSONS]

@@ -27,17 +27,17 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
 from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixture)
 from conftest import ROOT
-from playwright.sync_api import expect
-from site_fixture import FIXTURE, fake_executed
-
 from coursekit.config import load_course
 from coursekit.publish.deck_check import measure, open_deck
 from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
 from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import exercise_notebook, solution_notebook
+from site_fixture import FIXTURE, fake_executed
 
 STEM = "01_squares"  # its exercise: write square(x), its solution names squared_value_of_x
 SOLUTION_TEXT = "squared_value_of_x"

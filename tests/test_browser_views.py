@@ -14,12 +14,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
 from browser import assert_accessible_in, browser, palette, served  # noqa: F401 (a fixture)
 from conftest import run_build
-from playwright.sync_api import expect
-from test_browser_site import SPEAKER_NOTE, bundle_site, offline, search, site_url  # noqa: F401
-
 from coursekit.publish.deck_check import SKIP_ENV as FIT_CHECK_SKIP_ENV
+from test_browser_site import SPEAKER_NOTE, bundle_site, offline, search, site_url  # noqa: F401
 
 PAGES = ("index.html", "lessons/01_squares.html", "lessons/02_words.html",
          "verification.html", "outcomes.html")
@@ -88,8 +88,8 @@ def test_axe_finds_nothing_serious_on_the_instructor_pages(browser, instructor_u
         context.close()
 
 
-def test_only_the_instructors_deck_opens_speaker_notes(both_sites, site_url,
-                                                      instructor_url):  # noqa: F811
+def test_only_the_instructors_deck_opens_speaker_notes(
+        both_sites, site_url, instructor_url):  # noqa: F811
     page, blocked = both_sites
     page.goto(f"{instructor_url}slides/01_squares.html")
     page.wait_for_function("window.Reveal && Reveal.isReady()")

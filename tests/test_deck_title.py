@@ -7,13 +7,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from site_fixture import FIXTURE, fake_executed
 
 from coursekit.config import load_course
 from coursekit.errors import ConfigError
 from coursekit.publish.deck_view import lesson_view
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import exercise_notebook, solution_notebook
+from site_fixture import FIXTURE, fake_executed
 
 BASE = (FIXTURE / "course.yml").read_text().split("schedule:")[0]
 SCHEDULE_LINE = BASE.count("\n") + 1

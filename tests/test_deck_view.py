@@ -43,7 +43,8 @@ def starts(nb):
 
 
 def test_subslides_become_slides_each_with_its_file_and_line():
-    nb = notebook(cell("markdown", "# One", "slide", "a"), cell("markdown", "## Two", "subslide", "b"),
+    nb = notebook(cell("markdown", "# One", "slide", "a"),
+                  cell("markdown", "## Two", "subslide", "b"),
                   cell("markdown", "more", "fragment", "c"))
     deck = deck_view(nb, nb, None, source="content/01_x.py", lines={"a": 3, "b": 9})
     assert slides(deck) == [["a"], ["b", "c"]]
@@ -54,7 +55,8 @@ def test_subslides_become_slides_each_with_its_file_and_line():
 def test_a_figure_of_an_unmarked_cell_joins_its_slide_without_its_code():
     figure = nbformat.v4.new_output("display_data", data=PNG)
     text = nbformat.v4.new_output("stream", name="stdout", text="hidden text\n")
-    nb = notebook(cell("markdown", "## What the neuron sees\nThe points are test data.", "slide", "a"),
+    nb = notebook(cell("markdown", "## What the neuron sees\nThe points are test data.", "slide",
+                       "a"),
                   cell("code", "plt.plot(x)\nplt.show()", None, "b", [text, figure]),
                   cell("code", "print(1)", None, "c", [text]),
                   cell("code", "plt.show()", "skip", "d", [figure]))
@@ -69,7 +71,8 @@ def test_a_figure_of_an_unmarked_cell_joins_its_slide_without_its_code():
 def exercise_notebooks(stub_kind=None, task_kind="skip"):
     exercise = notebook(cell("markdown", "## Intro", "slide", "a"),
                         cell("markdown", "## Your turn\nWrite `f`.", task_kind, "b"),
-                        cell("code", "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+                        cell("code",
+                             "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()",
                              stub_kind, "c"),
                         cell("markdown", "after the exercise", "-", "d"))
     solution = nbformat.from_dict(exercise)

@@ -34,8 +34,14 @@ from ..config import Course
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id, is_speaker_notes
 from .figure_alt import cell_alts
-from .student_view import (LABEL, clean_logs, drop_speaker_notes, labelled_blocks, merge_outputs,
-                           with_speaker_notes)
+from .student_view import (
+    LABEL,
+    clean_logs,
+    drop_speaker_notes,
+    labelled_blocks,
+    merge_outputs,
+    with_speaker_notes,
+)
 
 STARTS = ("slide", "subslide")
 JOINS = ("-", "fragment", "notes")
@@ -342,15 +348,16 @@ def split_headings(cell: NotebookNode) -> list[NotebookNode]:
     """A slide cell with several headings of its first heading's level (``## Summary`` …
     ``## Going further``) becomes one slide per heading."""
     lines = cell.source.split("\n")
-    level = next((len(l) - len(l.lstrip("#")) for l in lines if l.startswith("#")), 0)
+    level = next((len(line) - len(line.lstrip("#")) for line in lines
+                  if line.startswith("#")), 0)
     if not level:
         return [cell]
     marker = "#" * level + " "
-    cuts = [n for n, l in enumerate(lines) if n and l.startswith(marker)]
+    cuts = [n for n, line in enumerate(lines) if n and line.startswith(marker)]
     if not cuts:
         return [cell]
     parts = []
-    for number, (start, end) in enumerate(zip([0] + cuts, cuts + [len(lines)])):
+    for number, (start, end) in enumerate(zip([0] + cuts, cuts + [len(lines)], strict=True)):
         part = copy.deepcopy(cell)
         part.source = "\n".join(lines[start:end]).strip("\n")
         if number:
