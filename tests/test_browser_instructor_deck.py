@@ -234,6 +234,22 @@ def test_tab_never_reaches_a_hidden_slide(deck, name):
     assert blocked == []
 
 
+def test_the_overview_still_picks_any_slide(deck):
+    """Hidden slides are inert for the keyboard, not for the overview (Esc): a click on a
+    slide there still goes to it."""
+    open_page, blocked = deck
+    page = open_page(f"{STEM}.instructor")
+    page.keyboard.press("Escape")
+    page.wait_for_function("Reveal.isOverview()")
+    page.locator(".reveal .slides > section").nth(2).click()
+    page.wait_for_function("!Reveal.isOverview()")
+    assert page.evaluate("Reveal.getIndices().h") == 2
+    inert = page.evaluate("[...document.querySelectorAll('.reveal .slides > section')]"
+                          ".map(s => s.inert)")
+    assert inert == [index != 2 for index in range(len(inert))]
+    assert blocked == []
+
+
 def test_axe_finds_nothing_serious_on_any_slide_nor_with_the_solution_shown(deck):
     open_page, blocked = deck
     page = open_page(f"{STEM}.instructor")
