@@ -197,6 +197,8 @@ TIER_FIXTURES = {"real_course": "course", "real_course_other_backends": "course"
 SHARED_BUILDS = ("real_course", "real_course_other_backends", "built_course")
 
 
+# tryfirst: xdist reads the groups in its own collection hook, which would otherwise run first
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture, marker in TIER_FIXTURES.items():
