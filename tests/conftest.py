@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
@@ -72,13 +73,24 @@ def add_project_files(root: Path) -> Path:
     return root
 
 
+def _event_loop_running() -> bool:
+    """Playwright's sync API keeps an event loop running in this thread while a browser is
+    open; the build runs its kernels with asyncio.run, which needs a thread without one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def run_build(root: Path, *args: str, fresh_process: bool = False,
               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``build.py --root ROOT ARGS``: in this process (what a subprocess would add is an
     interpreter start, about a second of imports), or with ``fresh_process`` as a real
     ``python build.py`` (for what only a process shows: signals, the entry point, a clean
-    import state). ``env``: variables to set for this build only."""
-    if fresh_process:
+    import state; and while a browser test holds an event loop). ``env``: variables to set
+    for this build only."""
+    if fresh_process or _event_loop_running():
         return subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(root),
                                *args], capture_output=True, text=True, timeout=600,
                               env={**os.environ, **(env or {})})
