@@ -16,12 +16,12 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from ..errors import CourseError
 from .backends import NO_BACKEND
+from .output_cap import CELL_LIMIT_KB, CappedClient, OutputBudget
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 1800  # per cell; the full profile trains for minutes, never for hours
@@ -102,10 +102,11 @@ class KernelSession:
     """``async with KernelSession(...) as session: await session.run(cell, index)``."""
 
     def __init__(self, nb: NotebookNode, *, env: dict, cwd: Path, log: Path,
-                 timeout: int = CELL_TIMEOUT_S):
+                 timeout: int = CELL_TIMEOUT_S, output_kb: int = CELL_LIMIT_KB):
         self.nb, self.env, self.cwd, self.log_path, self.timeout = nb, env, cwd, log, timeout
+        self.budget = OutputBudget(output_kb)
         self.km: AsyncKernelManager | None = None
-        self.client: NotebookClient | None = None
+        self.client: CappedClient | None = None
         self._log = None
 
     async def __aenter__(self) -> KernelSession:
@@ -138,9 +139,9 @@ class KernelSession:
             cwd=str(self.cwd), stdout=self._log, stderr=self._log)
         # nbclient's own limit is the last resort: run() interrupts the cell at
         # self.timeout, so that its traceback says which statement was running
-        self.client = NotebookClient(self.nb, km=self.km, kernel_name=KERNEL_NAME,
-                                     timeout=self.timeout + INTERRUPT_GRACE_S,
-                                     allow_errors=True, record_timing=False)
+        self.client = CappedClient(self.nb, km=self.km, kernel_name=KERNEL_NAME,
+                                   timeout=self.timeout + INTERRUPT_GRACE_S,
+                                   allow_errors=True, record_timing=False, budget=self.budget)
         await self.client.async_start_new_kernel_client()
         await self.evaluate(NO_QUIT)
 
@@ -163,6 +164,7 @@ class KernelSession:
         the notebook's own cell, which nbclient otherwise does.
         """
         original = self.nb.cells[index]
+        counted = self.budget.start(index)
         alarm = asyncio.ensure_future(self._interrupt_after(self.timeout))
         try:
             await self.client.async_execute_cell(cell, index)
@@ -179,6 +181,7 @@ class KernelSession:
             alarm.cancel()
             if probe:
                 self.nb.cells[index] = original
+                self.budget.undo(index, counted)
         error = next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
         if error is not None and alarm.done() and not alarm.cancelled():
             # interrupted at the limit: the KeyboardInterrupt's frames name the statement

@@ -36,6 +36,7 @@ from .execute import Execution, execute
 from .kernel import CELL_TIMEOUT_S, KernelSession, kernel_env
 from .lock import course_lock
 from .metrics import read_metrics, target_problems
+from .output_cap import CELL_LIMIT_KB
 from .progress import Progress
 from .report import RunRecord, utc_day
 
@@ -174,7 +175,8 @@ async def run_kernel(job: Job, workdir: Path, log: Path, threads: int, root: Pat
     in ``workdir``, the solution, its probes and its declared variants."""
     # the lesson's own timeout: header says what it needs; --timeout is for the others
     session = KernelSession(job.notebook, env=kernel_env(job.backend, threads), cwd=workdir,
-                            log=log, timeout=job.lesson.timeout or cell_timeout)
+                            log=log, timeout=job.lesson.timeout or cell_timeout,
+                            output_kb=job.lesson.output_limit or CELL_LIMIT_KB)
     async with session:
         return await execute(session, job.lesson, job.notebook, job.probes, root, progress,
                              job.variants)

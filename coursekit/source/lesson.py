@@ -22,7 +22,7 @@ from .syntax import syntax_error
 
 KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
 COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles", "timeout",
-               "teaching", "exercises", "objectives", "keypoints")
+               "output_limit", "teaching", "exercises", "objectives", "keypoints")
 # the schedule's keys (the Carpentries Workbench's): minutes, and lists of sentences
 MINUTE_KEYS = ("teaching", "exercises")
 OUTCOME_KEYS = ("objectives", "keypoints")
@@ -74,6 +74,7 @@ class Lesson:
     objectives: list[str] = field(default_factory=list)
     keypoints: list[str] = field(default_factory=list)
     timeout: int | None = None  # seconds a cell may run; None: verify's --timeout / default
+    output_limit: int | None = None  # kB of output a cell may keep; None: the default
     # course key -> its line in the header, for errors found after reading (verify's)
     key_lines: dict[str, int] = field(default_factory=dict)
 
@@ -237,7 +238,8 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
                   title=title.strip(), summary=meta.get("summary", "").strip(),
                   accelerator=accelerator, data=_data(path, file_lines, meta),
                   profiles=dict(meta.get("profiles", {})), meta=meta,
-                  timeout=_timeout(path, file_lines, meta),
+                  timeout=_whole_number(path, file_lines, meta, "timeout"),
+                  output_limit=_whole_number(path, file_lines, meta, "output_limit"),
                   key_lines={key: _key_line(file_lines, key) for key in meta},
                   **_schedule_keys(path, file_lines, meta))
 
@@ -254,15 +256,20 @@ def _data(path: Path, file_lines: list[str], meta: dict) -> dict:
     return data
 
 
-def _timeout(path: Path, file_lines: list[str], meta: dict) -> int | None:
-    """``timeout:`` seconds a cell of this lesson may run (None: verify's default)."""
-    value = meta.get("timeout")
+# header keys that take a whole number: (what it counts, an example for the hint)
+WHOLE_KEYS = {"timeout": ("seconds", "'timeout: 600': the longest a cell may run"),
+              "output_limit": ("kilobytes", "'output_limit: 4000': the most output a cell "
+                               "keeps (the notebook keeps ten times that)")}
+
+
+def _whole_number(path: Path, file_lines: list[str], meta: dict, key: str) -> int | None:
+    """A header key of :data:`WHOLE_KEYS`: a whole number, 1 or more (None: the default)."""
+    value, (unit, example) = meta.get(key), WHOLE_KEYS[key]
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                               or value < 1):
-        raise LessonFormatError(f"'timeout' must be a whole number of seconds (1 or more), "
-                                f"not {value!r}", path=path,
-                                line=_key_line(file_lines, "timeout"),
-                                hint="e.g. 'timeout: 600': the longest a cell may run")
+        raise LessonFormatError(f"'{key}' must be a whole number of {unit} (1 or more), "
+                                f"not {value!r}", path=path, line=_key_line(file_lines, key),
+                                hint=f"e.g. {example}")
     return value
 
 
