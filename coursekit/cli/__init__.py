@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 the course failed a check (out of sync, lesson failed),
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import threading
@@ -147,10 +148,22 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
     except KeyboardInterrupt as stop:
         print("interrupted; earlier outputs are left as they were", file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
+    except OSError as err:
+        if err.errno not in MACHINE_REFUSALS:
+            raise  # a bug of ours: its traceback is what a report needs
+        print(f"error: {err.filename or 'a file'}: {err.strerror}; {MACHINE_REFUSALS[err.errno]}"
+              " and run again (earlier outputs are left as they were)", file=sys.stderr)
+        return 2
     finally:
         if with_sigterm:
             signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+# what the machine refused (not a bug of ours): the one line says what to do instead
+MACHINE_REFUSALS = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some of your quota",
+                    errno.EACCES: "give this user write access there",
+                    errno.EROFS: "build in a writable folder (--root)"}
 
 
 class Terminated(KeyboardInterrupt):
