@@ -53,6 +53,18 @@ def test_verify_timeout_sets_the_limit_of_lessons_without_their_own(tmp_path, ca
     assert error["line"] == line_of(source, "time.sleep(40)")
 
 
+def test_a_kernel_that_crashes_in_c_names_the_statement_that_was_running(tmp_path, capsys):
+    source, error = verified_error(tmp_path, capsys, """
+        # %%
+        import os
+        x = 1
+        os.abort()
+        y = 2
+    """)
+    assert error["exception"] == "DeadKernelError"
+    assert error["line"] == line_of(source, "os.abort()")  # not the cell's first line
+
+
 def test_quit_in_a_cell_fails_the_lesson_at_its_line(tmp_path, capsys):
     source, error = verified_error(tmp_path, capsys, """
         # %%

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,14 @@ def __ck_no_quit():
     shell = get_ipython()
     shell.user_ns["exit"] = shell.user_ns["quit"] = Refuse()
 __ck_no_quit()
-del __ck_no_quit"""
+del __ck_no_quit
+# a crash in C (abort, segfault) writes the Python frames to the kernel's log, so that a
+# dead kernel's error can name the statement that was running
+import faulthandler as __ck_faults, sys as __ck_sys
+__ck_faults.enable(__ck_sys.__stderr__)
+del __ck_faults, __ck_sys"""
+# a cell's frame in faulthandler's dump (ipykernel runs each cell from a file of its own)
+_CRASH_FRAME = re.compile(r'File "[^"]*ipykernel_\d+[/\\][^"]*", line (\d+)')
 # jupyter_client swaps these for sys.executable, so the kernel is this environment's Python
 _PYTHON_ALIASES = {"python", f"python{sys.version_info[0]}",
                    f"python{sys.version_info[0]}.{sys.version_info[1]}", sys.executable}
@@ -165,6 +173,7 @@ class KernelSession:
         """
         original = self.nb.cells[index]
         counted = self.budget.start(index)
+        logged = self.log_path.stat().st_size
         alarm = asyncio.ensure_future(self._interrupt_after(self.timeout))
         try:
             await self.client.async_execute_cell(cell, index)
@@ -175,8 +184,9 @@ class KernelSession:
             # nbclient turns a cancellation (Ctrl-C) into DeadKernelError: undo that
             if asyncio.current_task().cancelling():
                 raise asyncio.CancelledError() from None
-            return CellRun(cell, _stand_in("DeadKernelError", "the kernel died (out of "
-                                           f"memory?); see {self.log_path}"), True)
+            died = _stand_in("DeadKernelError", "the kernel died (out of memory, or a crash "
+                             f"in C code?); see {self.log_path}")
+            return CellRun(cell, {**died, "traceback": self._crash_frames(cell, logged)}, True)
         finally:
             alarm.cancel()
             if probe:
@@ -189,6 +199,16 @@ class KernelSession:
                                   f"the cell ran longer than {self.timeout} s (the "
                                   "lesson's timeout: or verify --timeout)"}, True)
         return CellRun(cell, error)
+
+    def _crash_frames(self, cell: NotebookNode, logged: int) -> list[str]:
+        """Where the cell was when its kernel crashed, as IPython names a frame (what
+        tracebacks.locate reads), from faulthandler's dump in the log; none after a kill."""
+        with open(self.log_path, "rb") as log:
+            log.seek(logged)
+            dump = log.read().decode("utf-8", errors="replace")
+        found = _CRASH_FRAME.search(dump)  # most recent call first
+        count = cell.get("execution_count")
+        return [f"Cell In[{count}], line {found.group(1)}"] if found and count else []
 
     async def _interrupt_after(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
