@@ -261,7 +261,7 @@ def test_runs_go_to_the_workers_and_the_report_names_each_one(cluster, tmp_path,
     for stem in ("01_sound", "02_other"):
         run = first[(stem, "smoke", "tensorflow")]
         assert (run["status"], run["contract"], run["cached"]) == ("passed", "passed", False)
-        assert run["worker"] in workers
+        assert run["worker"] in workers and run["earlier_tries"] == []  # one try each
         assert run["executed"] == f"build/executed/smoke/tensorflow/{stem}.ipynb"
     # the worker saw the data folder at its path, and the run its profile and backend
     sound = first[("01_sound", "smoke", "tensorflow")]
@@ -393,6 +393,10 @@ def test_a_run_whose_worker_dies_passes_on_its_retry(cluster, tmp_path):
     assert run.worker != dead
     attempts = log_lines(log)
     assert len(attempts) == 2 and attempts[1][1] != worker_pid
+    assert run.earlier_tries == [dead]  # the report says the run was retried, and where
+    [note] = report.retries()
+    assert f"01_slow [smoke, tensorflow] ran 2 times: {dead} did not finish it" in note
+    assert note.endswith(f"{run.worker} did")
     assert (root / run.executed).is_file() and not leftovers(root)
     # the dead worker's kernel noticed its parent was gone and exited
     wait_for(lambda: not alive(int(kernel_pid)), timeout=30, what="the orphaned kernel")

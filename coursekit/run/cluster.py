@@ -44,6 +44,8 @@ GPU_RESOURCE = {"GPU": 1}  # what a lesson with accelerator: gpu needs from its 
 # a task that raises (the kernel did not start on that worker) runs once more; a worker's
 # death is the scheduler's to retry: its distributed.scheduler.allowed-failures setting
 TASK_RETRIES = 1
+# each try of a run announces itself here, so the report can say a run was retried
+TRIES_TOPIC = "coursekit-tries"
 WATCH_S = 1.0  # how often a worker's run checks that the client still wants it
 _CLIENT_LOGGERS = ("distributed", "distributed.client")  # each has its own level and handler
 _ADDRESS = re.compile(r"^(tcp|tls|ws|wss|ucx)://[^\s/]+:\d+$")
@@ -127,8 +129,9 @@ class DaskExecutor:
         if gpu and not await _workers_with(client, "GPU"):
             settings.progress.note(job.lesson.stem, "waiting for a Dask worker with the "
                                    "resource GPU=1 (start one with --resources GPU=1)")
+        key = _task_key(job)
         future = client.submit(run_remote, job, settings.project.root, settings.cell_timeout,
-                               self._fingerprint, key=_task_key(job), pure=False,
+                               self._fingerprint, key=key, pure=False,
                                retries=TASK_RETRIES, resources=GPU_RESOURCE if gpu else None)
         try:
             remote = await future
@@ -143,7 +146,7 @@ class DaskExecutor:
             raise self._failure(job, exc) from None
         write_atomic({settings.project.build / job.part("logs", ".log"): remote.log})
         return Ran(remote.execution, worker=remote.worker, device=remote.device,
-                   seconds=remote.seconds)
+                   seconds=remote.seconds, lost=await _earlier_tries(client, key))
 
     def _failure(self, job: Job, exc: Exception) -> CourseError:
         """A run that could not happen, as the error that stops verify (exit 2)."""
@@ -212,6 +215,17 @@ def _task_key(job: Job) -> str:
     return f"verify-{job.lesson.stem}-{job.profile}-{job.backend}-{uuid.uuid4().hex[:8]}"
 
 
+async def _earlier_tries(client, key: str) -> tuple[str, ...]:
+    """The workers that started ``key`` before the try that finished it (a worker that
+    died, or a kernel that did not start): the scheduler retries them silently."""
+    try:
+        events = await client.get_events(TRIES_TOPIC)
+    except Exception:  # noqa: BLE001 - an older scheduler: the run stands, unannotated
+        return ()
+    workers = [event["worker"] for _, event in events if event.get("task") == key]
+    return tuple(workers[:-1])
+
+
 def lost(job: Job, settings: Settings, exc: Exception) -> Ran:
     """A run whose worker died (every try): failed, with what happened, and no files."""
     worker = getattr(exc.args[1], "address", str(exc.args[1])) if len(exc.args) > 1 else None
@@ -234,6 +248,7 @@ def run_remote(job: Job, root: Path, cell_timeout: int, fingerprint: str) -> Rem
     from distributed import get_worker
 
     worker = get_worker()
+    worker.log_event(TRIES_TOPIC, {"task": worker.get_current_task(), "worker": worker.address})
     check_worker(job, worker.address, fingerprint)
     device = device_info()
     threads = max(1, device["cores"] // max(1, worker.state.nthreads))

@@ -51,6 +51,7 @@ class RunRecord:
     dependencies: dict = field(default_factory=dict)  # distributions the run imported
     key: str = ""
     worker: str | None = None       # the Dask worker that ran it (verify --scheduler)
+    earlier_tries: list = field(default_factory=list)  # workers whose try did not finish it
 
     @property
     def passed(self) -> bool:
@@ -136,6 +137,13 @@ class Report:
         lines.insert(1, "  ".join("-" * w for w in widths) + "  -------")
         return "\n".join(line.rstrip() for line in lines)
 
+    def retries(self) -> list[str]:
+        """A line for each run the Dask scheduler had to start again."""
+        return [f"{run.lesson} [{run.profile}, {run.backend}] ran {len(run.earlier_tries) + 1} "
+                f"times: {', '.join(run.earlier_tries)} did not finish it (a worker that died, "
+                f"or a kernel that did not start); {run.worker} did"
+                for run in self.runs if run.earlier_tries]
+
     def summary(self, root: Path) -> str:
         """What `verify` prints: each failure and why, the table, the counts."""
         lines = []
@@ -148,7 +156,7 @@ class Report:
                 if run.worker:
                     lines.append(f"  Dask worker: {run.worker}")
         failed = sum(not run.passed for run in self.runs)
-        lines += [f"note: {note}" for note in self.notes]
+        lines += [f"note: {note}" for note in self.notes + self.retries()]
         lines += [self.table(), f"{len(self.runs) - failed} passed, {failed} failed; "
                                 f"report: {self.path.relative_to(root)}"]
         return "\n".join(lines)

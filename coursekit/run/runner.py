@@ -68,6 +68,7 @@ class Ran:
     device: dict | None = None   # the machine it ran on, when not this one
     seconds: float | None = None  # the kernel's own time, when waiting came before it
     error: dict | None = None    # why a lost run has no execution (the report's error)
+    lost: tuple = ()             # Dask workers whose try did not finish it, in order
 
 
 @dataclass
@@ -148,6 +149,7 @@ async def run_job(job: Job, settings: Settings) -> RunRecord:
     record = new_record(job, settings)
     record.seconds = round(time.monotonic() - started if ran.seconds is None else ran.seconds, 2)
     record.worker, record.device = ran.worker, ran.device or record.device
+    record.earlier_tries = list(ran.lost)
     if ran.execution is None:  # lost with its worker: nothing to judge, nothing to keep
         record.error = ran.error
     else:
