@@ -174,13 +174,15 @@ def _trim(text: str) -> str:
 def labelled_blocks(text: str) -> list[tuple[str | None, str]]:
     """``text`` cut before each label line: (label line with its newline, the text after
     it). The first block's label is None when the text does not start with a label."""
-    blocks: list[tuple[str | None, str]] = [(None, "")]
+    # lines gathered in lists and joined once: adding each line to a string made a long
+    # log's page cost grow with the square of its length
+    gathered: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in text.splitlines(keepends=True):
         if LABEL.match(line):
-            blocks.append((line, ""))
+            gathered.append((line, []))
         else:
-            label, body = blocks[-1]
-            blocks[-1] = (label, body + line)
+            gathered[-1][1].append(line)
+    blocks = [(label, "".join(lines)) for label, lines in gathered]
     if blocks[0] == (None, "") and len(blocks) > 1:
         blocks.pop(0)
     return blocks
