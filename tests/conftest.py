@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import shutil
@@ -13,6 +14,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from coursekit.cli import main as cli_main
 from coursekit.publish.deck_check import SKIP_ENV as FIT_CHECK_SKIP_ENV
@@ -152,11 +154,54 @@ def copy_real_course(dest: Path) -> Path:
     return root
 
 
+def session_folder(tmp_path_factory, worker_id: str) -> Path:
+    """A folder every pytest-xdist worker of this run shares (this session's own without
+    xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@contextlib.contextmanager
+def built_once(folder: Path, name: str):
+    """``with built_once(folder, name) as todo: if todo: build...``: the first worker to
+    come builds, the others wait for it and reuse what it built; a failed build fails
+    them too at once (its message), instead of each training the course again."""
+    done, failed = folder / f"{name}.done", folder / f"{name}.failed"
+    with FileLock(folder / f"{name}.lock"):
+        if failed.is_file():
+            pytest.fail(f"{name} failed in another worker:\n{failed.read_text()}")
+        if done.is_file():
+            yield False
+            return
+        try:
+            yield True
+        except BaseException as exc:
+            failed.write_text(f"{type(exc).__name__}: {exc}")
+            raise
+        done.touch()
+
+
 @pytest.fixture(scope="session")
-def real_course(tmp_path_factory):
-    """The shipped course, shared by the tests that verify it on TensorFlow and the tests
-    of its site and decks, so each lesson trains once per session."""
-    return copy_real_course(tmp_path_factory.mktemp("real"))
+def real_course(tmp_path_factory, worker_id):
+    """The shipped course, one copy shared by every worker: the TensorFlow run that trains
+    it (test_course_verify.py) and the tests of its site and decks, so each lesson trains
+    once per session."""
+    shared = session_folder(tmp_path_factory, worker_id)
+    with built_once(shared, "real-course") as todo:
+        if todo:
+            (shared / "real").mkdir()
+            copy_real_course(shared / "real")
+    return shared / "real" / "course"
+
+
+def train_real_course(real_course: Path) -> None:
+    """The shipped course verified on TensorFlow (smoke), once per session: the site build
+    and the verify test use these runs, so no two verifies of that course overlap."""
+    with built_once(real_course.parent, "trained") as todo:
+        if todo:
+            result = run_build(real_course, "verify", "--profile", "smoke", "--backend",
+                               "tensorflow", "--data-dir", str(SHARED_DATA))
+            assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="session")
@@ -171,18 +216,29 @@ def shipped_site(real_course):
     """The shipped course's student site (``build.py site``, smoke outputs, its decks in
     slides/, checked for fit by the build) and, beside its decks, the instructor decks in
     instructor-slides/ (same relative paths to reveal.js and MathJax). Built once per
-    session for the tests of its decks and of its pages."""
+    session, by the first worker that needs it, for the tests of its decks and pages."""
+    train_real_course(real_course)
+    site = real_course / "build" / "site"
+    with built_once(real_course.parent, "shipped-site") as todo:
+        if not todo:
+            return site
+        result = run_build(real_course, "site", "--profile", "smoke", "--backend",
+                           "tensorflow", "--data-dir", str(SHARED_DATA),
+                           env={FIT_CHECK_SKIP_ENV: "0"})
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "not checked for fit" not in result.stderr  # the build's own fit check ran
+        _add_instructor_decks(real_course, site)
+    return site
+
+
+def _add_instructor_decks(real_course: Path, site: Path) -> None:
+    """Beside the student decks, the instructor decks (same paths to reveal.js)."""
     from coursekit.config import Project, load_course
     from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
     from coursekit.run.verify import find_verified
     from coursekit.source.lesson import load_lessons
     from coursekit.source.transforms import exercise_notebook, solution_notebook
 
-    result = run_build(real_course, "site", "--profile", "smoke", "--backend", "tensorflow",
-                       "--data-dir", str(SHARED_DATA), env={FIT_CHECK_SKIP_ENV: "0"})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "not checked for fit" not in result.stderr  # the build's own fit check ran
-    site = real_course / "build" / "site"
     course = load_course(real_course / "course.yml")
     lessons = load_lessons(real_course / "content")
     solutions = {lesson.stem: solution_notebook(lesson, course) for lesson in lessons}
@@ -197,7 +253,6 @@ def shipped_site(real_course):
         path = folder / REVEAL_DIR / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    return site
 
 
 # Test tiers (pyproject.toml registers the markers): a test is in a tier by what it uses,
@@ -206,7 +261,11 @@ TIER_FIXTURES = {"real_course": "course", "real_course_other_backends": "course"
                  "browser": "browser", "cluster": "cluster"}
 # session fixtures that are expensive to build: their tests run in one pytest-xdist worker
 # (`--dist loadgroup`), so each is built once per run, not once per worker
-SHARED_BUILDS = ("real_course", "real_course_other_backends", "built_course")
+# (the shipped course is shared differently: one copy for all workers, built_once)
+SHARED_BUILDS = ("real_course_other_backends", "built_course")
+# the tests that train the shipped course go first, so that training starts at once; the
+# tests that read its site go last, so that no worker waits for it while others could run
+TRAINING_MODULES = ("test_course_verify.py",)
 
 
 # tryfirst: xdist reads the groups in its own collection hook, which would otherwise run first
@@ -219,6 +278,13 @@ def pytest_collection_modifyitems(config, items):
         group = next((name for name in SHARED_BUILDS if name in item.fixturenames), None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=_schedule_rank)  # stable: the rest keeps its order
+
+
+def _schedule_rank(item) -> int:
+    if item.path.name in TRAINING_MODULES:
+        return 0
+    return 2 if "shipped_site" in item.fixturenames else 1
 
 
 @pytest.fixture(autouse=True)

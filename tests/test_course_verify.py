@@ -17,8 +17,10 @@ MULTI_BACKEND = ["00_welcome", "01_addition", "04_lstm"]
 
 
 @pytest.fixture(scope="module")
-def course_copy(real_course):
-    return real_course  # shared with the deck tests (tests/conftest.py): one training run
+def course_copy(real_course, shipped_site):
+    # one copy shared by every worker (tests/conftest.py): it trained once, for the site
+    # that the deck tests read; after that site is built, no other build touches the copy
+    return real_course
 
 
 def meets(value: float, bounds: dict) -> bool:
@@ -38,6 +40,7 @@ def check_runs(root, backend: str, stems: list[str]) -> None:
 
 
 def test_every_lesson_passes_smoke_on_tensorflow(course_copy):
+    # the training was conftest.train_real_course's; again, it is a no-change run
     result = run_build(course_copy, "verify", "--profile", "smoke", "--backend", "tensorflow",
                        "--data-dir", str(SHARED_DATA))
     assert result.returncode == 0, result.stdout + result.stderr
