@@ -55,6 +55,11 @@ def planted() -> tuple:
         new_output("display_data", data={
             "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="steal()"/>',
             "text/plain": "<Figure>"}),
+        # past any pattern: a namespaced script, an entity-encoded javascript: link
+        new_output("display_data", data={
+            "image/svg+xml": '<svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>'
+                             'steal()</svg:script><a href="&#106;avascript:steal()">x</a>'
+                             '</svg>'}),
         new_output("stream", name="stderr",
                    text=f"{VENV_FILE}:92: UserWarning: Do not pass an `input_shape`\n"
                         f"{CELL_FILE}:3: RuntimeWarning: divide by zero\n"),
@@ -70,10 +75,13 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "pymdownx.detai
 
 def test_a_planted_script_output_reaches_neither_page_nor_deck():
     exercise, solution, executed = planted()
-    page, _ = render_notes(notes_notebook(exercise, solution, executed, False), "01_x")
+    page, figures = render_notes(notes_notebook(exercise, solution, executed, False), "01_x")
+    # the page's figures are files of the site: no SVG among them (it could run there)
+    assert not [name for name in figures if name.endswith(".svg")], sorted(figures)
     page_html = markdown.markdown(page, extensions=EXTENSIONS)  # as mkdocs reads it
     deck = render_deck(deck_view(exercise, solution, executed), "Hostile outputs")
     for html in (page_html, deck):
+        assert "svg:script" not in html.lower() and "&#106;" not in html  # no SVG output
         assert not re.search(r"<[^>]*\son\w+\s*=", html)  # no handler in any tag
         assert not re.search(r"<script[^>]*>[^<]*steal", html)
         assert 'href="javascript' not in html and "<iframe" not in html
