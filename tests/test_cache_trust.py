@@ -131,6 +131,25 @@ def own_key(root) -> bytes:
     return clone_key(root / ".cache" / KEY_FILE, create=True)
 
 
+@pytest.mark.parametrize("planted, why", [
+    ('{"signature": "\u00e9"}', "it is not signed"),  # compare_digest raised TypeError
+    ("[" * 100_000 + "]" * 100_000, "not valid JSON"),  # json raised RecursionError
+], ids=["non-ascii-signature", "deep-nesting"])
+def test_a_planted_entry_made_to_crash_the_reader_is_only_ignored(tmp_path, capsys, log,
+                                                                 planted, why):
+    root = course(tmp_path, "01_broken", BROKEN)
+    assert build(capsys, root, "notebooks").code == 0
+    assert verify(capsys, root).code == 1
+    run = runs(root)[("01_broken", "smoke", "tensorflow")]
+    path = root / ".cache" / "verify" / f"{run['key']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(planted)
+    result = verify(capsys, root)
+    assert result.code == 1 and "Traceback" not in result.err  # judged, not crashed
+    assert f"cache entry {path} ignored: {why}" in result.err
+    assert run_log(log) == ["01_broken", "01_broken"]  # it ran again
+
+
 @pytest.mark.parametrize("how", ["unsigned", "another key", "error output", "no dependencies"])
 def test_a_planted_entry_cannot_pass_a_lesson_whose_check_fails(tmp_path, capsys, log, how):
     root = course(tmp_path, "01_broken", BROKEN)

@@ -230,6 +230,8 @@ def proves(proof: dict, needed: dict) -> bool:
 # --- the entry's shape and signature -------------------------------------------------
 ENTRY_FORMAT = 2
 KEY_ENV = "COURSE_CACHE_KEY"
+# what sign() writes; compare_digest raises on other text (a non-ASCII planted signature)
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
 KEY_FILE = "cache.key"  # the clone's own key, in the project's .cache/ (docs/verify.md)
 MIN_KEY_CHARS = 16
 _NUMBER, _NONE = (int, float), type(None)
@@ -382,9 +384,10 @@ class RunCache:
     def _check(self, key: str, data: bytes) -> tuple[str | None, dict | None]:
         try:
             entry = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting planted to crash us
             return "not valid JSON (cut short?)", None
-        if not isinstance(entry, dict) or not isinstance(entry.get("signature"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("signature"), str) \
+                or not _SIGNATURE.fullmatch(entry["signature"]):
             return "it is not signed", None
         body = {name: value for name, value in entry.items() if name != "signature"}
         secret = self.secret()
