@@ -72,3 +72,19 @@ def test_a_course_without_requirements_is_named(tmp_path):
     (root / "requirements.txt").unlink()
     with pytest.raises(CourseError, match="missing, and the bundle needs it"):
         student_requirements(root, lessons)
+
+
+def test_an_import_in_a_cell_with_an_indented_magic_is_still_checked(tmp_path):
+    """A magic inside a block (``!pip`` under an ``if``) reads as ``pass`` at its own
+    indentation, so the cell parses and its imports are checked."""
+    body = "\n# %%\nif True:\n    !pip install pyyaml\nimport yaml\n"
+    root, lessons = course_with(tmp_path, "numpy==2.4.6\n", body)
+    with pytest.raises(CourseError, match="imports yaml, which the course's requirements"):
+        student_requirements(root, lessons)
+
+
+def test_requirements_that_include_each_other_are_named(tmp_path):
+    (tmp_path / "base.txt").write_text("-r course/requirements.txt\nnumpy==2.4.6\n")
+    root, lessons = course_with(tmp_path, "-r ../base.txt\n")
+    with pytest.raises(CourseError, match="includes itself through -r"):
+        student_requirements(root, lessons)

@@ -16,7 +16,7 @@ from coursekit import cli
 from coursekit.config import Project, course_warnings, load_course
 from coursekit.errors import ConfigError, CourseError, LeakError
 from coursekit.publish.readmes import instructor_readme, student_readme
-from coursekit.publish.student_pub import write_publication
+from coursekit.publish.student_pub import scan_publication, write_publication
 from coursekit.source.leaks import lesson_secrets, reader_text
 from coursekit.source.lesson import read_lesson
 from coursekit.source.notebooks import generate
@@ -254,3 +254,13 @@ def test_the_student_readme_speaks_to_students_and_the_instructors_to_instructor
     instructor = instructor_readme(generated.course, generated.lessons)
     assert "`S` for the speaker view" in instructor and "timer" in instructor
     assert "`solutions/`: the solution notebooks (do not share)" in instructor
+
+
+def test_a_publication_naming_the_project_folder_is_a_leak():
+    """A checkout outside home and the temporary folder (a CI runner's /builds/…): only the
+    project's own folder gives its path away, and the scan knows it."""
+    root = Path("/builds/ada/keras-course")
+    files = {"README.md": f"Built from {root}/content/01_intro.py\n".encode()}
+    assert scan_publication(files, {}, False) == []  # no other rule sees this path
+    leaks = scan_publication(files, {}, False, root=root)
+    assert leaks and "README.md" in str(leaks[0])

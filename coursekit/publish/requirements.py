@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import CourseError
 from ..run.cache import normalized
 from ..source.lesson import Lesson
+from ..source.syntax import without_magics
 
 REQUIREMENTS = "requirements.txt"
 TOOL = "coursekit"
@@ -32,8 +33,12 @@ _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 _INCLUDE = re.compile(r"^-r\s+|^--requirement[=\s]+")
 
 
-def read_lines(path: Path) -> list[tuple[Path, int, str]]:
-    """(file, line number, line) of ``path`` with its ``-r`` includes inlined in place."""
+def read_lines(path: Path, including: tuple[Path, ...] = ()) -> list[tuple[Path, int, str]]:
+    """(file, line number, line) of ``path`` with its ``-r`` includes inlined in place;
+    ``including``: the files whose ``-r`` led here (a cycle is an error, not a recursion)."""
+    if path.resolve() in including:
+        raise CourseError("includes itself through -r", path=including[-1],
+                          hint=f"{path} is already being read; remove one of the -r lines")
     if not path.is_file():
         raise CourseError("missing, and the bundle needs it", path=path,
                           hint="list the packages the lessons need, pinned (name==version)")
@@ -41,7 +46,8 @@ def read_lines(path: Path) -> list[tuple[Path, int, str]]:
     for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
         include = _INCLUDE.match(line.strip())
         if include:
-            lines += read_lines(path.parent / line.strip()[include.end():].strip())
+            lines += read_lines(path.parent / line.strip()[include.end():].strip(),
+                                (*including, path.resolve()))
         else:
             lines.append((path, number, line))
     return lines
@@ -93,10 +99,8 @@ def lesson_imports(lesson: Lesson) -> list[tuple[str, int]]:
     for cell in lesson.cells:
         if cell.cell_type != "code":
             continue
-        source = "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
-                           for line in cell.source.split("\n"))  # magics are not Python
-        try:
-            body = ast.parse(source).body
+        try:  # magics read as pass, at their indentation (the marker parser's rule)
+            body = ast.parse(without_magics(cell.source)).body
         except SyntaxError:
             continue  # reading the lesson reports it
         for node in body:

@@ -41,7 +41,7 @@ def publication_files(project: Project,
     files = {name.split("/", 1)[1]: data for name, data in members.items()}
     files[f"site/{SITE_DOWNLOADS}/{course.bundle_name()}"] = zip_bytes(members)
     leaks = scan_publication(files, secrets_by_stem(generated.lessons),
-                             course.publish_solutions)
+                             course.publish_solutions, root=project.root)
     if leaks:
         raise LeakError("solution text found in the student publication:\n  "
                         + "\n  ".join(str(leak) for leak in leaks),
@@ -62,18 +62,20 @@ def check_site_current(project: Project, generated: Generated) -> None:
                                                 "nothing was written")
 
 
-def scan_publication(files: dict[str, bytes], secrets: dict,
-                     solutions_published: bool) -> list[Leak]:
+def scan_publication(files: dict[str, bytes], secrets: dict, solutions_published: bool,
+                     root: Path | None = None) -> list[Leak]:
     """Each file as a student reads it; the site's as site files, the zip member by
-    member (it is a copy of the others, but it is what a student downloads)."""
+    member (it is a copy of the others, but it is what a student downloads). No file may
+    name the project's folder ``root`` (or another of the machine's), as in the bundle."""
     leaks = []
     for rel, data in sorted(files.items()):
         if rel.endswith(".zip"):
-            leaks += scan_bundle(data, rel, secrets, solutions_published)
+            leaks += scan_bundle(data, rel, secrets, solutions_published, root=root)
             continue
         path = rel.removeprefix("site/")
         leaks += scan_file(path, data, secrets, label=rel,
-                           solutions_published=solutions_published and path != rel)
+                           solutions_published=solutions_published and path != rel,
+                           root=root)
     return leaks
 
 
