@@ -61,3 +61,16 @@ def test_the_lock_is_exclusive_within_one_process_too(tmp_path):
                 pass
     with course_lock(tmp_path):  # released: taken again
         assert (tmp_path / LOCK_NAME).exists()
+
+
+def test_the_lock_file_appears_whole_or_not_at_all(tmp_path):
+    """Created aside and linked into place: another verify never reads it empty, which it
+    would take for a crash's leftover and delete while this one holds it."""
+    from coursekit.run.lock import _create_whole
+
+    path = tmp_path / "verify.lock"
+    _create_whole(path, '{"pid": 1}')
+    assert path.read_text() == '{"pid": 1}'
+    with pytest.raises(FileExistsError):
+        _create_whole(path, '{"pid": 2}')
+    assert path.read_text() == '{"pid": 1}' and sorted(tmp_path.iterdir()) == [path]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,6 +47,19 @@ def _held(record: dict | None) -> bool:
     return record.get("host") != socket.gethostname() or _alive(record["pid"])
 
 
+def _create_whole(path: Path, text: str) -> None:
+    """Create ``path`` holding ``text``, or FileExistsError. Written aside and linked into
+    place, so that no other verify can ever read it empty (and take it for stale)."""
+    fd, aside = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(aside, 0o644)
+        os.link(aside, path)
+    finally:
+        os.unlink(aside)
+
+
 @contextmanager
 def course_lock(build: Path) -> Iterator[None]:
     """Hold ``build/verify.lock`` while the block runs; CourseError if another holds it."""
@@ -55,7 +69,7 @@ def course_lock(build: Path) -> Iterator[None]:
             "started": datetime.now(UTC).isoformat(timespec="seconds")}
     while True:
         try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            _create_whole(path, json.dumps(mine))
         except FileExistsError:
             other = _holder(path)
             if _held(other):
@@ -66,8 +80,6 @@ def course_lock(build: Path) -> Iterator[None]:
                                        "verify, delete this file") from None
             path.unlink(missing_ok=True)  # stale: its process is gone
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(mine, out)
         break
     try:
         yield
