@@ -3,9 +3,11 @@
 A deck is opened at 1280×720 (its own size, so one slide pixel is one screen pixel), with
 every request outside the built site refused. Each slide is shown, fitted by the deck's
 own script (site_static/deck.js) and measured: every element's box must lie inside the
-slide's box, no code may be cut at the right edge, and no code may be smaller than 16 px
-on screen. A slide that fails is a build error naming the lesson file and the line of the
-cell that starts the slide (the ``data-source``/``data-line`` of its ``<section>``).
+slide's box, no code may be cut at the right edge, no code may be smaller than 20 px on
+screen (what the back of a room reads), and no slide may carry more than 130 words of prose
+(above 90 is a warning). A slide that fails is a build error naming the lesson file and the
+line of the cell that starts the slide (the ``data-source``/``data-line`` of its
+``<section>``).
 
 Chromium comes from the Debian package, driven by Playwright (which never downloads a
 browser). Without them the build fails (exit 2) on every machine alike, so that no machine
@@ -30,16 +32,38 @@ SKIP_ENV = "COURSEKIT_NO_FIT_CHECK"  # the --no-fit-check flag, for CI configura
 INSTALL_HINT = ("install Chromium (`apt-get install chromium`, or set COURSEKIT_CHROMIUM to "
                 "its path) and Playwright (a dependency of coursekit), or skip the check "
                 "on purpose with --no-fit-check")
-MIN_CODE_PX = 16
+MIN_CODE_PX = 20
+# prose on one slide, in words: more is read, not listened to; the speaker notes and the
+# notes page are where the rest goes
+WORDS_WARN, WORDS_MAX = 90, 130
 TOLERANCE_PX = 1  # sub-pixel rounding of boxes
 TIMEOUT_MS = 30_000
 ALL_FRAGMENTS = 1000  # a fragment index past the last: every fragment shown
+
+# Visible words of a slide's prose: text not in code, outputs, math, speaker notes or the
+# slide's own furniture (the timer), shown on the screen.
+PROSE_WORDS = """
+const proseWords = (section) => {
+    const notProse = "pre, code, aside.notes, .jp-OutputArea, mjx-container, .ck-timer, "
+        + ".ck-solution-label, script, style";
+    const walker = document.createTreeWalker(section, NodeFilter.SHOW_TEXT);
+    let count = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!el || el.closest(notProse)) continue;
+        if (!el.checkVisibility({visibilityProperty: true, opacityProperty: false})) continue;
+        count += (node.textContent.match(/[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}]+)*/gu) || []).length;
+    }
+    return count;
+};
+"""
 
 # Runs in the deck: show slide ``index`` with its fragments up to ``fragment`` (-1: none)
 # and, in an instructor's deck, its solution shown or not (``answer``: the answer key),
 # fit it, then measure it against the slide box.
 MEASURE_SLIDE = """
 async ([index, fragment, tolerance, answer]) => {
+    /*PROSE_WORDS*/
     Reveal.slide(index, 0, fragment);
     const section = Reveal.getCurrentSlide();
     await window.coursekitDeck.showAnswer(section, answer);
@@ -79,9 +103,9 @@ async ([index, fragment, tolerance, answer]) => {
     return {index: index, total: Reveal.getTotalSlides(), source: section.dataset.source || "",
             line: Number(section.dataset.line || 0), exercise: section.dataset.exercise || "",
             fit: section.dataset.fit || "", figures: section.querySelectorAll("img").length,
-            problems: problems, minCode: minCode};
+            problems: problems, minCode: minCode, words: proseWords(section)};
 }
-"""
+""".replace("/*PROSE_WORDS*/", PROSE_WORDS.strip())
 
 
 @dataclass
@@ -95,10 +119,14 @@ class SlideFit:
     figures: int
     min_code_px: float | None
     problems: list[str] = field(default_factory=list)
+    words: int = 0  # of visible prose, the most any state of the slide shows
 
     def fits(self) -> bool:
-        return not self.problems and (self.min_code_px is None
-                                      or self.min_code_px >= MIN_CODE_PX - 0.01)
+        """The check passes it: inside the slide, code large enough, prose short enough."""
+        return not self.problems and not self.small_code() and self.words <= WORDS_MAX
+
+    def small_code(self) -> bool:
+        return self.min_code_px is not None and self.min_code_px < MIN_CODE_PX - 0.01
 
 
 def browser_missing() -> str | None:
@@ -139,7 +167,8 @@ def measure(page) -> list[SlideFit]:
         problems = list(dict.fromkeys(p for state in states for p in state["problems"]))
         fits.append(SlideFit(index, first["source"], first["line"], first["exercise"],
                              max(state["figures"] for state in states),
-                             min(codes) if codes else None, problems))
+                             min(codes) if codes else None, problems,
+                             max(state["words"] for state in states)))
         index += 1
     page.evaluate("Reveal.slide(0, 0, -1)")  # (leaving a slide hides its solution)
     return fits
@@ -190,18 +219,31 @@ def check_decks(project_root: Path, site: Path, decks: list[Path],
     if missing:
         raise CourseError(f"cannot check that the slides fit: {missing}", hint=INSTALL_HINT)
     for deck, slides in measure_decks(site, decks).items():
+        for warning in wordy_warnings(deck, slides):
+            print(warning, file=sys.stderr)
         for slide in slides:
             if not slide.fits():
                 raise unfit_error(project_root, deck, slide)
 
 
+def wordy_warnings(deck: Path, slides: list[SlideFit]) -> list[str]:
+    """A line for each slide with more prose than a room listens to, short of the error."""
+    return [f"warning: {slide.source or deck.name}:{slide.line}: slide {slide.index + 1} of "
+            f"{deck.name} has {slide.words} words of prose (more than {WORDS_WARN}); move "
+            f"some to the notes page (a markdown cell with no slide type) or its speaker notes"
+            for slide in slides if WORDS_WARN < slide.words <= WORDS_MAX]
+
+
 def unfit_error(project_root: Path, deck: Path, slide: SlideFit) -> CourseError:
     problems = list(slide.problems)
-    if slide.min_code_px is not None and slide.min_code_px < MIN_CODE_PX - 0.01:
+    if slide.small_code():
         problems.append(f"code at {slide.min_code_px:.1f} px (at least {MIN_CODE_PX} px)")
+    if slide.words > WORDS_MAX:
+        problems.append(f"{slide.words} words of prose (at most {WORDS_MAX})")
     where = project_root / slide.source if slide.source else deck
     return CourseError(
         f"slide {slide.index + 1} of {deck.name} does not fit {DECK_WIDTH}×{DECK_HEIGHT}: "
         + "; ".join(problems[:3]), path=where, line=slide.line or None,
         hint="split the slide (start a new one with a `slide` cell), shorten its text or "
-             "code, or make its figure smaller")
+             "code, move prose to the notes page (a markdown cell with no slide type) or the "
+             "speaker notes (a `notes` cell), or make its figure smaller")

@@ -17,12 +17,18 @@ import jupytext
 from ..config import check_yaml_size, read_text
 from ..errors import CourseError, LessonFormatError, MarkerError
 from .markers import SplitCell, split_cell
+from .mooc import DIALECT as MOOC_DIALECT
 from .nbgrader_cells import nbgrader_cell
 from .syntax import syntax_error
 
-KNOWN_TAGS = ("solution", "check", "parameters", "metrics")
+KNOWN_TAGS = ("solution", "check", "parameters", "metrics", "manual", "open")
+# an exercise with no automatic check: graded by a person, or with no single answer
+UNCHECKED_TAGS = ("manual", "open")
+# the header's ``markers:``: a dialect whose rules differ from the default's (mooc.py)
+MARKER_DIALECTS = (MOOC_DIALECT,)
 COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles", "timeout",
-               "output_limit", "teaching", "exercises", "objectives", "keypoints")
+               "output_limit", "teaching", "exercises", "objectives", "keypoints",
+               "markers")
 # the schedule's keys (the Carpentries Workbench's): minutes, and lists of sentences
 MINUTE_KEYS = ("teaching", "exercises")
 OUTCOME_KEYS = ("objectives", "keypoints")
@@ -56,6 +62,18 @@ class Cell:
     def tags(self) -> list[str]:
         return list(self.metadata.get("tags", []))
 
+    @property
+    def unchecked(self) -> str:
+        """"manual" or "open" for an exercise that declares no automatic check (its tag,
+        nbgrader's manually graded answer, the MOOC's stubs); "" for the rest."""
+        declared = [tag for tag in UNCHECKED_TAGS if tag in self.tags]
+        if declared:
+            return declared[0]
+        grader = self.metadata.get("nbgrader", {})
+        if grader.get("solution") and grader.get("grade"):
+            return "manual"
+        return self.split.unchecked
+
 
 @dataclass
 class Lesson:
@@ -77,6 +95,7 @@ class Lesson:
     output_limit: int | None = None  # kB of output a cell may keep; None: the default
     # course key -> its line in the header, for errors found after reading (verify's)
     key_lines: dict[str, int] = field(default_factory=dict)
+    markers: str = ""  # the header's marker dialect; "" for the default
 
     @property
     def timed(self) -> bool:
@@ -156,7 +175,7 @@ def read_lesson(path: Path) -> Lesson:
     lesson = _header(path, file_lines, meta)
     starts = _cell_starts(file_lines, len(nb.cells))
     for index, (raw, start) in enumerate(zip(nb.cells, starts, strict=False)):
-        lesson.cells.append(_read_cell(path, index, raw, start))
+        lesson.cells.append(_read_cell(path, index, raw, start, lesson.markers))
     _check_profiles(lesson, file_lines)
     _check_exercise_minutes(lesson)
     return lesson
@@ -234,7 +253,12 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
         if not isinstance(meta.get(key, {}), dict):
             raise LessonFormatError(f"'{key}' must be a mapping", path=path,
                                     line=_key_line(file_lines, key))
-    return Lesson(path=path, stem=path.stem, order=_order(path),
+    markers = meta.get("markers", "")
+    if markers and markers not in MARKER_DIALECTS:
+        raise LessonFormatError(f"unknown marker dialect {markers!r}", path=path,
+                                line=_key_line(file_lines, "markers"),
+                                hint=_did_you_mean(str(markers), MARKER_DIALECTS))
+    return Lesson(path=path, stem=path.stem, order=_order(path), markers=markers,
                   title=title.strip(), summary=meta.get("summary", "").strip(),
                   accelerator=accelerator, data=_data(path, file_lines, meta),
                   profiles=dict(meta.get("profiles", {})), meta=meta,
@@ -316,7 +340,7 @@ def _cell_starts(file_lines: list[str], n_cells: int) -> list[int]:
     return markers if len(markers) == n_cells else [body_from + 1] * n_cells
 
 
-def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
+def _read_cell(path: Path, index: int, raw, start: int, dialect: str = "") -> Cell:
     marker = start - 1  # the cell's `# %%` line, where its metadata is
     metadata = {k: raw.metadata[k] for k in KEPT_CELL_METADATA if k in raw.metadata}
     tags = metadata.get("tags", [])
@@ -340,15 +364,32 @@ def _read_cell(path: Path, index: int, raw, start: int) -> Cell:
         start += len(source) - len(stripped)
         source = stripped
     try:
-        split = split_cell(source, raw.cell_type, "solution" in tags, nbgrader_solution)
+        split = split_cell(source, raw.cell_type, "solution" in tags, nbgrader_solution,
+                           dialect)
     except MarkerError as err:
         raise MarkerError(err.message, path=path, line=start + (err.line or 0),
                           cell=index + 1, hint=err.hint) from None
     if raw.cell_type == "code":
         _check_python(path, index, start, split)
+    _check_unchecked(path, index, marker, tags, split)
     minutes = _cell_minutes(path, index, marker, raw.metadata.get("minutes"), split)
     return Cell(index=index, cell_type=raw.cell_type, source=source, metadata=metadata,
                 line=start, split=split, minutes=minutes)
+
+
+def _check_unchecked(path: Path, index: int, line: int, tags: list, split: SplitCell) -> None:
+    """``manual``/``open`` say how an exercise is assessed: one of them, on a stub."""
+    declared = [tag for tag in UNCHECKED_TAGS if tag in tags]
+    if len(declared) > 1:
+        raise LessonFormatError("an exercise is either 'manual' or 'open', not both",
+                                path=path, line=line, cell=index + 1,
+                                hint="'manual': a person grades it; 'open': it has no "
+                                     "single answer")
+    if declared and split.exercise == split.solution:
+        raise LessonFormatError(f"'{declared[0]}' tag on a cell that is not an exercise "
+                                "(it has no solution to hide)", path=path, line=line,
+                                cell=index + 1,
+                                hint="put the tag on the cell with the solution markers")
 
 
 def _cell_minutes(path: Path, index: int, line: int, value, split: SplitCell) -> int | None:

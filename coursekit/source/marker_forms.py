@@ -67,6 +67,9 @@ _AUTOTEST = "AUTOTEST"
 # otter's own comment (its example notebooks' '## solution ##'): no marker, kept as it is
 _FRAMED_WORD = re.compile(r"^#+\s*solution\s*#+$", re.IGNORECASE)
 
+# the scikit-learn MOOC's answer line (mooc.py), read only where a lesson declares it
+MOOC_LINE = "# solution"
+
 # what to write instead, by the letters of a form (case, spaces and '#'s ignored)
 FORMS = {
     "BEGINSOLUTION": "### BEGIN SOLUTION",
@@ -194,7 +197,17 @@ def code_mark(line: str, comment_col: int | None, lineno: int) -> Mark | None:
                           "nothing", line=lineno,
                           hint="write the assertions it stands for, e.g. "
                           "'assert isinstance(a, int)'")
-    _near_miss(body, list(FORMS), lineno)
+    try:
+        _near_miss(body, list(FORMS), lineno)
+    except MarkerError as err:
+        if not line.startswith(MOOC_LINE):
+            raise
+        # '# solution' alone at the start of a line: the MOOC's form, not a mistyped ours
+        raise MarkerError(f"'{line.strip()}' is the scikit-learn MOOC's marker, which this "
+                          "lesson does not declare", line=lineno,
+                          hint="add 'markers: scikit-learn-mooc' to the course: block of "
+                          "the header (the rest of the cell is then the answer), or wrap "
+                          "the answer in ### BEGIN SOLUTION / ### END SOLUTION") from err
     return None
 
 

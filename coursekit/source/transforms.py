@@ -36,6 +36,8 @@ def _base(lesson: Lesson, version: str) -> NotebookNode:
     for cell in lesson.cells:
         if cell.split.ignored:  # otter's '# IGNORE' cell: in neither notebook
             continue
+        if cell.split.solution_only and version == "exercise":  # the MOOC's tag
+            continue
         source = cell.split.exercise if version == "exercise" else cell.split.solution
         nb.cells.append(_cell(cell.cell_type, cell_id(cell.index), source, cell.metadata))
     return nb

@@ -10,7 +10,8 @@
    focus kept out of the slides that are not shown. */
 (function () {
     "use strict";
-    var FLOOR = 16;        // smallest code font, in slide px (= screen px at 1280×720)
+    var FLOOR = 20;        // smallest code font, in slide px (= screen px at 1280×720): the
+                           // back of a room reads 20 px; below it code wraps instead
     var COMFORT = 320;     // figures shrink to this height before code shrinks (slide px)
     var MIN_FIGURE = 200;  // and never below this: a smaller one cannot be read
     var MAX_GROW = 1.5;    // nor grown past 1.5 times its own size (it would blur)
