@@ -174,9 +174,11 @@ def measure(page) -> list[SlideFit]:
     return fits
 
 
-def offline_context(browser, root: Path):
-    """A 1280×720 browser context that may load files under ``root`` and nothing else."""
-    context = browser.new_context(viewport={"width": DECK_WIDTH, "height": DECK_HEIGHT})
+def offline_context(browser, root: Path, **options):
+    """A 1280×720 browser context that may load files under ``root`` and nothing else;
+    ``options``: more of Playwright's context options (the handouts' pixel ratio)."""
+    context = browser.new_context(viewport={"width": DECK_WIDTH, "height": DECK_HEIGHT},
+                                  **options)
     allowed = root.resolve().as_uri() + "/"
 
     def gate(route):
