@@ -56,6 +56,9 @@ def bundle_files(project: Project, instructor: bool = False,
         for lesson in lessons:
             path = project.root / folder / f"{lesson.stem}.ipynb"
             files[f"{top}/{folder}/{lesson.stem}.ipynb"] = generated.files[path]
+        # beside the notebooks, as in exercises/ and solutions/
+        files.update({f"{top}/{folder}/{rel}": data for rel, data in
+                      generated.shown_assets(instructor=folder == "solutions").items()})
     files[f"{top}/requirements.txt"] = student_requirements(project.root, lessons)
     files[f"{top}/README.md"] = (instructor_readme if instructor else student_readme)(
         course, lessons).encode()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -22,6 +22,7 @@ from ..fsutil import read_tree, replace_dir, write_tree
 from ..run.options import RunOptions
 from ..run.report import load_runs
 from ..run.verify import Verified, ensure_verified, find_verified
+from ..source.assets import Asset, shown
 from ..source.leaks import scan_files, secrets_by_stem
 from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
@@ -52,6 +53,8 @@ class CourseInputs:
     solutions: dict[str, NotebookNode]
     verified: dict[str, Verified]
     runs: list[dict]
+    # the files the lessons' Markdown names, by path under content/ (source/assets.py)
+    assets: dict[str, Asset] = field(default_factory=dict)
 
 
 def read_inputs(project: Project, options: RunOptions = RunOptions(), *,
@@ -78,7 +81,7 @@ def read_inputs(project: Project, options: RunOptions = RunOptions(), *,
     else:
         verified = ensure_verified(project, solutions, options, generated=generated)
     return CourseInputs(generated.course, generated.lessons, exercises, solutions, verified,
-                        load_runs(project))
+                        load_runs(project), generated.assets)
 
 
 def site_sources(inputs: CourseInputs, node_modules: Path,
@@ -114,6 +117,9 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
         deck = lesson_deck(lesson, exercise, solution, executed,
                            instructor=instructor, exporter=decks, course=course)
         files[f"slides/{stem}.html"] = deck.encode()
+    # beside the pages and the decks, where the lessons' Markdown names them
+    for rel, data in shown(inputs.assets, instructor).items():
+        files[f"lessons/{rel}"] = files[f"slides/{rel}"] = data
     files.update({f"slides/{REVEAL_DIR}/{name}": data
                   for name, data in reveal_assets(node_modules).items()})
     files.update({f"{MATHJAX_DIR}/{name}": data

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import Course, Project, load_course
 from ..errors import CourseError
 from ..fsutil import write_atomic
+from .assets import Asset, lesson_assets, shown
 from .leaks import (
     lesson_secrets,
     raise_on_leaks,
@@ -26,6 +27,11 @@ class Generated:
     files: dict[Path, bytes]
     #: lessons set aside by ``generate(keep_going=True)``: each one's error
     broken: list[CourseError] = field(default_factory=list)
+    #: the files beside the lessons that their Markdown names, by path under content/
+    assets: dict[str, Asset] = field(default_factory=dict)
+
+    def shown_assets(self, instructor: bool = False) -> dict[str, bytes]:
+        return shown(self.assets, instructor)
 
 
 def generate(project: Project, keep_going: bool = False) -> Generated:
@@ -37,11 +43,12 @@ def generate(project: Project, keep_going: bool = False) -> Generated:
     broken: list[CourseError] = []
     lessons = load_lessons(project.content, broken if keep_going else None)
     files: dict[Path, bytes] = {}
-    leaks, good = [], []
+    leaks, good, assets = [], [], {}
     for lesson in lessons:
         try:
             exercise = exercise_notebook(lesson, course)
             solution = to_bytes(solution_notebook(lesson, course))
+            found = lesson_assets(lesson, project.content)
         except CourseError as err:
             if not keep_going or err.path != lesson.path:  # course.yml's: every lesson's
                 raise
@@ -54,8 +61,17 @@ def generate(project: Project, keep_going: bool = False) -> Generated:
         leaks += scan_exercise_markers(lesson, exercise, rel)
         files[project.exercises / f"{lesson.stem}.ipynb"] = to_bytes(exercise)
         files[project.solutions / f"{lesson.stem}.ipynb"] = solution
+        for asset in found:  # public if any lesson shows it to students
+            known = assets.get(asset.rel)
+            assets[asset.rel] = asset if known is None or asset.public else known
     raise_on_leaks(leaks)
-    return Generated(good, course, files, broken)
+    generated = Generated(good, course, files, broken, assets)
+    # beside the notebooks, as the Markdown in them names them
+    files.update({project.exercises / rel: data
+                  for rel, data in generated.shown_assets().items()})
+    files.update({project.solutions / rel: data
+                  for rel, data in generated.shown_assets(instructor=True).items()})
+    return generated
 
 
 def stale(project: Project, files: dict[Path, bytes]) -> list[Path]:
