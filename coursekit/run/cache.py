@@ -46,7 +46,7 @@ from ..source.transforms import cell_id
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
 EXECUTION_CODE = ("kernel.py", "execute.py", "contract.py", "metrics.py", "tracebacks.py",
-                  "cache.py", "variants.py")
+                  "cache.py", "variants.py", "figures.py")
 CACHE_ENV = "COURSE_CACHE"
 ENTRY_FOLDER = "verify"  # under the cache URL, as .cache/verify/ in the project
 

@@ -22,6 +22,7 @@ from nbformat import NotebookNode
 
 from ..errors import CourseError
 from .backends import NO_BACKEND
+from .figures import SETUP as FIGURE_SETUP
 from .output_cap import CELL_LIMIT_KB, CappedClient, OutputBudget
 
 KERNEL_NAME = "python3"
@@ -152,6 +153,7 @@ class KernelSession:
                                    allow_errors=True, record_timing=False, budget=self.budget)
         await self.client.async_start_new_kernel_client()
         await self.evaluate(NO_QUIT)
+        await self.evaluate(FIGURE_SETUP)  # slide-sized fonts, each figure measured
 
     async def __aexit__(self, *exc) -> None:
         await self.close()
