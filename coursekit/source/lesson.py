@@ -16,6 +16,7 @@ import jupytext
 
 from ..config import check_yaml_size, read_text
 from ..errors import CourseError, LessonFormatError, MarkerError
+from .fenced_divs import with_instructor_cells
 from .markers import SplitCell, split_cell
 from .mooc import DIALECT as MOOC_DIALECT
 from .nbgrader_cells import nbgrader_cell
@@ -174,7 +175,7 @@ def read_lesson(path: Path) -> Lesson:
     meta = dict(meta)
     lesson = _header(path, file_lines, meta)
     starts = _cell_starts(file_lines, len(nb.cells))
-    for index, (raw, start) in enumerate(zip(nb.cells, starts, strict=False)):
+    for index, (raw, start) in enumerate(with_instructor_cells(nb.cells, starts, path)):
         lesson.cells.append(_read_cell(path, index, raw, start, lesson.markers))
     _check_profiles(lesson, file_lines)
     _check_exercise_minutes(lesson)
