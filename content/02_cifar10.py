@@ -253,7 +253,7 @@ print(f"fit on {len(x_fit)} images, validate on {len(x_val)}, test on {len(x_tes
 fig, axes = plt.subplots(3, 8, figsize=(12, 5))
 for ax, image, label in zip(axes.flat, x_train_all, y_train):
     ax.imshow(image)
-    ax.set_title(CLASS_NAMES[label], fontsize=10)
+    ax.set_title(CLASS_NAMES[label], fontsize="medium")
     ax.axis("off")
 fig.suptitle("Training images and their labels")
 plt.tight_layout()
@@ -593,10 +593,10 @@ print("Exercise 3 passed: augmentation changes images in training only.")
 
 # %% slideshow={"slide_type": "fragment"}
 _copies = keras.ops.convert_to_numpy(_aug(np.repeat(x_train_all[:1], 8, axis=0), training=True))
-fig, axes = plt.subplots(1, 9, figsize=(13, 1.9))
+fig, axes = plt.subplots(1, 9, figsize=(12, 1.8))
 for ax, image, title in zip(axes, [x_train_all[0], *_copies], ["original"] + [""] * 8):
     ax.imshow(np.clip(image, 0, 1))
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize="medium")
     ax.axis("off")
 plt.show()
 
@@ -928,7 +928,7 @@ if compare_augmentation:
     print(f"the two small runs took {compare_seconds:.0f} s")
     ax.set(xlabel=f"epoch ({compare_images:,} training images)", ylabel="accuracy",
            title="Augmentation and the overfitting gap")
-    ax.legend(fontsize=8)
+    ax.legend()
     plt.tight_layout()
     plt.show()
 
@@ -957,11 +957,11 @@ print(f"test accuracy: {test_accuracy:.1%} (guessing would give 10%)")
 
 # %% slideshow={"slide_type": "subslide"}
 cm = confusion_matrix(y_test, test_pred, num_classes=10)
-fig, ax = plt.subplots(figsize=(7, 6))
+fig, ax = plt.subplots(figsize=(7.2, 6.2))
 ax.imshow(cm, cmap="Blues")
 for i in range(10):
     for j in range(10):
-        ax.text(j, i, cm[i, j], ha="center", va="center", fontsize=8,
+        ax.text(j, i, cm[i, j], ha="center", va="center", fontsize="medium",
                 color="white" if cm[i, j] > cm.max() / 2 else "black")
 ax.set_xticks(range(10), CLASS_NAMES, rotation=45, ha="right")
 ax.set_yticks(range(10), CLASS_NAMES)
@@ -1005,7 +1005,7 @@ for ax, index, probs in zip(axes.flat, picks, probabilities):
     guess = int(probs.argmax())
     ax.imshow(x_test[index])
     ax.set_title(f"{CLASS_NAMES[guess]} {probs[guess]:.0%}\n(true: {CLASS_NAMES[y_test[index]]})",
-                 fontsize=9, color="green" if guess == y_test[index] else "red")
+                 fontsize="medium", color="green" if guess == y_test[index] else "red")
     ax.axis("off")
 fig.suptitle("Predictions on test images (green: right, red: wrong)")
 plt.tight_layout()

@@ -703,13 +703,13 @@ dense_w, dense_b = results["peephole"]["model"].layers[1].get_weights()
 fire = sigmoid(hs[0] @ dense_w + dense_b)[:, 0]
 t_spike, t_target = int(x_val[0, :, 0].argmax()), int(y_val[0, :, 0].argmax())
 
-fig, axes = plt.subplots(5, 1, figsize=(8, 8), sharex=True)
+fig, axes = plt.subplots(5, 1, figsize=(11, 6.2), sharex=True)
 for ax, values, title in zip(axes, [cs[0], gi[0], gf[0], go[0]],
                              ["cell state c", "input gate i", "forget gate f", "output gate o"]):
     ax.plot(values, linewidth=1)
-    ax.set_ylabel(title)
+    ax.set_ylabel(title, rotation=0, ha="right", va="center")
 axes[4].plot(fire, color="k")
-axes[4].set_ylabel("output (fire?)")
+axes[4].set_ylabel("output (fire?)", rotation=0, ha="right", va="center")
 axes[4].set_xlabel("time step")
 for ax in axes:
     ax.axvline(t_spike, color="gray", linestyle="--")

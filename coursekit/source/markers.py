@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import MarkerError
 from .fenced_divs import has_divs, split_divs
+from . import mooc
 from .marker_forms import IGNORE_CELL, Mark, code_mark, markdown_mark
 from .syntax import without_magics
 
@@ -56,6 +57,10 @@ class SplitCell:
     variants: list[Variant] = field(default_factory=list)
     #: otter's '# IGNORE' first line: the cell reaches neither notebook
     ignored: bool = False
+    #: the MOOC's 'solution' tag: the cell reaches the solution notebook only
+    solution_only: bool = False
+    #: how a stub is assessed when no check is declared: "open" for the MOOC's stubs
+    unchecked: str = ""
     #: for each line of ``exercise`` / ``solution``, the 0-based cell line it comes from
     #: (a stub: its BEGIN marker), to map a traceback back to the lesson file
     exercise_lines: list[int] = field(default_factory=list)
@@ -148,10 +153,13 @@ def _trim(lines: list[str]) -> str:
 
 
 def split_cell(source: str, cell_type: str, solution_tag: bool = False,
-               nbgrader_solution: bool = False) -> SplitCell:
+               nbgrader_solution: bool = False, dialect: str = "") -> SplitCell:
     """Split one cell. ``solution_tag``: the cell carries ``tags=["solution"]``;
     ``nbgrader_solution``: nbgrader's metadata makes it a solution cell, which is the
-    same except that an empty one still gets its stub (nbgrader gives it one)."""
+    same except that an empty one still gets its stub (nbgrader gives it one).
+    ``dialect``: the lesson's ``markers:`` (``scikit-learn-mooc``), or "" for the rest."""
+    if dialect == mooc.DIALECT:
+        return _mooc_cell(source, cell_type, solution_tag)
     is_code = cell_type == "code"
     whole = solution_tag or nbgrader_solution
     what = "a cell tagged 'solution'" if solution_tag else "an nbgrader solution cell"
@@ -173,6 +181,41 @@ def split_cell(source: str, cell_type: str, solution_tag: bool = False,
                               "### END SOLUTION, or move the other markers to their own cell")
         return _whole_cell(lines, is_code)
     return _Machine(lines, is_code).run(marks)
+
+
+def _mooc_cell(source: str, cell_type: str, solution_tag: bool) -> SplitCell:
+    """The MOOC's rules (mooc.py); lines before a ``# solution`` line, and cells without
+    one, still go through the ordinary markers."""
+    lines = source.split("\n")
+    if solution_tag:
+        return SplitCell(exercise="", solution=source, solution_only=True,
+                         secrets=[(i, line.strip()) for i, line in enumerate(lines)
+                                  if line.strip()],
+                         solution_lines=list(range(len(lines))))
+    at = mooc.answer_start(source) if cell_type == "code" else None
+    if at is None:
+        split = split_cell(source, cell_type)
+        if cell_type == "markdown":
+            split.exercise = mooc.exercise_title(split.exercise)
+        return split
+    prefix = lines[:at]
+    split = split_cell("\n".join(prefix), cell_type) if prefix else SplitCell("", "")
+    # the MOOC keeps the blank lines before its marker; the split trimmed them
+    blanks = len(prefix) - len(_trim(list(prefix)).split("\n")) if split.solution \
+        else len(prefix)
+    shown = split.exercise.split("\n") if split.solution else []
+    split.exercise = "\n".join([*shown, *[""] * blanks, mooc.STUB])
+    split.exercise_lines = split.exercise_lines[: len(shown)] + \
+        list(range(at - blanks, at)) + [at]
+    kept = split.solution.split("\n") if split.solution else []
+    split.solution = _trim([*kept, *[""] * blanks, *lines[at + 1:]])
+    split.solution_lines = (split.solution_lines[: len(kept)] + list(range(at - blanks, at))
+                            + list(range(at + 1, len(lines))))
+    split.solution_lines = split.solution_lines[: split.solution.count("\n") + 1]
+    split.secrets += [(i, line.strip()) for i, line in enumerate(lines[at + 1:], at + 1)
+                      if line.strip()]
+    split.has_stub, split.unchecked = True, "open"
+    return split
 
 
 def _whole_cell(lines: list[str], is_code: bool) -> SplitCell:
