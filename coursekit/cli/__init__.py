@@ -17,7 +17,11 @@ from pathlib import Path
 
 from ..config import Project, course_warnings, load_course
 from ..errors import CourseError
+from ..fsutil import write_atomic
 from ..publish.schedule import check_breaks, untimed_warnings
+from ..run.verify import data_folder
+from ..source.data_record import RECORD, updated_record
+from ..source.estimates import warnings as estimate_warnings
 from ..source.notebooks import out_of_sync, write_notebooks
 from . import student
 from .context import Context
@@ -53,6 +57,11 @@ def _rel(project: Project, path: Path) -> str:
 
 def run_notebooks(context: Context) -> int:
     project = context.project
+    record = new_data_record(context)
+    if record is not None:  # the notebooks' setup cells carry it: generate them again
+        write_atomic({project.root / RECORD: record})
+        print(f"wrote {RECORD}")
+        context.__dict__.pop("generated", None)
     written, removed = write_notebooks(project, context.generated)
     for path in written:
         print(f"wrote {_rel(project, path)}")
@@ -63,12 +72,23 @@ def run_notebooks(context: Context) -> int:
     return 0
 
 
+def new_data_record(context: Context) -> bytes | None:
+    """The data record as the data folder (--data-dir, $COURSE_DATA_DIR) makes it, when
+    that differs from the one committed (data_record.py)."""
+    return updated_record(context.project.root, context.generated.lessons,
+                          data_folder(context.options.data_dir))
+
+
 def run_check(context: Context) -> int:
     project = context.project
     for warning in course_warnings(load_course(project.config_path)):
         print(f"warning: {_rel(project, project.config_path)}: {warning}", file=sys.stderr)
     generated = context.generated
     problems = out_of_sync(project, generated)
+    if new_data_record(context) is not None:
+        problems.append((project.root / RECORD, "differs from the data folder's files"))
+    for warning in estimate_warnings(generated.lessons):
+        print(warning, file=sys.stderr)
     check_breaks(generated.course, generated.lessons, project.config_path)
     for warning in untimed_warnings(generated.lessons):
         print(warning, file=sys.stderr)
@@ -83,8 +103,11 @@ def run_check(context: Context) -> int:
 
 # name -> command; the order is the order of the full build (`python build.py`)
 COMMANDS: dict[str, Command] = {
-    "notebooks": Command("write exercises/ and solutions/ from content/", run_notebooks),
-    "check": Command("fail when exercises/ or solutions/ differ from content/", run_check),
+    "notebooks": Command("write exercises/ and solutions/ from content/ (with a data folder: "
+                         f"record its files' checksums in {RECORD})", run_notebooks,
+                         options=("data_dir",)),
+    "check": Command("fail when exercises/ or solutions/ differ from content/", run_check,
+                     options=("data_dir",)),
     "verify": Command("run every solution and prove every exercise meaningful; "
                       "write build/report.json", run_verify,
                       options=("profile", "backend", "lessons", "jobs", "force", "data_dir",

@@ -41,7 +41,9 @@ from fsspec.implementations.local import LocalFileSystem
 from nbformat import NotebookNode
 
 from ..errors import CourseError
+from ..source.data_record import file_sha256  # noqa: F401 (verify's, one home)
 from ..source.lesson import Lesson
+from ..source.pins import normalized
 from ..source.transforms import cell_id
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
@@ -90,11 +92,6 @@ del _coursekit_dependencies
 """
 
 
-def normalized(name: str) -> str:
-    """A distribution name as PEP 503 compares them: ``PyYAML``, ``pyyaml`` → ``pyyaml``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def installed_versions(path: list[str] | None = None) -> dict[str, str | None]:
     """Every distribution on ``sys.path``: normalized name → version, the first one wins
     (as for the import system).
@@ -128,14 +125,6 @@ def parse_dependencies(text: str) -> dict[str, str]:
         return {"<unknown>": "<unknown>"}
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else \
         {"<unknown>": "<unknown>"}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def code_hash(folder: Path = Path(__file__).parent, names=EXECUTION_CODE) -> str:
