@@ -31,7 +31,9 @@ from .options import SHOWING, VERIFYING, add_run_options, run_options
 from .publish import (
     bundle_arguments,
     fit_check_argument,
+    handouts_arguments,
     run_bundle,
+    run_handouts,
     run_serve,
     run_site,
     serve_arguments,
@@ -114,6 +116,9 @@ COMMANDS: dict[str, Command] = {
                                "cache", "scheduler", "cell_timeout")),
     "site": Command("build the course website into build/site (verifying first if needed)",
                     run_site, site_arguments, VERIFYING),
+    "handouts": Command("print each lesson's slides and notes page to PDF into the built "
+                        "site's handouts/ (--instructor: with solutions and speaker notes)",
+                        run_handouts, handouts_arguments),
     "bundle": Command("pack dist/<course>-<version>.zip (--instructor: with solutions)",
                       run_bundle, bundle_arguments),
     "serve": Command("live preview of the website; rebuilds when a lesson changes",
@@ -121,7 +126,7 @@ COMMANDS: dict[str, Command] = {
     "student": Command(student.HELP, student.run_student, student.add_arguments),
 }
 # the steps `python build.py` with no subcommand runs, in order
-FULL_BUILD = ["notebooks", "verify", "site", "bundle"]
+FULL_BUILD = ["notebooks", "verify", "site", "handouts", "bundle"]
 
 
 DESCRIPTION = ("build a course: lesson sources in content/ become exercise and solution "

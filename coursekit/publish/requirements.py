@@ -12,45 +12,20 @@ lesson line and the line to add.
 
 from __future__ import annotations
 
-import ast
 import importlib.metadata
-import re
 import sys
 from pathlib import Path
 
 from ..errors import CourseError
-from ..run.cache import normalized
 from ..source.lesson import Lesson
-from ..source.syntax import without_magics
+from ..source.pins import NAME as _NAME
+from ..source.pins import REQUIREMENTS, lesson_imports, normalized, read_lines
 
-REQUIREMENTS = "requirements.txt"
 TOOL = "coursekit"
 KERNEL = ("ipykernel",)  # what every notebook runs in: students install it with Jupyter
 # the course's own comments speak to its authors (how to install coursekit, …): replaced
 HEADER = ("# The Python packages the lessons were verified with (the course's requirements,\n"
           "# without coursekit, the tool that built it). pip install -r requirements.txt\n")
-_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
-_INCLUDE = re.compile(r"^-r\s+|^--requirement[=\s]+")
-
-
-def read_lines(path: Path, including: tuple[Path, ...] = ()) -> list[tuple[Path, int, str]]:
-    """(file, line number, line) of ``path`` with its ``-r`` includes inlined in place;
-    ``including``: the files whose ``-r`` led here (a cycle is an error, not a recursion)."""
-    if path.resolve() in including:
-        raise CourseError("includes itself through -r", path=including[-1],
-                          hint=f"{path} is already being read; remove one of the -r lines")
-    if not path.is_file():
-        raise CourseError("missing, and the bundle needs it", path=path,
-                          hint="list the packages the lessons need, pinned (name==version)")
-    lines = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        include = _INCLUDE.match(line.strip())
-        if include:
-            lines += read_lines(path.parent / line.strip()[include.end():].strip(),
-                                (*including, path.resolve()))
-        else:
-            lines.append((path, number, line))
-    return lines
 
 
 def is_tool(line: str) -> bool:
@@ -89,28 +64,6 @@ def closure(names: set[str]) -> set[str]:
             continue
         todo += [normalized(_NAME.match(r).group(1)) for r in requires
                  if "extra ==" not in r and _NAME.match(r)]
-    return found
-
-
-def lesson_imports(lesson: Lesson) -> list[tuple[str, int]]:
-    """(top-level module, lesson line) of each unconditional import of the lesson: the
-    top-level statements of its code cells (not inside ``try``, ``if`` or a function)."""
-    found = []
-    for cell in lesson.cells:
-        if cell.cell_type != "code":
-            continue
-        try:  # magics read as pass, at their indentation (the marker parser's rule)
-            body = ast.parse(without_magics(cell.source)).body
-        except SyntaxError:
-            continue  # reading the lesson reports it
-        for node in body:
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            found += [(name.split(".")[0], cell.line + node.lineno - 1) for name in names]
     return found
 
 

@@ -16,11 +16,15 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbformat import NotebookNode
 
 from ..run.terminal import strip_ansi
+from ..source.setup_cell import CELL_ID as SETUP_CELL
 from ..source.transforms import is_speaker_notes
 from .figure_alt import cell_alts
 from .safe_outputs import safe_outputs
 
 BADGE_CELL = "colab-badge"  # the page has its own Colab button; the badge image is remote
+# cells for the notebook's reader only: the page has its own Colab button (the badge image
+# is remote) and its own Setup page (the setup cell installs and checks a runtime)
+NOTEBOOK_ONLY = (BADGE_CELL, SETUP_CELL)
 # cell metadata the notes template reads: {"solution": true}, {"notes": true}, {"alt": …}
 SOLUTION_KEY = "coursekit"
 # long logs (a training run prints a line per epoch) keep their head and tail
@@ -43,7 +47,7 @@ def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> Note
     "Exercise 1 passed." under a stub tells the student something false."""
     ran_by_id = ran_cells(executed)
     nb = copy.deepcopy(exercise)
-    nb.cells = [cell for cell in nb.cells if cell.get("id") != BADGE_CELL]
+    nb.cells = [cell for cell in nb.cells if cell.get("id") not in NOTEBOOK_ONLY]
     stub_pending = False  # a stub since the last check cell
     for cell in nb.cells:
         if cell.cell_type != "code":

@@ -15,6 +15,7 @@ from ..config import Course, instructors_markdown
 from ..errors import LessonFormatError
 from .lesson import Lesson
 from .run_values import citations, mark_citations
+from .setup_cell import setup_cell
 
 Transform = Callable[[NotebookNode, Lesson, Course], NotebookNode]
 
@@ -138,6 +139,14 @@ def request_colab_gpu(nb: NotebookNode, lesson: Lesson, course: Course) -> Noteb
     return nb
 
 
+def add_setup_cell(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """The cell that sets the notebook up (setup_cell.py), before the first code cell."""
+    first = next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"),
+                 len(nb.cells))
+    nb.cells.insert(first, setup_cell(lesson, course))
+    return nb
+
+
 def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -147,9 +156,9 @@ def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookN
 
 EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes, lock_nbgrader_cells,
                                       mark_run_values, fill_placeholders, add_colab_badge,
-                                      request_colab_gpu, clear_outputs]
+                                      request_colab_gpu, add_setup_cell, clear_outputs]
 SOLUTION_PIPELINE: list[Transform] = [mark_run_values, fill_placeholders, request_colab_gpu,
-                                      clear_outputs]
+                                      add_setup_cell, clear_outputs]
 
 
 def exercise_notebook(lesson: Lesson, course: Course) -> NotebookNode:

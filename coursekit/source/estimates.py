@@ -1,0 +1,85 @@
+"""How long a lesson's defaults take on the hardware students have, as an estimate.
+
+Each lesson's defaults (its parameters cell) are one of its verified profiles
+(:func:`default_profile`: ``full``, or a ``student`` profile where they differ). Its time
+on a free Colab T4 and on a 4-core laptop CPU is not measured there: ``estimates.yml``
+beside ``course.yml`` holds, per lesson, seconds measured (or derived from measured
+throughput) on the build's machines and how; its ``hardware:`` table holds the factor
+from those to a student's machine and the assumption behind it. The notebooks' setup
+cell, the lesson pages and the Setup page all read them here, and say "estimate".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..config import read_text
+from ..errors import ConfigError
+from .lesson import Lesson
+
+ESTIMATES = "estimates.yml"
+SHAPE = ("estimates.yml looks like: hardware: {colab_t4: {title: a free Colab T4 GPU, "
+         "from: gpu, factor: 8, why: ...}}, lessons: {01_addition: {gpu: 75, cpu: 300, "
+         "how: ...}}")
+STUDENT = "student"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    hardware: str  # "a free Colab T4 GPU"
+    seconds: float
+    basis: str  # how: the measurement and the factor's assumption
+
+    @property
+    def text(self) -> str:
+        """``about 10 min``: rounded as an estimate deserves."""
+        minutes = self.seconds / 60
+        if minutes < 1:
+            return "under a minute"
+        if minutes < 90:
+            return f"about {round(minutes)} min"
+        return f"about {minutes / 60:.0f} h" if minutes >= 150 else \
+            f"about {minutes / 60:.1f} h"
+
+
+def default_profile(lesson: Lesson) -> str | None:
+    """The profile whose parameters are the lesson's defaults: ``student`` when declared,
+    else ``full`` when its parameters equal the defaults; None: no verified profile is
+    what a student runs (``check`` warns)."""
+    if STUDENT in lesson.profiles:
+        return STUDENT
+    full = lesson.profiles.get("full")
+    defaults = lesson.parameters
+    if full is not None and all(defaults.get(name, object()) == value
+                                for name, value in (full.get("parameters") or {}).items()):
+        return "full"
+    return None
+
+
+def load_estimates(root: Path) -> dict[str, list[Estimate]]:
+    """Lesson stem → its estimates, one per hardware row; empty without estimates.yml."""
+    path = root / ESTIMATES
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(read_text(path, ConfigError)) or {}
+        hardware, lessons = data["hardware"], data.get("lessons") or {}
+        found = {}
+        for stem, measured in lessons.items():
+            found[stem] = [Estimate(row["title"], float(measured[row["from"]]) * row["factor"],
+                                    f"{measured['how']} {row['why']}")
+                           for row in hardware.values() if measured.get(row["from"]) is not None]
+        return found
+    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"cannot read the estimates ({type(exc).__name__}: {exc})",
+                          path=path, hint=SHAPE) from None
+
+
+def warnings(lessons: list[Lesson]) -> list[str]:
+    """Lessons whose defaults no verified profile covers."""
+    return [f"warning: {lesson.path.name}: its defaults (the parameters cell) are no "
+            "verified profile: add a 'student' profile with them, or make 'full' use them"
+            for lesson in lessons if default_profile(lesson) is None]
