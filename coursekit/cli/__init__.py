@@ -112,8 +112,8 @@ COMMANDS: dict[str, Command] = {
                      options=("data_dir",)),
     "verify": Command("run every solution and prove every exercise meaningful; "
                       "write build/report.json", run_verify,
-                      options=("profile", "backend", "lessons", "jobs", "force", "data_dir",
-                               "cache", "scheduler", "cell_timeout")),
+                      options=("profile", "backend", "lessons", "jobs", "seeds", "force",
+                               "data_dir", "cache", "scheduler", "cell_timeout")),
     "site": Command("build the course website into build/site (verifying first if needed)",
                     run_site, site_arguments, VERIFYING),
     "handouts": Command("print each lesson's slides and notes page to PDF into the built "

@@ -16,6 +16,7 @@ from ..run.cache import CACHE_ENV
 from ..run.cluster import SCHEDULER_ENV
 from ..run.kernel import CELL_TIMEOUT_S
 from ..run.options import RunOptions
+from ..run.seeds import DEFAULT_SEEDS
 from ..run.verify import DATA_ENV, DEFAULT_JOBS, DEFAULT_PROFILE
 
 
@@ -43,6 +44,10 @@ ARGUMENTS: dict[str, tuple[str, dict]] = {
                                  help="verify only this lesson; repeat for several")),
     "jobs": ("--jobs", dict(type=_positive, help=f"lessons run side by side (default "
                                                  f"{DEFAULT_JOBS}, at most one per core)")),
+    "seeds": ("--seeds", dict(type=_positive, metavar="N",
+                              help="run each lesson under N seeds, its own and the N-1 after "
+                                   "it; a target passes only when every seed meets it "
+                                   f"(default {DEFAULT_SEEDS}; docs/verify.md)")),
     "force": ("--force", dict(action="store_true",
                               help="ignore the cache when verifying")),
     "data_dir": ("--data-dir", dict(type=Path, help="folder with the lessons' offline data "
@@ -60,7 +65,7 @@ ARGUMENTS: dict[str, tuple[str, dict]] = {
                                             "key wins for that lesson")),
 }
 # what a command that may start a verification takes (site; the full build)
-VERIFYING = ("profile", "backend", "jobs", "force", "data_dir", "cache", "scheduler",
+VERIFYING = ("profile", "backend", "jobs", "seeds", "force", "data_dir", "cache", "scheduler",
              "cell_timeout")
 SHOWING = ("profile", "backend")  # what a command that only shows runs takes (serve)
 

@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 from ..config import Course, instructors_markdown
-from ..run.report import INJECTED, PASSED, checks_text
+from ..run.report import INJECTED, PASSED, checks_text, worst_text
 from ..run.verify import Verified
 from ..source.lesson import Lesson, parameter_defaults
 from .schedule import Slot, schedule_table, span_text, timing_text
@@ -111,10 +111,24 @@ def badge(lesson: Lesson, verified: Verified) -> str:
     targets = (lesson.profiles.get(run.get("profile")) or {}).get("targets") or {}
     metrics = run.get("metrics") or {}
     if metrics:
-        lines += ["", "    | Metric | Value | Target |", "    |---|---|---|"]
-        lines += [f"    | {plain(name)} | {format_value(value)} | "
-                  f"{target_text(targets.get(name))} |" for name, value in metrics.items()]
+        lines += ["", *indent(metrics_table(metrics, targets, run.get("seeds"))).splitlines()]
     return "\n".join(lines)
+
+
+def metrics_table(metrics: dict, targets: dict, seeds: dict | None) -> str:
+    """The shown run's metrics against their targets; after verify --seeds N, with the
+    worst of the N seeds (the one a target is judged on), their mean and spread."""
+    if not seeds:
+        return "\n".join(["| Metric | Value | Target |", "|---|---|---|"] + [
+            f"| {plain(name)} | {format_value(value)} | {target_text(targets.get(name))} |"
+            for name, value in metrics.items()])
+    count = len(seeds.get("seeds") or [])
+    rows = [f"| Metric | Value (seed {plain(seeds['seeds'][0])}) | {count} seeds | Target |",
+            "|---|---|---|---|"]
+    rows += [f"| {plain(name)} | {format_value(value)} | "
+             f"{plain(worst_text(name, seeds) or '–')} | {target_text(targets.get(name))} |"
+             for name, value in metrics.items()]
+    return "\n".join(rows)
 
 
 # what each profile's outputs are, said to a student reading them (a registry: a course
@@ -256,8 +270,8 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     for run in runs:
         stem = run.get("lesson", "")
         title = f"[{titles[stem]}](lessons/{stem}.md)" if stem in titles else stem
-        metrics = "<br>".join(f'<span class="nowrap">{plain(k)} = {format_value(v)}</span>'
-                              for k, v in (run.get("metrics") or {}).items()) or "–"
+        metrics = "<br>".join(metric_cell(name, value, run.get("seeds"))
+                              for name, value in (run.get("metrics") or {}).items()) or "–"
         cells = [title, run.get("profile", "–"), run.get("backend", "–"),
                  *([] if shared else [device_text(run.get("device"))]),
                  run.get("status", "–"), checks_text(run.get("checks"), empty="–"), metrics,
@@ -266,6 +280,13 @@ def verification_page(lessons: list[Lesson], runs: list[dict]) -> str:
     if not runs:
         rows.append("| *(no runs: run `python build.py verify`)* |" + " |" * (len(columns) - 1))
     return "\n".join(rows + ["", "</div>"]) + "\n"
+
+
+def metric_cell(name: str, value, seeds: dict | None) -> str:
+    """One metric of the verification table; after verify --seeds, its worst seed too."""
+    worst = worst_text(name, seeds)
+    return (f'<span class="nowrap">{plain(name)} = {format_value(value)}</span>'
+            + (f" ({plain(worst)})" if worst else ""))
 
 
 INSTRUCTOR_NOTE = ('!!! warning "Instructor view"\n    This site shows the speaker notes, '

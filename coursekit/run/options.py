@@ -26,3 +26,4 @@ class RunOptions:
     cache: str | None = None         # folder or fsspec URL (None: $COURSE_CACHE, .cache/)
     scheduler: str | None = None     # Dask scheduler (None: $COURSE_DASK_SCHEDULER, local)
     cell_timeout: int = CELL_TIMEOUT_S
+    seeds: int | None = None         # seeds per lesson (None: seeds.DEFAULT_SEEDS, one)

@@ -52,6 +52,9 @@ class RunRecord:
     key: str = ""
     worker: str | None = None       # the Dask worker that ran it (verify --scheduler)
     earlier_tries: list = field(default_factory=list)  # workers whose try did not finish it
+    # verify --seeds N (N > 1): each seed's run, and per metric the worst, mean and spread
+    # (run/seeds.py); None, and left out of report.json, for a one-seed verify
+    seeds: dict | None = None
 
     @property
     def passed(self) -> bool:
@@ -129,7 +132,7 @@ class Report:
         for run in self.runs:
             rows.append((run.lesson, run.profile, run.backend, run.status, run.contract,
                          checks_text(run.checks), "yes" if run.cached else "no",
-                         f"{run.seconds:.1f}", _metrics_text(run.metrics)))
+                         f"{run.seconds:.1f}", _metrics_text(run.metrics, run.seeds)))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         # the last column (metrics) is left unpadded: zip stops at the padded columns
         lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
@@ -174,10 +177,25 @@ def checks_text(checks: dict | None, empty: str = "-") -> str:
     return text + (f", {unhelpful} unhelpful" if unhelpful else "")
 
 
-def _metrics_text(metrics: dict) -> str:
-    def show(value):
-        return f"{value:.4g}" if isinstance(value, float) else str(value)
-    return ", ".join(f"{k}={show(v)}" for k, v in sorted(metrics.items())) or "-"
+def worst_text(name: str, seeds: dict | None) -> str | None:
+    """``worst 0.7212 (seed 43) of 3, mean 0.7231, spread 0.0037`` for a targeted metric
+    of a verify --seeds entry (run/seeds.py); None for a one-seed run or no target."""
+    item = ((seeds or {}).get("summary") or {}).get(name)
+    if not isinstance(item, dict) or "worst" not in item:
+        return None
+    return (f"worst {_show(item['worst'])} (seed {item['worst_seed']}) of "
+            f"{item['seeds']}, mean {_show(item['mean'])}, spread {_show(item['spread'])}")
+
+
+def _show(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _metrics_text(metrics: dict, seeds: dict | None = None) -> str:
+    def show(name, value):
+        worst = worst_text(name, seeds)
+        return _show(value) + (f" ({worst})" if worst else "")
+    return ", ".join(f"{k}={show(k, v)}" for k, v in sorted(metrics.items())) or "-"
 
 
 def write_report(build: Path, runs: list[RunRecord], lessons: set[str], device: dict,
@@ -188,11 +206,20 @@ def write_report(build: Path, runs: list[RunRecord], lessons: set[str], device: 
     kept = [entry for entry in previous
             if entry.get("lesson") in lessons
             and (entry.get("lesson"), entry.get("profile"), entry.get("backend")) not in fresh]
-    entries = sorted(kept + [asdict(run) for run in runs],
+    entries = sorted(kept + [_entry(run) for run in runs],
                      key=lambda e: (e["lesson"], e["profile"], e["backend"]))
     document = {"device": device, "packages": packages, "runs": entries}
     write_atomic({path: (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()})
     return Report(runs, path, notes)
+
+
+def _entry(run: RunRecord) -> dict:
+    """A run as report.json keeps it: a one-seed run's entry is what it was before
+    --seeds existed."""
+    entry = asdict(run)
+    if entry["seeds"] is None:
+        del entry["seeds"]
+    return entry
 
 
 def _previous_runs(path: Path) -> tuple[list[dict], list[str]]:

@@ -54,9 +54,18 @@ class Job:
     probes: list[Probe]
     key: str
     variants: list = field(default_factory=list)  # variants.VariantProbe
+    # verify --seeds: the seed this run injects; None for the lesson's own (its files are
+    # the ones a one-seed verify writes)
+    seed: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The run as progress lines name it."""
+        return self.lesson.stem + ("" if self.seed is None else f" (seed {self.seed})")
 
     def part(self, top: str, suffix: str = "") -> Path:
-        return Path(top) / self.profile / self.backend / f"{self.lesson.stem}{suffix}"
+        name = self.lesson.stem + ("" if self.seed is None else f".seed-{self.seed}")
+        return Path(top) / self.profile / self.backend / f"{name}{suffix}"
 
 
 @dataclass
@@ -137,7 +146,7 @@ def new_record(job: Job, settings: Settings) -> RunRecord:
 
 async def run_job(job: Job, settings: Settings) -> RunRecord:
     cache = settings.cache
-    label = job.lesson.stem
+    label = job.label
     if not settings.force:
         hit = from_cache(job, settings, cache)
         if hit is not None:
@@ -163,7 +172,7 @@ async def run_job(job: Job, settings: Settings) -> RunRecord:
 
 async def run_locally(job: Job, settings: Settings) -> Ran:
     """The job's kernel on this machine, its working folder and log under build/."""
-    label = job.lesson.stem
+    label = job.label
     workdir = prepare_workdir(settings.project.build / job.part("work"), job.data)
     execution = await run_kernel(job, workdir, settings.project.build / job.part("logs", ".log"),
                                  settings.threads, settings.project.root, settings.cell_timeout,
@@ -244,7 +253,7 @@ def remember(record: RunRecord, execution: Execution, job: Job, settings: Settin
                            execution.dependencies, proof_of(job.probes, execution))
     except OSError as exc:
         # a shared cache this machine may only read (a fork's CI): the run still passed
-        settings.progress.note(job.lesson.stem, f"not cached: cannot write to "
+        settings.progress.note(job.label, f"not cached: cannot write to "
                                                 f"{settings.cache.url}: {exc}")
 
 
@@ -266,7 +275,7 @@ def from_cache(job: Job, settings: Settings, cache: RunCache) -> RunRecord | Non
     """A hit, judged again: only a signed, sound entry that proved at least what this job
     must prove is used, and its status comes from its outputs and the current targets."""
     def warn(text: str) -> None:
-        settings.progress.note(job.lesson.stem, text)
+        settings.progress.note(job.label, text)
     entry = cache.get(job.key, settings.installed, warn)
     if entry is None or not proves(entry["proof"], needed_proof(job.probes, job.variants)):
         return None  # absent, untrusted, or a weaker run (its variants never ran)

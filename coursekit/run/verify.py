@@ -47,6 +47,7 @@ from .report import (
     write_report,
 )
 from .runner import Job, Settings, run_all
+from .seeds import DEFAULT_SEEDS, SEED, combine, seed_list
 
 DEFAULT_PROFILE = "smoke"
 # two lessons side by side took 0.86x (whole course) and 0.60x (3 lessons) the time of one
@@ -68,6 +69,8 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     - ``lessons``: stems (``"01_addition"``) or ``content/…py`` paths; empty for all.
     - ``jobs``: lessons run side by side (``DEFAULT_JOBS``, at most one per core).
     - ``data_dir``: folder of offline data files (``$COURSE_DATA_DIR``, else none).
+    - ``seeds``: run each lesson under this many seeds (``DEFAULT_SEEDS``: one, its own;
+      seeds.py), a target passing only when every seed meets it.
     - ``force``: ignore the cache. ``cache``: folder or fsspec URL of the run cache
       (``$COURSE_CACHE``, else the project's ``.cache/``).
     - ``scheduler``: a Dask scheduler address (``tcp://HOST:PORT``;
@@ -98,9 +101,11 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     check_kernel()
     code = code_hash()
     profile = options.profile or DEFAULT_PROFILE
+    count = DEFAULT_SEEDS if options.seeds is None else options.seeds
     # a plan error (an unknown --profile, a missing backend) is the command's: all stop
-    planned = [plan_job(project, generated, lesson, profile, chosen.name, folder, code)
-               for lesson in selected]
+    groups = [plan_seeds(project, generated, lesson, profile, chosen.name, folder, code,
+                         count) for lesson in selected]
+    planned = [job for jobs, _ in groups for job in jobs]
     settings = Settings(project=project, jobs=jobs, force=options.force, device=device,
                         threads=max(1, device["cores"] // max(1, min(jobs, len(planned)))),
                         packages=package_versions(chosen.package),
@@ -112,6 +117,7 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     else:  # the cluster's scheduler queues the runs: submit them all unless --jobs says
         settings.jobs = options.jobs or max(1, len(planned))
         records = run_on_cluster(planned, settings, address)
+    records = per_lesson(records, groups)
     records += [unreadable(project, stem, err, profile, chosen.name, settings)
                 for stem, err in broken.items()]
     report = write_report(project.build, records,
@@ -215,18 +221,41 @@ def kernel_python() -> str:
     return f"{sys.implementation.name} {sys.version} {sys.platform} {platform.machine()}"
 
 
+def plan_seeds(project: Project, generated: Generated, lesson: Lesson, profile: str,
+               backend: str, folder: Path | None, code: str,
+               count: int) -> tuple[list[Job], list[int]]:
+    """The lesson's runs under ``count`` seeds (seeds.py), and the seeds (empty for one)."""
+    seeds = seed_list(lesson, profile_of(lesson, profile, backend)[0], count)
+    first = plan_job(project, generated, lesson, profile, backend, folder, code)
+    return [first] + [plan_job(project, generated, lesson, profile, backend, folder, code,
+                               seed=seed) for seed in seeds[1:]], seeds
+
+
+def per_lesson(records: list[RunRecord], groups: list[tuple[list[Job], list[int]]]):
+    """One record per lesson: its seeds' runs (consecutive in ``records``) combined."""
+    combined, start = [], 0
+    for jobs, seeds in groups:
+        combined.append(combine(records[start:start + len(jobs)], seeds))
+        start += len(jobs)
+    return combined
+
+
 def plan_job(project: Project, generated: Generated, lesson: Lesson, profile: str,
-             backend: str, folder: Path | None, code: str) -> Job:
+             backend: str, folder: Path | None, code: str, seed: int | None = None) -> Job:
+    """``seed``: inject it (verify --seeds); None runs the lesson's own."""
     parameters, targets = profile_of(lesson, profile, backend)
     data_parameters, local, sources, hashes = data_inputs(lesson, folder)
     parameters.update(data_parameters)
+    if seed is not None:
+        parameters[SEED] = seed
     source = generated.files[project.solutions / f"{lesson.stem}.ipynb"]
     notebook = parameterize(nbformat.reads(source.decode("utf-8"), as_version=4), parameters)
     key = run_key(lesson, parameters=parameters, profile=profile, targets=targets,
                   backend=backend, data=hashes, python=kernel_python(), code=code)
     return Job(lesson=lesson, profile=profile, backend=backend, parameters=parameters,
                targets=targets, data=local, data_sources=sources, notebook=notebook,
-               probes=contract.plan(lesson), key=key, variants=variants.plan(lesson))
+               probes=contract.plan(lesson), key=key, variants=variants.plan(lesson),
+               seed=seed)
 
 
 # --- the runs the site publishes: verified again where missing or stale --------------
