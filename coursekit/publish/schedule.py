@@ -107,6 +107,8 @@ def outcomes_page(lessons: list[Lesson], link=lambda stem: stem) -> str:
              "What each lesson sets out to teach, and what to remember from it.", ""]
     for lesson in lessons:
         parts += [f"## [{lesson.title}]({link(lesson.stem)})", ""]
+        if lesson.questions:  # the Carpentries' questions: shown where a lesson has them
+            parts += ["**Questions**", "", *[f"- {item}" for item in lesson.questions], ""]
         for heading, items in (("Objectives", lesson.objectives),
                                ("Keypoints", lesson.keypoints)):
             parts += [f"**{heading}**", ""]

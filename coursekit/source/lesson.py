@@ -28,11 +28,11 @@ UNCHECKED_TAGS = ("manual", "open")
 # the header's ``markers:``: a dialect whose rules differ from the default's (mooc.py)
 MARKER_DIALECTS = (MOOC_DIALECT,)
 COURSE_KEYS = ("title", "summary", "accelerator", "data", "profiles", "timeout",
-               "output_limit", "teaching", "exercises", "objectives", "keypoints",
-               "markers")
+               "output_limit", "teaching", "exercises", "questions", "objectives",
+               "keypoints", "markers")
 # the schedule's keys (the Carpentries Workbench's): minutes, and lists of sentences
 MINUTE_KEYS = ("teaching", "exercises")
-OUTCOME_KEYS = ("objectives", "keypoints")
+OUTCOME_KEYS = ("questions", "objectives", "keypoints")
 PROFILE_KEYS = ("parameters", "targets", "backends")
 # the Keras 3 backends; a profile may adjust its parameters for each (``backends:``) so
 # that every backend meets the same targets in the same time
@@ -90,6 +90,7 @@ class Lesson:
     cells: list[Cell] = field(default_factory=list)
     teaching: int | None = None  # minutes; None: the header does not say
     exercises: int | None = None
+    questions: list[str] = field(default_factory=list)  # what the lesson answers
     objectives: list[str] = field(default_factory=list)
     keypoints: list[str] = field(default_factory=list)
     timeout: int | None = None  # seconds a cell may run; None: verify's --timeout / default

@@ -15,8 +15,8 @@ import tokenize
 from dataclasses import dataclass, field
 
 from ..errors import MarkerError
-from .fenced_divs import has_divs, split_divs
 from . import mooc
+from .fenced_divs import has_divs, split_divs
 from .marker_forms import IGNORE_CELL, Mark, code_mark, markdown_mark
 from .syntax import without_magics
 

@@ -15,6 +15,8 @@ from typing import Protocol
 
 from coursekit.errors import CourseError
 
+from .carpentries import CARPENTRIES
+
 
 class Importer(Protocol):
     name: str
@@ -24,7 +26,7 @@ class Importer(Protocol):
     def convert(self, paths: Sequence[Path]) -> str: ...
 
 
-IMPORTERS: list[Importer] = []
+IMPORTERS: list[Importer] = [CARPENTRIES]
 
 
 class ImportFormatError(CourseError):
