@@ -58,6 +58,9 @@ class Cell:
     # an exercise's own minutes (``# %% minutes=5``: its deck timer); None: a share of
     # the header's ``exercises`` minutes. Not cell metadata: it stays out of the notebooks
     minutes: int | None = None
+    # ``# %% code_on_slide=true``: the deck shows the code of a cell that draws a figure
+    # (by default a slide shows the figure only). Not cell metadata either
+    code_on_slide: bool = False
 
     @property
     def tags(self) -> list[str]:
@@ -375,8 +378,13 @@ def _read_cell(path: Path, index: int, raw, start: int, dialect: str = "") -> Ce
         _check_python(path, index, start, split)
     _check_unchecked(path, index, marker, tags, split)
     minutes = _cell_minutes(path, index, marker, raw.metadata.get("minutes"), split)
+    code_on_slide = raw.metadata.get("code_on_slide", False)
+    if code_on_slide not in (True, False) or (code_on_slide and raw.cell_type != "code"):
+        raise LessonFormatError(f"'code_on_slide' must be true or false on a code cell, not "
+                                f"{code_on_slide!r} on a {raw.cell_type} cell", path=path,
+                                line=marker, cell=index + 1, hint="e.g. # %% code_on_slide=true")
     return Cell(index=index, cell_type=raw.cell_type, source=source, metadata=metadata,
-                line=start, split=split, minutes=minutes)
+                line=start, split=split, minutes=minutes, code_on_slide=code_on_slide)
 
 
 def _check_unchecked(path: Path, index: int, line: int, tags: list, split: SplitCell) -> None:
