@@ -132,12 +132,13 @@ class LessonRun:
 
     async def probe(self, probe: Probe) -> tuple[str | None, Failure | None]:
         """(contract problem or None, fatal failure or None) for one stub."""
-        start, end = self.position[probe.stub.index], self.position[probe.check.index]
+        start = self.position[probe.stub.index]
+        end = start if probe.check is None else self.position[probe.check.index]
         stub = await self.run(start, "exercise", probe=True)
         if stub.fatal:
             return None, self.failure(start, stub, "exercise")
         problem = judge_stub(probe, stub.error, self.root, self.lesson.path)
-        if problem:
+        if problem or probe.check is None:  # a manual or open exercise: rule a only
             return problem, None
         for index in range(start + 1, end + 1):
             if self.nb.cells[index].cell_type != "code":
@@ -145,10 +146,11 @@ class LessonRun:
             result = await self.run(index, probe=True)
             if result.fatal:
                 return None, self.failure(index, result)
-            if result.error:
+            if result.error and index == end:
                 failed = Failed(self.origin[index], result.error["ename"],
                                 result.error["evalue"], self.origin[index].line)
                 return judge_check(probe, failed, self.root, self.lesson.path), None
+            # a demo cell between stub and check may fail on the stub: run on to the check
         return judge_check(probe, None, self.root, self.lesson.path), None
 
     async def hidden(self, index: int, source: str) -> CellRun:
@@ -195,7 +197,7 @@ class LessonRun:
 
     async def walk(self, probes: list[Probe], progress: Progress,
                    declared: list[VariantProbe] = ()) -> Execution:
-        pending = {p.stub.index: p for p in probes if p.check is not None}
+        pending = {p.stub.index: p for p in probes if p.check is not None or p.declared}
         by_cell: dict[int, list[VariantProbe]] = {}
         for probe in declared:
             if probe.checks:
