@@ -55,10 +55,15 @@ def verified_values(lesson: Lesson, course: Course) -> dict:
             "estimates": [f"{e.text} on {e.hardware}" for e in estimates]}
 
 
-def setup_source(lesson: Lesson, course: Course) -> str:
-    values = pprint.pformat(verified_values(lesson, course), width=88, sort_dicts=True)
-    return (TITLE + WHY + template("setup_checks.py.tmpl") + "\nVERIFIED = " + values + "\n"
+def render(values: dict) -> str:
+    """The cell's code for ``values`` (the keys of :func:`verified_values`)."""
+    literal = pprint.pformat(values, width=88, sort_dicts=True)
+    return (TITLE + WHY + template("setup_checks.py.tmpl") + "\nVERIFIED = " + literal + "\n"
             + template("setup_cell.py.tmpl")).rstrip("\n")
+
+
+def setup_source(lesson: Lesson, course: Course) -> str:
+    return render(verified_values(lesson, course))
 
 
 def setup_cell(lesson: Lesson, course: Course) -> NotebookNode:
