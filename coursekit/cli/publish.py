@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from ..publish.bundle import build_bundle
+from ..publish.deck_check import skipped
+from ..publish.handouts import build_handouts
 from ..publish.serve import serve
 from ..publish.site import build_site
 from .context import Context
@@ -55,6 +58,27 @@ def run_bundle(context: Context) -> int:
     path = build_bundle(context.project, getattr(context.args, "instructor", False),
                         context.options, context.generated, fit_check(context))
     print(f"wrote {path.relative_to(context.project.root)}")
+    return 0
+
+
+def handouts_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--instructor", action="store_true",
+                        help="from build/instructor-site/: adds each lesson's slides with "
+                             "their solutions and speaker notes (<lesson>.instructor.pdf)")
+
+
+def run_handouts(context: Context) -> int:
+    project = context.project
+    if context.args.command is None and skipped(not fit_check(context)):
+        # the full build without the fit check is a build without Chromium: no printing
+        print("note: the handouts were not printed (--no-fit-check)", file=sys.stderr)
+        return 0
+    instructor = getattr(context.args, "instructor", False)
+    site = project.instructor_site if instructor else project.site
+    written = build_handouts(site, [lesson.stem for lesson in context.generated.lessons],
+                             instructor)
+    for path in written:
+        print(f"wrote {path.relative_to(project.root)}")
     return 0
 
 

@@ -6,6 +6,7 @@ pages go, so the same inputs always give the same pages.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ class LessonLinks:
     colab: str
     notebook: str
     slides: str
+    handouts: tuple[tuple[str, str], ...] = ()  # (label, href) of its PDFs (handouts.py)
 
 
 def fenced(text: str, lang: str = "") -> str:
@@ -87,7 +89,15 @@ def actions(links: LessonLinks) -> str:
             "{ .md-button .md-button--primary #open-in-colab }\n"
             f"[:material-download: Exercise notebook]({links.notebook})"
             f'{{ .md-button #download-notebook download="{name}" }}\n'
-            f"[:material-presentation-play: Slides]({links.slides}){{ .md-button #slides }}")
+            f"[:material-presentation-play: Slides]({links.slides}){{ .md-button #slides }}"
+            + handout_links(links.handouts))
+
+
+def handout_links(handouts: tuple[tuple[str, str], ...]) -> str:
+    """Buttons for the lesson's PDFs. Plain HTML: ``build.py handouts`` prints them into
+    the built site after mkdocs ran, so mkdocs must not look for them among its pages."""
+    return "".join(f'\n<a class="md-button ck-handout" href="{html.escape(href)}" download>'
+                   f"{html.escape(label)}</a>" for label, href in handouts)
 
 
 def badge(lesson: Lesson, verified: Verified) -> str:

@@ -28,6 +28,7 @@ from ..source.lesson import Lesson
 from ..source.notebooks import Generated, generate
 from .cited_values import fill_values
 from .deck_check import check_decks
+from .handouts import handout_links
 from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
@@ -104,7 +105,8 @@ def site_sources(inputs: CourseInputs, node_modules: Path,
             (nbformat.reads(inputs.exercises[stem].decode(), as_version=4),
              inputs.solutions[stem], verified.executed))
         links = LessonLinks(colab=course.colab_url(f"exercises/{stem}.ipynb"),
-                            notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html")
+                            notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html",
+                            handouts=handout_links(stem, instructor))
         view = notes_notebook(exercise, solution, executed, course.publish_solutions,
                               instructor)
         if instructor:  # declared alternatives and mistakes: never on a student's page
