@@ -21,6 +21,7 @@ from mkdocs.exceptions import MkDocsException
 
 from ..config import Course, Project
 from ..errors import CourseError
+from .markdown_config import with_course_markdown
 
 HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # MathJax only on pages with math
 
@@ -42,9 +43,10 @@ def mkdocs_config(project: Project, course: Course, nav: list, docs: Path,
     if not path.is_file():
         raise CourseError("mkdocs.yml not found", path=path,
                           hint="the course folder needs the site configuration")
-    return load_config(str(path), docs_dir=str(docs), site_dir=str(site),
-                       site_name=course.title, nav=nav, site_url=course.site_url or None,
-                       hooks=[str(HOOKS)], **overrides)
+    config = load_config(str(path), docs_dir=str(docs), site_dir=str(site),
+                         site_name=course.title, nav=nav, site_url=course.site_url or None,
+                         hooks=[str(HOOKS)], **overrides)
+    return with_course_markdown(config)  # the Markdown the decks render too
 
 
 def run_mkdocs(project: Project, course: Course, nav: list, runs: list[dict], docs: Path,

@@ -18,6 +18,7 @@ from ..config import Course
 from ..errors import CourseError
 from ..source.lesson import Lesson
 from .deck_view import lesson_view
+from .markdown_config import DeckMarkdown
 from .mathjax import DECK_MATHJAX_URL
 from .pages import with_json_outputs
 
@@ -33,8 +34,11 @@ REVEAL_FILES = ("dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
 REVEAL_FONTS = "dist/theme/fonts/source-sans-pro"
 
 
-def deck_exporter() -> SlidesExporter:
+def deck_exporter(mkdocs_yml: Path | None = None) -> SlidesExporter:
+    """The deck renderer; its Markdown cells render as the course's pages do, with the
+    extensions of ``mkdocs_yml`` (default: what ``coursekit init`` writes)."""
     return SlidesExporter(template_name="deck", extra_template_basedirs=[str(TEMPLATES)],
+                          filters={"markdown2html": DeckMarkdown(mkdocs_yml)},
                           reveal_url_prefix=REVEAL_DIR, reveal_theme="white",
                           reveal_transition="none", reveal_number="c/t",
                           reveal_width=str(DECK_WIDTH), reveal_height=str(DECK_HEIGHT),
