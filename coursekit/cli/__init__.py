@@ -23,7 +23,7 @@ from ..run.verify import data_folder
 from ..source.data_record import RECORD, updated_record
 from ..source.estimates import warnings as estimate_warnings
 from ..source.notebooks import out_of_sync, write_notebooks
-from . import student
+from . import importing, student
 from .context import Context
 from .init import add_arguments as init_arguments
 from .init import run_init
@@ -149,6 +149,8 @@ def parser(prog: str = "coursekit", root: Path | None = None,
         command.add_arguments(sub)
     # init makes a course rather than reading one: it takes no Project
     init_arguments(subs.add_parser("init", help=INIT_HELP, description=INIT_HELP))
+    importing.add_arguments(subs.add_parser("import", help=importing.HELP,
+                                            description=importing.HELP))
     return top
 
 
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
     try:
         if args.command == "init":
             return run_init(args)
+        if args.command == "import":  # writes one lesson; reads no course
+            return importing.run_import(args)
         # one context for every step: the options built once, the lessons read once
         context = Context(Project(args.root.resolve()), args, run_options(args))
         for name in steps:

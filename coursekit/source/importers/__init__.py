@@ -16,6 +16,8 @@ from typing import Protocol
 from coursekit.errors import CourseError
 
 from .carpentries import CARPENTRIES
+from .mooc import MOOC
+from .nbgrader import NBGRADER
 
 
 class Importer(Protocol):
@@ -26,7 +28,7 @@ class Importer(Protocol):
     def convert(self, paths: Sequence[Path]) -> str: ...
 
 
-IMPORTERS: list[Importer] = [CARPENTRIES]
+IMPORTERS: list[Importer] = [CARPENTRIES, NBGRADER, MOOC]
 
 
 class ImportFormatError(CourseError):

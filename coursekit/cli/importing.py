@@ -1,0 +1,63 @@
+"""``coursekit import PATH… [--out FILE]``: material written for another tool, turned
+into one lesson of this course (the importers: source/importers/)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+from pathlib import Path
+
+from ..errors import CourseError
+from ..fsutil import write_atomic
+from ..source.importers import find_importer
+from ..source.lesson import discover, read_lesson
+
+HELP = ("turn an nbgrader notebook, a scikit-learn MOOC exercise (_sol_ and _ex_ files) "
+        "or a Carpentries episode into a lesson in content/")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="the file(s) to import")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the lesson file to write (default: content/NN_name.py, "
+                             "NN the next free number); an existing file is never replaced")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not path.is_file():
+            raise CourseError("no such file", path=path, hint="give the files to import")
+    importer = find_importer(args.paths)
+    text = importer.convert(args.paths)
+    out = args.out or default_lesson_path(args.root.resolve() / "content", args.paths[0])
+    if out.exists():
+        raise CourseError("a file is already there, and import never replaces one",
+                          path=out, hint="choose another --out, or move that file away")
+    check_lesson(text, out.name, args.paths[0])
+    write_atomic({out: text.encode("utf-8")})
+    print(f"wrote {out} from {importer.name}")
+    return 0
+
+
+def default_lesson_path(content: Path, source: Path) -> Path:
+    """``content/NN_name.py``: the number after the course's last lesson, the name from
+    the source's (its own leading number and the MOOC's ``_sol`` dropped)."""
+    taken = [int(p.name.split("_")[0]) for p in discover(content)] if content.is_dir() else []
+    name = re.sub(r"^\d+[-_]", "", source.stem).replace("_sol_", "_")
+    name = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "lesson"
+    return content / f"{max(taken, default=0) + 1:02d}_{name}.py"
+
+
+def check_lesson(text: str, name: str, source: Path) -> None:
+    """The converted text reads as a lesson (markers, header), before anything is written."""
+    with tempfile.TemporaryDirectory() as folder:
+        trial = Path(folder) / name
+        trial.write_text(text, encoding="utf-8")
+        try:
+            read_lesson(trial)
+        except CourseError as err:
+            raise CourseError(f"the lesson converted from it does not read: {err.message}"
+                              + (f" (line {err.line} of the lesson)" if err.line else ""),
+                              path=source, hint=err.hint) from None
