@@ -30,7 +30,7 @@ def refresh_preview(project: Project, options: RunOptions = RunOptions()):
     """Regenerate ``build/site-src`` from content/ as it is now (read again on each
     change); returns (inputs, the paths whose bytes changed)."""
     inputs = read_inputs(project, options, preview=True)
-    files = site_sources(inputs, node_modules(project))
+    files = site_sources(inputs, node_modules(project), mkdocs_yml=project.root / "mkdocs.yml")
     docs = project.site_src
     changed = write_atomic({docs / rel: data for rel, data in files.items()})
     for rel in sorted(set(read_tree(docs)) - set(files)):

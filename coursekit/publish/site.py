@@ -85,17 +85,18 @@ def read_inputs(project: Project, options: RunOptions = RunOptions(), *,
                         load_runs(project), generated.assets)
 
 
-def site_sources(inputs: CourseInputs, node_modules: Path,
-                 instructor: bool = False) -> dict[str, bytes]:
+def site_sources(inputs: CourseInputs, node_modules: Path, instructor: bool = False,
+                 mkdocs_yml: Path | None = None) -> dict[str, bytes]:
     """docs-folder path → bytes: every file mkdocs builds the site from. The instructor's
-    site has the speaker notes, solutions, timings and run details; the student's none."""
+    site has the speaker notes, solutions, timings and run details; the student's none.
+    ``mkdocs_yml``: the site's configuration, whose Markdown the decks render too."""
     course = inputs.course
     files = {"index.md": home_page(course, inputs.lessons, course.bundle_name(),
                                    instructor).encode(),
              "outcomes.md": outcomes_page(inputs.lessons, lesson_link).encode(),
              "verification.md": verification_page(inputs.lessons, inputs.runs).encode()}
     slots = {slot.lesson.stem: slot for slot in timetable(course, inputs.lessons) if slot.lesson}
-    notes, decks = notes_exporter(), deck_exporter()
+    notes, decks = notes_exporter(), deck_exporter(mkdocs_yml)
     for lesson in inputs.lessons:
         stem, verified = lesson.stem, inputs.verified[lesson.stem]
         # the numbers the lesson cites from its runs, in every notebook pages and decks use
@@ -151,7 +152,8 @@ def build_site(project: Project, options: RunOptions = RunOptions(), *,
     publish, and how to verify the lessons that have none. ``fit_check=False``
     (``--no-fit-check``): the decks are not measured, on purpose (deck_check.py)."""
     inputs = read_inputs(project, options, generated=generated)
-    sources = site_sources(inputs, node_modules(project), instructor)
+    sources = site_sources(inputs, node_modules(project), instructor,
+                           project.root / "mkdocs.yml")
     target = project.instructor_site if instructor else project.site
     project.build.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".site-src-", dir=project.build))
