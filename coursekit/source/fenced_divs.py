@@ -85,7 +85,8 @@ def fences(lines: list[str]) -> list[tuple[str, str | None]]:
 
 
 def open_tag(name: str) -> list[str]:
-    return [f'<div class="{name}" markdown="1">', ""]
+    """``admonition``: mkdocs-material draws the box; notebooks ignore the class."""
+    return [f'<div class="admonition {name}" markdown="1">', ""]
 
 
 CLOSE_TAG = ["", "</div>"]
