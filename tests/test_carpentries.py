@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NO_FIT_CHECK, add_project_files, lesson_source, make_course, run_build, \
-    snapshot
+from conftest import (
+    NO_FIT_CHECK,
+    add_project_files,
+    lesson_source,
+    make_course,
+    run_build,
+    snapshot,
+)
 from coursekit.errors import MarkerError
 from coursekit.source import fenced_divs
 from coursekit.source.importers import ImportFormatError, find_importer
