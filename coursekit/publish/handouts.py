@@ -50,9 +50,16 @@ async ([index, fragment, answer]) => {
     const section = Reveal.getCurrentSlide();
     await window.coursekitDeck.showAnswer(section, answer);
     await new Promise(requestAnimationFrame);
-    return [...section.querySelectorAll("aside.notes:not(.ck-deck-note)")]
-        .map(note => note.innerHTML).join("\\n");
+    return {notes: [...section.querySelectorAll("aside.notes:not(.ck-deck-note)")]
+                .map(note => note.innerHTML).join("\\n"),
+            fit: section.dataset.fit || "ok", source: section.dataset.source || "",
+            line: Number(section.dataset.line || 0)};
 }
+"""
+UNLINK_LOCAL = """
+() => document.querySelectorAll("a[href]").forEach(a => {
+    if (!/^(https?|mailto):/.test(a.href)) a.removeAttribute("href");
+})
 """
 SCREEN_ONLY = ".reveal .controls, .reveal .progress { display: none !important; }"
 
@@ -139,8 +146,14 @@ def photographs(deck, answer: bool) -> list[tuple[bytes, str]]:
     """(PNG, speaker notes HTML) of every slide of the open deck, as fitted on screen."""
     shots = []
     for index in range(deck.evaluate("Reveal.getTotalSlides()")):
-        notes = deck.evaluate(SHOW_SLIDE, [index, ALL_FRAGMENTS, answer])
-        shots.append((deck.screenshot(type="png"), notes))
+        shown = deck.evaluate(SHOW_SLIDE, [index, ALL_FRAGMENTS, answer])
+        if shown["fit"] != "ok":  # a page would cut it, as the screen would
+            raise CourseError(f"slide {index + 1} does not fit {DECK_WIDTH}×{DECK_HEIGHT}, so "
+                              f"it cannot be printed whole", path=shown["source"] or None,
+                              line=shown["line"] or None,
+                              hint="`python build.py site` (its fit check) says what sticks "
+                                   "out; split or shorten the slide")
+        shots.append((deck.screenshot(type="png"), shown["notes"]))
     deck.evaluate("Reveal.slide(0, 0, -1)")  # (leaving a slide hides its solution)
     return shots
 
@@ -175,6 +188,9 @@ def notes_pdf(context, page_path: Path) -> bytes:
         page.evaluate("document.fonts.ready")
         # MathJax typesets after load where the page has math (mkdocs_hooks.py)
         page.evaluate("window.MathJax && MathJax.startup && MathJax.startup.promise")
+        # a link into the site would print as this machine's file:// path: only links
+        # that work from the paper's reader (the web) stay links
+        page.evaluate(UNLINK_LOCAL)
         page.emulate_media(media="print")
         return page.pdf(format="A4", print_background=True,
                         margin={"top": "12mm", "bottom": "12mm", "left": "12mm",
