@@ -84,7 +84,7 @@ def test_one_failing_seed_fails_the_lesson_and_the_report_names_it(seeded, capsy
     assert "seed = 2" in "".join(injected[0]["source"])
 
 
-def test_one_seed_is_todays_run_and_more_seeds_reuse_it(seeded, capsys):
+def test_one_seed_is_todays_run_and_more_seeds_reuse_it_and_pages_show_the_worst(seeded, capsys):
     assert build(capsys, seeded, "verify").code == 0
     one = runs(seeded)[KEY]
     assert "seeds" not in one and one["parameters"] == {}  # as before --seeds existed
@@ -95,6 +95,13 @@ def test_one_seed_is_todays_run_and_more_seeds_reuse_it(seeded, capsys):
     assert two["key"] == one["key"]  # the first seed is the one-seed run: same cache key
     assert [r["cached"] for r in two["seeds"]["runs"]] == [True, False]
     assert (two["status"], two["seeds"]["summary"]["score"]["worst_seed"]) == ("passed", 1)
+    # the pages show the worst seed against the target
+    lesson = read_lesson(seeded / "content" / "01_seeded.py")
+    page = badge(lesson, Verified(two, None, current=True))
+    assert "| Metric | Value (seed 0) | 2 seeds | Target |" in page
+    assert "| score | 0.9 | worst 0.8 (seed 1) of 2, mean 0.85, spread 0.1 | ≥ 0.75 |" in page
+    table = verification_page([lesson], [two])
+    assert "score = 0.9</span> (worst 0.8 (seed 1) of 2, mean 0.85, spread 0.1)" in table
     three = build(capsys, seeded, "verify", "--seeds", "3")
     assert [r["cached"] for r in runs(seeded)[KEY]["seeds"]["runs"]] == [True, True, False]
     assert three.code == 1
@@ -127,14 +134,3 @@ def test_a_max_target_is_judged_on_the_largest_value(tmp_path):
     assert entry.seeds["summary"]["loss"]["worst"] == 1.45
     assert entry.seeds["summary"]["loss"]["worst_seed"] == 8
     assert entry.passed
-
-
-def test_pages_show_the_worst_seed_against_the_target(seeded, capsys):
-    build(capsys, seeded, "verify", "--seeds", "2")
-    lesson = read_lesson(seeded / "content" / "01_seeded.py")
-    run = runs(seeded)[KEY]
-    page = badge(lesson, Verified(run, None, current=True))
-    assert "| Metric | Value (seed 0) | 2 seeds | Target |" in page
-    assert "| score | 0.9 | worst 0.8 (seed 1) of 2, mean 0.85, spread 0.1 | ≥ 0.75 |" in page
-    table = verification_page([lesson], [run])
-    assert "score = 0.9</span> (worst 0.8 (seed 1) of 2, mean 0.85, spread 0.1)" in table
