@@ -18,6 +18,7 @@ from conftest import (
     snapshot,
 )
 from coursekit.errors import MarkerError
+from coursekit.publish.schedule import outcomes_page
 from coursekit.source import fenced_divs
 from coursekit.source.importers import ImportFormatError, find_importer
 from coursekit.source.importers.carpentries import CARPENTRIES
@@ -185,7 +186,11 @@ def test_the_header_takes_the_workbench_questions(tmp_path):
 """)
     path = tmp_path / "01_sums.py"
     path.write_text(header + "\n# %%\nx = 1\n")
-    assert read_lesson(path).questions == ["How do numbers add up?"]
+    lesson = read_lesson(path)
+    assert lesson.questions == ["How do numbers add up?"]
+    page = outcomes_page([lesson])
+    assert page.index("**Questions**") < page.index("- How do numbers add up?") \
+        < page.index("**Objectives**")
     path.write_text(header.replace("['How do numbers add up?']", "3") + "\n# %%\nx = 1\n")
     with pytest.raises(Exception, match="'questions' must be a list of sentences"):
         read_lesson(path)
