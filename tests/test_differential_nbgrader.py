@@ -287,7 +287,12 @@ def nbgrader_release(text: str):
     """What ``nbgrader generate_assignment`` gives students, by nbgrader's own
     preprocessors in its order (LockCells, ClearSolutions, ClearHiddenTests,
     ClearMarkScheme)."""
-    nb = copy.deepcopy(jupytext.reads(text, fmt="py:percent"))
+    return release_cells(jupytext.reads(text, fmt="py:percent"))
+
+
+def release_cells(nb):
+    """nbgrader's release of notebook ``nb`` (left as it is), cell by cell."""
+    nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = cell.source.strip("\n")

@@ -147,6 +147,33 @@ def add_setup_cell(nb: NotebookNode, lesson: Lesson, course: Course) -> Notebook
     return nb
 
 
+# what students and instructors read under an exercise that no check cell proves
+UNCHECKED_NOTES = {
+    "manual": "**No automatic check.** A person grades this answer: compare yours with the "
+              "solution when it is published, or ask your instructor.",
+    "open": "**No automatic check.** This question has more than one good answer: discuss "
+            "yours with your neighbours or your instructor.",
+}
+
+
+def note_unchecked(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
+    """Under each code exercise that declares no automatic check (``manual``, ``open``;
+    nbgrader's manually graded answers, the MOOC's stubs), a note saying so, in both
+    notebooks (so pages for students and instructors show it). Its id is not a
+    ``cell-`` id: it maps to no lesson cell."""
+    unchecked = {cell_id(c.index): c.unchecked for c in lesson.cells
+                 if c.cell_type == "code" and c.split.has_stub and c.unchecked}
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        kind = unchecked.get(cell.get("id"))
+        if kind:
+            cells.append(_cell("markdown", f"unchecked-{cell.id}", UNCHECKED_NOTES[kind],
+                               {"coursekit": {"unchecked": kind}}))
+    nb.cells = cells
+    return nb
+
+
 def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -155,10 +182,10 @@ def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookN
 
 
 EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes, lock_nbgrader_cells,
-                                      mark_run_values, fill_placeholders, add_colab_badge,
+                                      note_unchecked, mark_run_values, fill_placeholders, add_colab_badge,
                                       request_colab_gpu, add_setup_cell, clear_outputs]
-SOLUTION_PIPELINE: list[Transform] = [mark_run_values, fill_placeholders, request_colab_gpu,
-                                      add_setup_cell, clear_outputs]
+SOLUTION_PIPELINE: list[Transform] = [note_unchecked, mark_run_values, fill_placeholders,
+                                      request_colab_gpu, add_setup_cell, clear_outputs]
 
 
 def exercise_notebook(lesson: Lesson, course: Course) -> NotebookNode:
