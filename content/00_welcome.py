@@ -13,7 +13,7 @@
 #     summary: Who is teaching, what we will build today, what machine learning and Keras
 #       are, and a first model that learns the line y = 2x + 1 from noisy points.
 #     teaching: 20
-#     exercises: 10
+#     exercises: 20
 #     objectives:
 #       - "Say in one sentence what machine learning is, and what Keras adds on top of it."
 #       - "Open a course notebook on Colab or on your own machine and run it."
@@ -346,19 +346,27 @@ print(f"one step from (0.5, -0.3): yours {_mine[0]:.5f}, {_mine[1]:.5f}; "
 # ### Training
 #
 # `fit` shows the training points to the model `epochs` times, in small batches, and
-# nudges `w` and `b` after each batch. The first loss printed is the mean over the
-# whole first epoch: the loss falls fast within those 13 steps, so that number is already
-# well below the loss of the untrained model (`model.evaluate` before `fit` would show
-# the starting point). By the last epoch it settles near 0.0025, the variance of the
-# noise we added: the model cannot explain the noise, only the line.
+# nudges `w` and `b` after each batch.
+#
+# **Predict, then run.** Before you run the next cell, write down your guesses: what
+# will `w` and `b` be after training? And the loss: can it reach 0?
 
 # %%
 model = build_model()
+loss_before = model.evaluate(x_train, y_train, verbose=0)  # the untrained neuron
 history = model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
 losses = history.history["loss"]
-print(f"loss after epoch 1: {losses[0]:.4f}, after epoch {epochs}: {losses[-1]:.4f}")
+print(f"loss before training: {loss_before:.4f}")
+print(f"mean loss during epoch 1: {losses[0]:.4f}, during epoch {epochs}: {losses[-1]:.4f}")
 test_loss = model.evaluate(x_test, y_test, verbose=0)
 print(f"loss on the held-out test points: {test_loss:.4f}")
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The loss `fit` reports for an epoch is the mean over its 13 steps, and it falls fast
+# within the first epoch, so that number is already well below the loss before
+# training. By the last epoch it settles near 0.0025, the variance of the noise we
+# added: the model cannot explain the noise, only the line. Exercise 3 reads back `w`
+# and `b`.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 3: read back what the neuron learned
@@ -469,4 +477,6 @@ display({"application/json": {"weight": float(weight), "bias": float(bias)}}, ra
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: before moving on, make sure everybody got the "Well done" message and a
 # weight close to 2; this lesson exists to shake out setup problems (Colab sign-in,
-# runtime type, local installs) before the longer trainings start.
+# runtime type, local installs) before the longer trainings start. Its 20 minutes of
+# exercises are mostly that setup: the three exercises take a few minutes each once a
+# notebook runs.
