@@ -120,7 +120,7 @@ COMMANDS: dict[str, Command] = {
                         "site's handouts/ (--instructor: with solutions and speaker notes)",
                         run_handouts, handouts_arguments),
     "bundle": Command("pack dist/<course>-<version>.zip (--instructor: with solutions)",
-                      run_bundle, bundle_arguments),
+                      run_bundle, bundle_arguments, options=("data_dir",)),
     "serve": Command("live preview of the website; rebuilds when a lesson changes",
                      run_serve, serve_arguments, SHOWING),
     "student": Command(student.HELP, student.run_student, student.add_arguments),

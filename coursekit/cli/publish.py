@@ -11,11 +11,13 @@ import argparse
 import logging
 import sys
 
+from ..errors import CourseError
 from ..publish.bundle import build_bundle
 from ..publish.deck_check import skipped
 from ..publish.handouts import build_handouts
 from ..publish.serve import serve
 from ..publish.site import build_site
+from ..run.verify import DATA_ENV, data_folder
 from .context import Context
 
 
@@ -52,11 +54,21 @@ def bundle_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--instructor", action="store_true",
                         help="the instructor's bundle: the instructor site (built first), "
                              "the solution notebooks and the verification report")
+    parser.add_argument("--with-data", action="store_true",
+                        help="pack the lessons' data files (from --data-dir or "
+                             "$COURSE_DATA_DIR, as the build recorded them) for a room "
+                             "without reliable internet: <name>-with-data.zip")
 
 
 def run_bundle(context: Context) -> int:
+    data = None
+    if getattr(context.args, "with_data", False):
+        data = data_folder(context.options.data_dir)
+        if data is None:
+            raise CourseError("--with-data needs the data folder",
+                              hint=f"add --data-dir DIR or set ${DATA_ENV}")
     path = build_bundle(context.project, getattr(context.args, "instructor", False),
-                        context.options, context.generated, fit_check(context))
+                        context.options, context.generated, fit_check(context), data)
     print(f"wrote {path.relative_to(context.project.root)}")
     return 0
 

@@ -11,35 +11,41 @@ machine paths. The student zip is leak-scanned as shipped (read back from its by
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
 
-from ..config import Project
+from ..config import Course, Project
 from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, write_atomic
 from ..run.options import RunOptions
-from ..run.report import report_path
+from ..run.report import load_runs, report_path
+from ..source.data_record import RECORD, read_record
 from ..source.leaks import scan_file, secrets_by_stem
 from ..source.notebooks import Generated, generate
 from .readmes import instructor_readme, student_readme
 from .requirements import student_requirements
+from .setup_page import SCRIPT, check_setup_script, setup_page
 from .site import build_site
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time inside
 SITE_DOWNLOADS = "downloads"  # build/site/downloads/: the published site serves the zip
+SETUP_PAGE = "SETUP.md"  # the site's Setup page, at the top of the bundle
 
 
 def bundle_files(project: Project, instructor: bool = False,
                  options: RunOptions = RunOptions(),
                  generated: Generated | None = None,
-                 fit_check: bool = True) -> tuple[Generated, dict[str, bytes]]:
+                 fit_check: bool = True,
+                 data: Path | None = None) -> tuple[Generated, dict[str, bytes]]:
     """The course's lessons, and member name (inside one top folder) → bytes.
     ``options`` reach the instructor site's verification, if it needs one;
-    ``generated``: content/ as the command already read it (None: read it here)."""
+    ``generated``: content/ as the command already read it (None: read it here);
+    ``data``: the folder of the lessons' data files, packed under ``data/`` (--with-data)."""
     generated = generated or generate(project)
     course, lessons = generated.course, generated.lessons
-    top = Path(course.bundle_name(instructor)).stem
+    top = Path(bundle_name(course, instructor, data is not None)).stem
     if instructor:
         # from the runs the student site shows
         site = build_site(project, options, instructor=True, generated=generated,
@@ -60,12 +66,43 @@ def bundle_files(project: Project, instructor: bool = False,
         files.update({f"{top}/{folder}/{rel}": data for rel, data in
                       generated.shown_assets(instructor=folder == "solutions").items()})
     files[f"{top}/requirements.txt"] = student_requirements(project.root, lessons)
+    files[f"{top}/{SETUP_PAGE}"] = setup_page(course, lessons, load_runs(project)).encode()
+    files[f"{top}/{SCRIPT}"] = check_setup_script(course, lessons, load_runs(project),
+                                                  files[f"{top}/requirements.txt"])
+    if data is not None:
+        files.update({f"{top}/data/{name}": content
+                      for name, content in data_files(project, lessons, data).items()})
     files[f"{top}/README.md"] = (instructor_readme if instructor else student_readme)(
         course, lessons).encode()
     if instructor:
         files[f"{top}/report.json"] = _required(report_path(project),
                                                 "run `python build.py verify` first")
     return generated, files
+
+
+def bundle_name(course: Course, instructor: bool, with_data: bool) -> str:
+    """The bundle with the data says so in its name: it is the big one (docs/website.md)."""
+    name = course.bundle_name(instructor)
+    return name.replace(".zip", "-with-data.zip") if with_data else name
+
+
+def data_files(project: Project, lessons: list, folder: Path) -> dict[str, bytes]:
+    """Each data file the lessons declare, from ``folder``, as the build recorded it."""
+    record, found = read_record(project.root), {}
+    for name in sorted({name for lesson in lessons for name in lesson.data}):
+        path = folder / name
+        if not path.is_file():
+            raise CourseError(f"{name} is not in the data folder, and --with-data packs "
+                              "it", path=path, hint="name the folder that holds every data "
+                                                    "file with --data-dir (or $COURSE_DATA_DIR)")
+        content = path.read_bytes()
+        if name not in record or record[name].sha256 != hashlib.sha256(content).hexdigest():
+            raise CourseError(f"{name} is not the file the build recorded in {RECORD}",
+                              path=path, hint="run `python build.py notebooks --data-dir "
+                                              "DIR` to record it, then verify again; nothing "
+                                              "was written")
+        found[name] = content
+    return found
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
@@ -87,6 +124,8 @@ def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for member in archive.namelist():
             inner = member.split("/", 1)[1]
+            if inner.startswith("data/"):
+                continue  # the lessons' own data files (--with-data), checked by checksum
             path = inner.removeprefix("site/")
             leaks += scan_file(path, archive.read(member), secrets, label=f"{name}:{member}",
                                solutions_published=solutions_published and path != inner,
@@ -96,19 +135,21 @@ def scan_bundle(data: bytes, name: str, secrets: dict, solutions_published: bool
 
 def build_bundle(project: Project, instructor: bool = False,
                  options: RunOptions = RunOptions(), generated: Generated | None = None,
-                 fit_check: bool = True) -> Path:
-    generated, files = bundle_files(project, instructor, options, generated, fit_check)
-    name = generated.course.bundle_name(instructor)
-    data = zip_bytes(files)
-    outputs = {project.dist / name: data}
+                 fit_check: bool = True, data: Path | None = None) -> Path:
+    """``data``: pack the lessons' data files from this folder (``--with-data``)."""
+    generated, files = bundle_files(project, instructor, options, generated, fit_check, data)
+    name = bundle_name(generated.course, instructor, data is not None)
+    zipped = zip_bytes(files)
+    outputs = {project.dist / name: zipped}
     if not instructor:
-        leaks = scan_bundle(data, name, secrets_by_stem(generated.lessons),
+        leaks = scan_bundle(zipped, name, secrets_by_stem(generated.lessons),
                             generated.course.publish_solutions, project.root)
         if leaks:
             raise LeakError("solution text found in the student bundle:\n  "
                             + "\n  ".join(str(leak) for leak in leaks),
                             hint=f"dist/{name} was not written")
-        outputs[project.site / SITE_DOWNLOADS / name] = data
+        if data is None:  # the site serves the bundle without the data (docs/website.md)
+            outputs[project.site / SITE_DOWNLOADS / name] = zipped
     write_atomic(outputs)
     return project.dist / name
 

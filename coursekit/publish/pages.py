@@ -34,6 +34,7 @@ class LessonLinks:
     notebook: str
     slides: str
     handouts: tuple[tuple[str, str], ...] = ()  # (label, href) of its PDFs (handouts.py)
+    expected: str = ""  # the expected-time box, an estimate (setup_page.estimate_box)
 
 
 def fenced(text: str, lang: str = "") -> str:
@@ -69,7 +70,7 @@ def lesson_page(lesson: Lesson, nb: NotebookNode, links: LessonLinks, verified: 
     """The notes page: the lesson's own title, then buttons and badge, then the lesson.
     The instructor's page adds the lesson's timing and the run's details."""
     nb = nbformat.from_dict(nb)
-    blocks = [actions(links), badge(lesson, verified)]
+    blocks = [actions(links), badge(lesson, verified), links.expected]
     if instructor:
         blocks += [timing_box(lesson, slot), run_details(verified)]
     header = nbformat.v4.new_markdown_cell("\n\n".join(b for b in blocks if b),

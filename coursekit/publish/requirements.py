@@ -95,3 +95,8 @@ def student_requirements(root: Path, lessons: list[Lesson]) -> bytes:
         raise error
     body = "\n".join(line for _, _, line in lines).strip("\n")
     return (HEADER + body + "\n").encode()
+
+
+def course_requirements(root: Path, lessons: list[Lesson]) -> bytes | None:
+    """The students' requirements, or None for a course without a requirements file."""
+    return student_requirements(root, lessons) if (root / REQUIREMENTS).is_file() else None

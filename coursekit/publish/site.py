@@ -33,7 +33,9 @@ from .mathjax import MATHJAX_DIR, mathjax_assets
 from .mkdocs_run import run_mkdocs
 from .node_assets import node_modules
 from .pages import LessonLinks, home_page, lesson_page, notes_exporter, verification_page
+from .requirements import course_requirements
 from .schedule import check_breaks, outcomes_page, timetable
+from .setup_page import estimate_box, setup_files
 from .slides import REVEAL_DIR, deck_exporter, lesson_deck, reveal_assets
 from .student_view import notes_notebook
 from .variant_view import add_variants
@@ -95,6 +97,8 @@ def site_sources(inputs: CourseInputs, node_modules: Path, instructor: bool = Fa
                                    instructor).encode(),
              "outcomes.md": outcomes_page(inputs.lessons, lesson_link).encode(),
              "verification.md": verification_page(inputs.lessons, inputs.runs).encode()}
+    files.update(setup_files(course, inputs.lessons, inputs.runs,
+                             course_requirements(course.path.parent, inputs.lessons)))
     slots = {slot.lesson.stem: slot for slot in timetable(course, inputs.lessons) if slot.lesson}
     notes, decks = notes_exporter(), deck_exporter(mkdocs_yml)
     for lesson in inputs.lessons:
@@ -107,7 +111,8 @@ def site_sources(inputs: CourseInputs, node_modules: Path, instructor: bool = Fa
              inputs.solutions[stem], verified.executed))
         links = LessonLinks(colab=course.colab_url(f"exercises/{stem}.ipynb"),
                             notebook=f"../notebooks/{stem}.ipynb", slides=f"../slides/{stem}.html",
-                            handouts=handout_links(stem, instructor))
+                            handouts=handout_links(stem, instructor),
+                            expected=estimate_box(lesson, course))
         view = notes_notebook(exercise, solution, executed, course.publish_solutions,
                               instructor)
         if instructor:  # declared alternatives and mistakes: never on a student's page
@@ -139,6 +144,7 @@ def lesson_link(stem: str) -> str:
 
 def nav(lessons: list[Lesson]) -> list:
     return [{"Home": "index.md"},
+            {"Setup": "setup.md"},
             {"Lessons": [{lesson.title: f"lessons/{lesson.stem}.md"} for lesson in lessons]},
             {"Outcomes": "outcomes.md"},
             {"Verification": "verification.md"}]

@@ -26,7 +26,8 @@ from ..source.notebooks import Generated
 from .bundle import SITE_DOWNLOADS, bundle_files, scan_bundle, zip_bytes
 
 # what a publication's top level holds; the student bundle decides what is inside
-PUBLISHED = ("README.md", "requirements.txt", "exercises", "site")
+PUBLISHED = ("README.md", "SETUP.md", "check_setup.py", "requirements.txt", "exercises",
+             "site")
 # the student repository's own files, which `student` neither writes nor removes
 KEPT = (".git", ".github", ".gitattributes", ".gitignore", "LICENSE", "LICENSE.md",
         "LICENSE.txt")

@@ -31,7 +31,8 @@ STUDENT = "student"
 class Estimate:
     hardware: str  # "a free Colab T4 GPU"
     seconds: float
-    basis: str  # how: the measurement and the factor's assumption
+    how: str  # the lesson's measurement, and how it was scaled to its profile
+    why: str  # the assumption behind the hardware's factor
 
     @property
     def text(self) -> str:
@@ -70,7 +71,7 @@ def load_estimates(root: Path) -> dict[str, list[Estimate]]:
         found = {}
         for stem, measured in lessons.items():
             found[stem] = [Estimate(row["title"], float(measured[row["from"]]) * row["factor"],
-                                    f"{measured['how']} {row['why']}")
+                                    measured["how"], row["why"])
                            for row in hardware.values() if measured.get(row["from"]) is not None]
         return found
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -55,10 +55,13 @@ def pinned_versions(root: Path) -> dict[str, str]:
     """Normalised name → version of each ``name==version`` line of the course's
     requirements (includes inlined); empty when the course has none."""
     path = root / REQUIREMENTS
-    if not path.is_file():
-        return {}
+    return parse_pins([line for _, _, line in read_lines(path)]) if path.is_file() else {}
+
+
+def parse_pins(lines: list[str]) -> dict[str, str]:
+    """Normalised name → version of each ``name==version`` line."""
     pins = {}
-    for _, _, line in read_lines(path):
+    for line in lines:
         match = _PIN.match(line.strip())
         if match:
             pins[normalized(match.group(1))] = match.group(2)
