@@ -100,7 +100,8 @@
 # Reversed, each operand is read **units first, then tens, then hundreds**: the order in
 # which you add by hand and in which a carry travels. While it reads the first
 # operand, the encoder meets its digits in the order the carries will need them.
-#
+
+# %% [markdown]
 # What reversal does *not* do here is line the digits up: the operands have 1 to 3
 # digits and are padded on the right, so the units digit of `61` and of `535` sit at
 # different places. And the hard questions are long **carry chains**, where every digit
@@ -554,7 +555,8 @@ print(f"exact match {_got:.2f}, while character accuracy says {char_accuracy(_tr
 # trains on. Shuffling matters: the generator produces the small questions first
 # (there are only 55 with two 1-digit numbers, and they are found early), so without it
 # the held-out set would not look like the training set.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Then `fit`, with two modern touches that make it converge in a few epochs instead
 # of dozens:
 #
@@ -563,7 +565,8 @@ print(f"exact match {_got:.2f}, while character accuracy says {char_accuracy(_tr
 #   last epochs fine-tune instead of jumping around;
 # - **gradient clipping** (`clipnorm=1.0`, each weight tensor's gradient on its own),
 #   which keeps the occasional huge gradient from undoing progress: the high rate is safe.
-#
+
+# %% [markdown]
 # Against the classic recipe (Adam at 0.001, batch 128, no clipping) this reached 90%
 # exact match in a third of the epochs (docs/benchmarks-01.md); four things changed at
 # once, so the credit goes to the combination.

@@ -667,6 +667,8 @@ def generate(model, prompt, length, temperatures, context, seed=0):
 #   clipping keeps one bad batch from undoing the progress. `clipnorm` clips the
 #   gradient of each weight tensor on its own; `global_clipnorm` would scale them all
 #   together, keeping the step's direction.
+
+# %% [markdown]
 # - After each epoch, the loss on a slice of the selection half is printed, and a few
 #   times a short sample shows what the model writes so far (Karpathy's way of watching
 #   it learn); at the end we measure the **report half**, which chose nothing.
@@ -764,7 +766,8 @@ plt.show()
 #   second half scored, so every character is predicted from at least `seq_length / 2`
 #   characters before it, as when the model writes after a prompt. The lesson's
 #   targets use this one.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Both are measured on the report half only. In the build's verified smoke run:
 # {{ smoke.val_loss_cold_nats:.3f }} nats cold, {{ smoke.val_loss_warm_nats:.3f }} warm.
 # With the default (`full`) parameters on a GPU: {{ full.val_loss_cold_nats:.3f }} cold,
@@ -860,6 +863,8 @@ display({"application/json": {"best_epoch": int(best["epoch"]),
 #   1.47 nats on the same last 10% of the text; it scores every position of 256-character windows, each
 #   window on its own, so most of its positions have long context, nearer our warm
 #   number than our cold one).
+
+# %% [markdown]
 # - Look inside: plot the activation of single LSTM units over a passage; some track
 #   line length, quotes or brackets in War and Peace and Linux source code (Karpathy,
 #   Johnson and Fei-Fei, *Visualizing and Understanding Recurrent Networks*, 2015). Is
