@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import markdown
 import pytest
 
 from conftest import (
@@ -22,7 +23,7 @@ from coursekit.publish.schedule import outcomes_page
 from coursekit.source import fenced_divs
 from coursekit.source.importers import ImportFormatError, find_importer
 from coursekit.source.importers.carpentries import CARPENTRIES
-from coursekit.source.leaks import lesson_secrets
+from coursekit.source.leaks import lesson_secrets, scan_file, secrets_by_stem
 from coursekit.source.lesson import read_lesson
 from coursekit.source.markers import split_cell
 
@@ -256,3 +257,16 @@ def test_an_imported_episode_builds_verifies_and_publishes_without_leaks(tmp_pat
     assert "Apply activation function" in solution and "misrendered MathJax" in solution
     report = json.loads((root / "build" / "report.json").read_text())
     assert [run["status"] for run in report["runs"]] == ["passed"]
+
+
+def test_a_solution_div_a_renderer_leaked_is_found_on_the_page(tmp_path):
+    """A page shows the answer rendered (no backticks, no list marks): still found."""
+    path = tmp_path / "01_sums.py"
+    path.write_text(LESSON.replace("# Their total comes from adding them.",
+                                   "# * Their total is `a + b`, added up."))
+    lesson = read_lesson(path)
+    page = markdown.markdown(lesson.cells[2].split.solution, extensions=["md_in_html"])
+    leaks = scan_file("lessons/01_sums.html", page.encode(), secrets_by_stem([lesson]))
+    assert [leak.secret.text for leak in leaks] == ["Their total is a + b, added up."]
+    assert leaks[0].secret.line == LESSON.split("\n").index(
+        "# Their total comes from adding them.") + 1

@@ -174,11 +174,20 @@ def lesson_secrets(lesson: Lesson) -> list[Secret]:
     found: dict[str, Secret] = {}
     for cell in lesson.cells:
         for offset, text in cell.split.secrets:
-            text = normalise(text)
-            if text in public or is_trivial(text) or text in found:
-                continue
-            found[text] = Secret(text, lesson.path, cell.line + offset)
+            forms = [text]
+            if cell.cell_type == "markdown":  # a page shows it rendered: `code` loses its `
+                shown = rendered_line(text)
+                if len(shown.split()) > 2:  # a bare heading ("Solution") identifies nothing
+                    forms.append(shown)
+            for form in map(normalise, forms):
+                if form not in public and not is_trivial(form) and form not in found:
+                    found[form] = Secret(form, lesson.path, cell.line + offset)
     return list(found.values())
+
+
+def rendered_line(line: str) -> str:
+    """One line of Markdown as a reader sees it (no markup, no backticks)."""
+    return normalise(html_text(markdown.markdown(line)))
 
 
 def scan_text(secrets: Iterable[Secret], text: str | Reading, artifact: str) -> list[Leak]:
@@ -302,7 +311,7 @@ def speaker_note_secrets(lesson: Lesson) -> list[Secret]:
         if not is_speaker_notes(cell):
             continue
         for offset, line in enumerate(cell.source.split("\n")):
-            text = normalise(html_text(markdown.markdown(line)))
+            text = rendered_line(line)
             if not is_trivial(text):
                 found.append(Secret(text, lesson.path, cell.line + offset, "speaker note"))
     return found
