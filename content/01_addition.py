@@ -92,6 +92,31 @@
 #
 # Lesson 04 opens the LSTM box; today we use it as a layer.
 
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Three tools arrive here before the lessons that explain them. An **LSTM** reads a
+# sequence one step at a time and carries a state from step to step, a summary of what
+# it has read (lesson 03 shows this recurrence, lesson 04 the inside of the cell). The
+# **cross-entropy** loss is $-\log$ of the probability the network gives the right
+# character: 0 when it is sure and right, large when it is sure and wrong (lesson 02 has
+# the formula). The learning-rate **schedule** and **clipping** are explained where we
+# train, below.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Beyond a fixed length: decoding one step at a time
+#
+# - `RepeatVector` fixes the answer's length, and the decoder never sees what it wrote.
+# - **Autoregressive** decoding (Sutskever, Vinyals & Le, 2014) feeds each output back in
+#   as the next input and stops at an end token: answers of any length.
+# - **Teacher forcing**: in training, the decoder reads the *true* previous token instead
+#   of its own guess.
+# - Next: **attention** (Bahdanau et al., 2015) lets each output step look back at every
+#   input step, not one vector; Transformers build on it.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Speaker notes: keras-io's lstm_seq2seq example and d2l section 10.7 build such a
+# decoder. For addition a fixed length is fine: the sum of two 3-digit numbers never has
+# more than 4 digits.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## A trick: read the question backwards
 #
@@ -735,13 +760,10 @@ plt.show()
 # A second network, built and trained with the same recipe (data, schedule, epochs), reads
 # the questions in the **other** direction: reversing each padded question once more
 # gives exactly the other version. Its held-out curve next to the first one answers the
-# question for this run. In the build's verified smoke run (10 epochs), reading
-# backwards reached {{ smoke.exact_match_reversed:.2% }} exact match, reading forwards
-# {{ smoke.exact_match_not_reversed:.2% }}. With the default parameters (16 epochs on
-# twice as many questions: longer *and* more data, so the two effects are not
-# separated) the two reached {{ full.exact_match_reversed:.2% }} and
-# {{ full.exact_match_not_reversed:.2% }}. Where the two end close together, reversal
-# speeds the learning up rather than making addition learnable.
+# question for this run.
+#
+# **Predict, then run.** Will the network that reads forwards get there too? Sooner,
+# later, or never? Write down your guess before you run the next cell.
 
 # %%
 if compare_reversal:
@@ -771,6 +793,15 @@ if compare_reversal:
     plt.legend()
     plt.tight_layout()
     plt.show()
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# In the build's verified smoke run (10 epochs), reading backwards reached
+# {{ smoke.exact_match_reversed:.2% }} exact match, reading forwards
+# {{ smoke.exact_match_not_reversed:.2% }}. With the default parameters (16 epochs on
+# twice as many questions: longer *and* more data, so the two effects are not
+# separated) the two reached {{ full.exact_match_reversed:.2% }} and
+# {{ full.exact_match_not_reversed:.2% }}. Where the two end close together, reversal
+# speeds the learning up rather than making addition learnable.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # Speaker notes: the curves usually show a long plateau, then a sudden jump within one
@@ -854,7 +885,5 @@ display({"application/json": _metrics}, raw=True)
 # learning (the full run's two directions: {{ full.exact_match_reversed:.2% }} and
 # {{ full.exact_match_not_reversed:.2% }}); ask the room why reading units first helps
 # a network that must carry (the column order of hand addition), and why it does not
-# line the digits up (operands of 1 to 3 digits). `RepeatVector` fixes the answer's
-# length in advance; point on to autoregressive decoding, where each output token is fed
-# back in and an end token stops it (Sutskever et al., 2014; keras-io's lstm_seq2seq),
-# and from there to attention.
+# line the digits up (operands of 1 to 3 digits). Come back to the slide on decoding
+# one step at a time: that is where sequence-to-sequence models went next.
