@@ -66,14 +66,22 @@ def merge_outputs(exercise: NotebookNode, executed: NotebookNode | None) -> Note
 
 def with_speaker_notes(exercise: NotebookNode, solution: NotebookNode) -> NotebookNode:
     """The exercise with the solution's speaker-notes cells back in their places (the
-    exercise notebooks drop them; ids are positional, so the order is the solution's)."""
+    exercise notebooks drop them; ids are positional, so the order is the solution's),
+    and the cells only the solution has (the MOOC's ``solution`` tag), marked as
+    solutions."""
     nb = copy.deepcopy(exercise)
     by_id = {cell.get("id"): cell for cell in nb.cells}
     badge = [cell for cell in nb.cells if cell.get("id") == BADGE_CELL]
-    nb.cells = badge + [copy.deepcopy(cell) if is_speaker_notes(cell) else by_id[cell.id]
-                        for cell in solution.cells
-                        if is_speaker_notes(cell) or cell.id in by_id]
+    nb.cells = badge + [by_id[cell.id] if cell.id in by_id else _instructor_only(cell)
+                        for cell in solution.cells]
     return nb
+
+
+def _instructor_only(cell: NotebookNode) -> NotebookNode:
+    extra = copy.deepcopy(cell)
+    if not is_speaker_notes(cell):
+        extra.metadata = {SOLUTION_KEY: {"solution": True}}
+    return extra
 
 
 def mark_speaker_notes(nb: NotebookNode) -> NotebookNode:

@@ -200,14 +200,15 @@ def code_mark(line: str, comment_col: int | None, lineno: int) -> Mark | None:
     try:
         _near_miss(body, list(FORMS), lineno)
     except MarkerError as err:
-        if not line.startswith(MOOC_LINE):
+        if not line.lstrip().startswith(MOOC_LINE):
             raise
-        # '# solution' alone at the start of a line: the MOOC's form, not a mistyped ours
-        raise MarkerError(f"'{line.strip()}' is the scikit-learn MOOC's marker, which this "
-                          "lesson does not declare", line=lineno,
+        # '# solution': the MOOC's form, not a mistyped one of ours (mooc.py)
+        raise MarkerError(f"'{line.strip()}' is the scikit-learn MOOC's marker, read only "
+                          "at the start of a line of a lesson that declares it", line=lineno,
                           hint="add 'markers: scikit-learn-mooc' to the course: block of "
-                          "the header (the rest of the cell is then the answer), or wrap "
-                          "the answer in ### BEGIN SOLUTION / ### END SOLUTION") from err
+                          "the header and start the line with it (the rest of the cell is "
+                          "then the answer), or wrap the answer in ### BEGIN SOLUTION / "
+                          "### END SOLUTION") from err
     return None
 
 
