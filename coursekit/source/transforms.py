@@ -182,8 +182,9 @@ def clear_outputs(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookN
 
 
 EXERCISE_PIPELINE: list[Transform] = [drop_solution_tags, drop_speaker_notes, lock_nbgrader_cells,
-                                      note_unchecked, mark_run_values, fill_placeholders, add_colab_badge,
-                                      request_colab_gpu, add_setup_cell, clear_outputs]
+                                      note_unchecked, mark_run_values, fill_placeholders,
+                                      add_colab_badge, request_colab_gpu, add_setup_cell,
+                                      clear_outputs]
 SOLUTION_PIPELINE: list[Transform] = [note_unchecked, mark_run_values, fill_placeholders,
                                       request_colab_gpu, add_setup_cell, clear_outputs]
 
