@@ -241,9 +241,9 @@ def test_a_bad_episode_is_named_with_its_line(tmp_path, text, line, words):
 
 
 def test_an_imported_episode_builds_verifies_and_publishes_without_leaks(tmp_path):
-    root = add_project_files(make_course(tmp_path / "course", {
-        "01_introduction": CARPENTRIES.convert([EPISODE])}))
-    for step in (["notebooks"], ["verify", "--backend", "none"], ["site"]):
+    root = add_project_files(make_course(tmp_path / "course", {}))
+    for step in (["import", str(EPISODE)], ["notebooks"], ["verify", "--backend", "none"],
+                 ["site"]):
         result = run_build(root, *step, env=NO_FIT_CHECK)
         assert result.returncode == 0, result.stdout + result.stderr
     exercise = (root / "exercises" / "01_introduction.ipynb").read_text()
