@@ -908,11 +908,13 @@ plt.show()
 # Augmentation fights **overfitting**, and a short run on 45,000 photos hardly overfits
 # yet. So we make it overfit on purpose: the same network twice on only
 # `compare_images` photos for `compare_epochs` epochs, with and without augmentation.
-# The gap we compare is accuracy on those training photos minus accuracy on validation
-# photos, both measured after training by `model.evaluate` on clean photos (no
-# augmentation, no dropout). The training accuracy `fit` reports is no fair measure here:
-# it is taken on the augmented, dropout-on batches, so for the augmented network it is
-# lower by construction.
+# The gap: accuracy on those training photos minus accuracy on validation photos, both
+# measured on clean photos after training.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Clean means `model.evaluate`: no augmentation, no dropout. The training accuracy `fit`
+# reports is no fair measure here: it is taken on the augmented, dropout-on batches, so
+# for the augmented network it is lower by construction.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Predict, then run
