@@ -180,3 +180,29 @@ def test_a_fresh_venv_gets_the_missing_pinned_package_then_nothing(tmp_path):
                      tmp_path, PIP_FIND_LINKS=str(wheels))
     assert again.returncode == 0, again.stderr
     assert "installing" not in again.stdout and "value 7" in again.stdout
+
+
+def test_verify_runs_the_cell_and_fails_on_data_that_is_not_the_recorded_file(course,
+                                                                           tmp_path):
+    """verify runs the setup cell like any other: the data it links in is checked against
+    the record, so a changed data file fails the lesson at that cell, not later."""
+    lesson = lesson_source("""
+        # %% tags=["parameters"]
+        data_path = None
+
+        # %%
+        words = open(data_path).read().split()
+    """).replace("#     title: A tiny lesson\n", DATA_HEADER)
+    root = course({"01_sums": lesson})
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "words.txt").write_bytes(b"one\ntwo\n")
+    assert run_build(root, "notebooks", "--data-dir", str(data)).returncode == 0
+    (data / "words.txt").write_bytes(b"one\ntwx\n")
+    result = run_build(root, "verify", "--data-dir", str(data), "--jobs", "1")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads((root / "build" / "report.json").read_text())
+    [run] = report["runs"]
+    assert run["status"] == "failed"
+    assert "words.txt at data/words.txt: its sha256 differs from the verified file's" \
+        in json.dumps(run)

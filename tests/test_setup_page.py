@@ -23,6 +23,7 @@ from coursekit.publish.requirements import student_requirements
 from coursekit.publish.setup_page import check_setup_script, estimate_box, setup_files
 from coursekit.publish.site import nav
 from coursekit.publish.student_pub import publication_files
+from coursekit.source.estimates import default_profile
 from coursekit.source.lesson import load_lessons
 from coursekit.source.notebooks import generate
 
@@ -175,3 +176,44 @@ def test_bundle_with_data_refuses_a_file_the_build_did_not_record(tiny):
     without = run_build(root, "bundle", "--with-data", env={"COURSE_DATA_DIR": ""})
     assert without.returncode == 2 and "--with-data needs the data folder" in without.stderr
     assert not (root / "dist").exists()
+
+
+def profiles(full: str, student: str = "") -> str:
+    header = ("#     title: Words\n#     profiles:\n#       full:\n"
+              f"#         parameters: {{{full}}}\n")
+    if student:
+        header += f"#       student:\n#         parameters: {{{student}}}\n"
+    return lesson_source("""
+        # %% tags=["parameters"]
+        epochs = 30
+    """).replace("#     title: A tiny lesson\n", header)
+
+
+def test_the_defaults_are_a_named_verified_profile_or_check_warns(course):
+    root = course({"01_same": profiles("epochs: 30"), "02_other": profiles("epochs: 5"),
+                   "03_own": profiles("epochs: 5", student="epochs: 30")})
+    assert run_build(root, "notebooks").returncode == 0
+    [same, other, own] = load_lessons(root / "content")
+    assert (default_profile(same), default_profile(other), default_profile(own)) == \
+        ("full", None, "student")
+    result = run_build(root, "check")
+    assert result.returncode == 0
+    warned = [line for line in result.stderr.splitlines() if "its defaults" in line]
+    assert warned == [f"{root / 'content' / '02_other.py'}: warning: its defaults (the "
+                      "parameters cell) are no verified profile: add a 'student' profile "
+                      "with them, or make 'full' use them"]
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("estimates.yml", "hardware: [1, 2]\n", "cannot read the estimates"),
+    ("data-checksums.txt", "abc  12  words.txt\n", "expected 'SHA256  SIZE  NAME'"),
+])
+def test_a_broken_record_is_an_error_naming_it_and_writes_nothing(tiny, name, text, message):
+    root, _ = tiny
+    before = (root / "exercises" / "01_words.ipynb").read_bytes()
+    (root / name).write_text(text)
+    (root / "content" / "01_words.py").write_text(LESSON + "\n# %%\nx = 1\n")
+    result = run_build(root, "notebooks")
+    assert result.returncode == 2
+    assert f"error: {root / name}" in result.stderr and message in result.stderr
+    assert (root / "exercises" / "01_words.ipynb").read_bytes() == before

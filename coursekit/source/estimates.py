@@ -67,12 +67,14 @@ def load_estimates(root: Path) -> dict[str, list[Estimate]]:
         return {}
     try:
         data = yaml.safe_load(read_text(path, ConfigError)) or {}
-        hardware, lessons = data["hardware"], data.get("lessons") or {}
+        rows = [(row["title"], row["from"], float(row["factor"]), row["why"])
+                for row in data["hardware"].values()]
         found = {}
-        for stem, measured in lessons.items():
-            found[stem] = [Estimate(row["title"], float(measured[row["from"]]) * row["factor"],
-                                    measured["how"], row["why"])
-                           for row in hardware.values() if measured.get(row["from"]) is not None]
+        for stem, measured in (data.get("lessons") or {}).items():
+            found[stem] = [Estimate(title, float(measured[source]) * factor, measured["how"],
+                                    why)
+                           for title, source, factor, why in rows
+                           if measured.get(source) is not None]
         return found
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"cannot read the estimates ({type(exc).__name__}: {exc})",
@@ -81,6 +83,6 @@ def load_estimates(root: Path) -> dict[str, list[Estimate]]:
 
 def warnings(lessons: list[Lesson]) -> list[str]:
     """Lessons whose defaults no verified profile covers."""
-    return [f"warning: {lesson.path.name}: its defaults (the parameters cell) are no "
+    return [f"{lesson.path}: warning: its defaults (the parameters cell) are no "
             "verified profile: add a 'student' profile with them, or make 'full' use them"
             for lesson in lessons if default_profile(lesson) is None]
