@@ -613,11 +613,6 @@ print("timing_accuracy works.")
 # decay, Adam's steps can stay large once the loss is tiny, and a model that had solved
 # the task sometimes forgets it again in the last epochs.
 
-# %%
-x_train, y_train = make_timing_data(n_train, seq_len, delay, rng)
-x_val, y_val = make_timing_data(n_val, seq_len, delay, rng)
-
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Predict, then run
 #
@@ -625,6 +620,11 @@ x_val, y_val = make_timing_data(n_val, seq_len, delay, rng)
 #
 # - Which cell will reach 95% first: your peephole cell, or Keras' plain LSTM?
 # - Which will take longer per epoch, and why?
+
+# %%
+x_train, y_train = make_timing_data(n_train, seq_len, delay, rng)
+x_val, y_val = make_timing_data(n_val, seq_len, delay, rng)
+
 
 def timing_model(rnn_layer):
     return keras.Sequential([keras.Input((seq_len, 1)), rnn_layer,
