@@ -16,6 +16,7 @@ from coursekit import cli
 from coursekit.config import Project, course_warnings, load_course
 from coursekit.errors import ConfigError, CourseError, LeakError
 from coursekit.publish.readmes import instructor_readme, student_readme
+from coursekit.publish.setup_page import SCRIPT
 from coursekit.publish.student_pub import scan_publication, write_publication
 from coursekit.source.leaks import lesson_secrets, reader_text
 from coursekit.source.lesson import read_lesson
@@ -44,6 +45,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_the_publication_holds_what_students_get_and_nothing_else(publication, built_course):
     files = tree(publication)
     assert {name.split("/")[0] for name in files} == {"README.md", "requirements.txt",
+                                                       "SETUP.md", "check_setup.py",
                                                        "exercises", "site"}
     for stem in STEMS:
         assert files[f"exercises/{stem}.ipynb"] == (
@@ -53,12 +55,12 @@ def test_the_publication_holds_what_students_get_and_nothing_else(publication, b
     bundle = built_course / "dist" / "tiny-course-1.0.zip"
     assert files["site/downloads/tiny-course-1.0.zip"] == bundle.read_bytes()
     with zipfile.ZipFile(bundle) as archive:  # the same requirements and README as it
-        for name in ("requirements.txt", "README.md"):
+        for name in ("requirements.txt", "README.md", "SETUP.md", "check_setup.py"):
             assert files[name] == archive.read(f"tiny-course-1.0/{name}")
     assert b"==" in files["requirements.txt"]
     assert not [name for name in files if name.startswith(("content/", "solutions/"))
-                or "/solutions/" in name or name.endswith((".py", "report.json"))
-                or "instructor" in name]
+                or "/solutions/" in name or "instructor" in name
+                or name.endswith((".py", "report.json")) and not name.endswith(SCRIPT)]
 
 
 def test_the_publication_holds_no_answer_and_no_speaker_note(publication, built_course):
