@@ -171,8 +171,10 @@ def test_a_kernel_that_dies_at_start_points_to_its_log(root, capsys, tmp_path, m
      "did you mean 'torch'?"),
     ("{jax: {parameters: {epochs: 3}}}",
      "profile 'smoke' on jax sets 'epochs', which the parameters cell does not define", ""),
-    ("{jax: {targets: {total: {min: 1}}}}", "profile 'smoke', backend 'jax': write "
-     "{parameters: {name: value}}; targets stay the same on every backend", ""),
+    ("{jax: {targets: {total: {min: 1}}}}", "profile 'smoke', backend 'jax': targets of "
+     "its own need a reason", "reason: one sentence, shown on the lesson's page"),
+    ("{jax: {epochs: 3}}", "profile 'smoke', backend 'jax': write {parameters: {name: "
+     "value}}, and targets of its own only with their reason", ""),
     ("[jax]", "profile 'smoke': backends must map a backend to {parameters: {...}}", ""),
 ])
 def test_a_bad_backends_entry_names_the_lesson_line_and_the_fix(root, capsys, backends,

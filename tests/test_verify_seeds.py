@@ -134,3 +134,42 @@ def test_a_max_target_is_judged_on_the_largest_value(tmp_path):
     assert entry.seeds["summary"]["loss"]["worst"] == 1.45
     assert entry.seeds["summary"]["loss"]["worst_seed"] == 8
     assert entry.passed
+
+
+# --- a backend held to targets of its own, with the reason the page shows ---------------
+
+BACKEND_TARGETS = HEADER.replace("""#         targets:
+#           score: {min: 0.75}""", """#         targets:
+#           score: {min: 0.75}
+#         backends:
+#           tensorflow: {targets: {score: {min: 0.65}}, reason: "It trains on fewer images."}""")
+
+
+def test_a_backend_target_with_its_reason_is_judged_and_shown(tmp_path, capsys):
+    root = make_course(tmp_path, {"01_seeded": lesson_source(SEEDED,
+                                                             header=BACKEND_TARGETS)})
+    assert build(capsys, root, "notebooks").code == 0
+    result = build(capsys, root, "verify", "--seeds", "3")
+    assert result.code == 0, result.out  # seed 2's 0.7 misses 0.75 but meets its own 0.65
+    entry = runs(root)[KEY]
+    assert entry["targets"] == {"score": {"min": 0.65}}
+    page = badge(read_lesson(root / "content" / "01_seeded.py"),
+                 Verified(entry, None, current=True))
+    assert "| score | 0.9 | worst 0.7 (seed 2) of 3, mean 0.8, spread 0.2 | ≥ 0.65 |" in page
+    assert "    Targets on tensorflow: It trains on fewer images." in page
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("{targets: {score: {min: 0.65}}}", "targets of its own need a reason"),
+    ('{parameters: {seed: 1}, reason: "slower"}', "a reason needs the targets it explains"),
+    ('{targets: {score: {least: 0.6}}, reason: "slower"}', "target 'score' of profile "
+                                                          "'smoke' on 'tensorflow' must look"),
+])
+def test_a_backend_target_needs_its_reason(tmp_path, capsys, spec, message):
+    header = BACKEND_TARGETS.replace(
+        '{targets: {score: {min: 0.65}}, reason: "It trains on fewer images."}', spec)
+    root = make_course(tmp_path, {"01_seeded": lesson_source(SEEDED, header=header)})
+    result = build(capsys, root, "notebooks")
+    assert result.code == 2
+    assert "content/01_seeded.py:14: " in result.err and message in result.err
+    assert not (root / "solutions").exists()

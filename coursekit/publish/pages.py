@@ -19,7 +19,7 @@ from traitlets.config import Config
 
 from ..config import Course, instructors_markdown
 from ..run.report import INJECTED, PASSED, checks_text, worst_text
-from ..run.verify import Verified
+from ..run.verify import Verified, backend_targets
 from ..source.lesson import Lesson, parameter_defaults
 from .schedule import Slot, schedule_table, span_text, timing_text
 
@@ -119,10 +119,12 @@ def badge(lesson: Lesson, verified: Verified) -> str:
     lines = [f'!!! {"success" if passed else "failure"} "{word}: {" · ".join(facts)}"', "",
              indent(run_parameters_text(lesson, verified)), "",
              indent(profile_text(str(run.get("profile"))))]
-    targets = (lesson.profiles.get(run.get("profile")) or {}).get("targets") or {}
+    targets, reason = backend_targets(lesson, run.get("profile"), run.get("backend"))
     metrics = run.get("metrics") or {}
     if metrics:
         lines += ["", *indent(metrics_table(metrics, targets, run.get("seeds"))).splitlines()]
+    if metrics and reason:
+        lines += ["", indent(f"Targets on {plain(run.get('backend'))}: {reason}")]
     return "\n".join(lines)
 
 

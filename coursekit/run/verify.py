@@ -194,7 +194,19 @@ def profile_of(lesson: Lesson, profile: str, backend: str | None = None) -> tupl
     parameters = dict(spec.get("parameters") or {})
     own = (spec.get("backends") or {}).get(backend) or {}
     parameters.update(own.get("parameters") or {})
-    return parameters, dict(spec.get("targets") or {})
+    return parameters, backend_targets(lesson, profile, backend)[0]
+
+
+def backend_targets(lesson: Lesson, profile: str | None,
+                    backend: str | None) -> tuple[dict, str | None]:
+    """The targets a run on ``backend`` is judged on: the profile's, with the backend's own
+    over them (``backends: {jax: {targets: …, reason: …}}``), and that reason (None when
+    the backend has no targets of its own)."""
+    spec = lesson.profiles.get(profile) or {}
+    own = (spec.get("backends") or {}).get(backend) or {}
+    targets = dict(spec.get("targets") or {})
+    targets.update(own.get("targets") or {})
+    return targets, own.get("reason") if own.get("targets") else None
 
 
 def data_inputs(lesson: Lesson, folder: Path | None) -> tuple[dict, dict, dict, dict]:

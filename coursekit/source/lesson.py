@@ -37,6 +37,9 @@ PROFILE_KEYS = ("parameters", "targets", "backends")
 # the Keras 3 backends; a profile may adjust its parameters for each (``backends:``) so
 # that every backend meets the same targets in the same time
 KERAS_BACKENDS = ("tensorflow", "jax", "torch")
+# what a profile may say for one backend: its targets only with the reason they differ,
+# which the lesson's page shows next to them
+BACKEND_KEYS = ("parameters", "targets", "reason")
 TARGET_KEYS = ("min", "max")
 ACCELERATORS = ("cpu", "gpu")
 # cell metadata that reaches the notebooks; jupytext's own bookkeeping is dropped
@@ -514,12 +517,22 @@ def _check_backends(lesson: Lesson, names: set, profile: str, backends,
             raise LessonFormatError(f"profile '{profile}' adjusts unknown backend "
                                     f"'{backend}'", path=lesson.path, line=where,
                                     hint=_did_you_mean(str(backend), KERAS_BACKENDS))
-        if not isinstance(spec, dict) or set(spec) != {"parameters"}:
+        if not isinstance(spec, dict) or not spec or set(spec) - set(BACKEND_KEYS):
             raise LessonFormatError(f"profile '{profile}', backend '{backend}': write "
-                                    "{parameters: {name: value}}; targets stay the same on "
-                                    "every backend", path=lesson.path, line=where)
+                                    "{parameters: {name: value}}, and targets of its own "
+                                    "only with their reason: {targets: {...}, reason: ...}",
+                                    path=lesson.path, line=where)
+        reason = spec.get("reason")
+        if ("targets" in spec) != (isinstance(reason, str) and bool(reason.strip())):
+            raise LessonFormatError(f"profile '{profile}', backend '{backend}': "
+                                    + ("targets of its own need a reason" if "targets" in spec
+                                       else "a reason needs the targets it explains"),
+                                    path=lesson.path, line=where,
+                                    hint="reason: one sentence, shown on the lesson's page, "
+                                         "saying why this backend is held to other targets")
         _check_parameters(lesson, names, f"profile '{profile}' on {backend}",
-                          spec["parameters"], where)
+                          spec.get("parameters"), where)
+        _check_targets(lesson, f"{profile}' on '{backend}", spec.get("targets"), where)
 
 
 def _did_you_mean(word: str, choices) -> str:
