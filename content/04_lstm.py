@@ -64,6 +64,8 @@
 #
 # The LSTM adds a **cell state** $c_t$: a memory that is changed only by *adding* to it
 # and by *scaling* it with a gate, so it can carry information over long distances.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # Gates are vectors of numbers between 0 and 1 that decide, element by element, how
 # much gets through. The idea came in steps:
 #
@@ -102,7 +104,10 @@
 # - **Output gate** $o_t$: how much of the memory to show to the rest of the network.
 # - **Peepholes**: without them, a gate only sees $h_{t-1}$, which is the memory *after*
 #   the output gate. When the output gate is closed, the gates are blind to the memory.
-#   Peepholes let them read it directly. They were proposed for precise timing and
+#   Peepholes let them read it directly.
+
+# %% [markdown]
+# Peepholes were proposed for precise timing and
 #   counting (Gers & Schmidhuber, *Recurrent Nets that Time and Count*, 2000; the
 #   timing study: Gers, Schraudolph & Schmidhuber, JMLR 2002), but a large later
 #   comparison found they do not help significantly on speech, handwriting or music
@@ -681,7 +686,10 @@ plt.show()
 # them. Which one reaches 95% first varies with the seed and the backend: in the runs
 # made while this lesson was written, each cell was first on some backend, and they also
 # tied; the lines printed above are this run's result, so one run proves nothing either
-# way. On TensorFlow and JAX the peephole cell was the slower one: on a CPU both cells
+# way.
+
+# %% [markdown]
+# On TensorFlow and JAX the peephole cell was the slower one: on a CPU both cells
 # run through the same step-by-step loop, and the peephole cell does three more
 # multiplications at every step; on PyTorch it went the other way. (On a GPU the gap
 # grows: Keras' built-in LSTM then runs cuDNN's fused kernel, which a cell written in
@@ -757,7 +765,8 @@ display({"application/json": {"max_abs_diff": float(max_abs_diff),
 #   (Greff et al., 2017), and our own runs disagree from backend to backend.
 # - The cell state's gradient is scaled only by the forget gate from step to step:
 #   that, not a bigger memory, is why an LSTM remembers longer than a plain RNN.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Going further
 #
 # - Repeat the comparison with five seeds (change `seed`) and plot the epochs each cell
