@@ -72,6 +72,11 @@ def test_the_instructor_bundle_adds_solutions_and_the_report(course_copy):
             course_copy / "solutions" / f"{stem}.ipynb").read_bytes()
         assert f"{top}/exercises/{stem}.ipynb" in files
     assert files[f"{top}/report.json"] == (course_copy / "build" / "report.json").read_bytes()
+    # the figure of 02_words' speaker note: beside the solutions, on the instructor's pages
+    figure = (course_copy / "content" / "fig" / "sentence.png").read_bytes()
+    for name in ("solutions", "site/lessons", "site/slides"):
+        assert files[f"{top}/{name}/fig/sentence.png"] == figure
+    assert f"{top}/exercises/fig/sentence.png" not in files
     assert "solutions/" in files[f"{top}/README.md"].decode()
     assert (course_copy / "dist" / f"{TOP}.zip").read_bytes() == student
     assert not (course_copy / "build" / "site" / "downloads" / f"{top}.zip").exists()

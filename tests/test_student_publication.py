@@ -63,6 +63,15 @@ def test_the_publication_holds_what_students_get_and_nothing_else(publication, b
                 or name.endswith((".py", "report.json")) and not name.endswith(SCRIPT)]
 
 
+def test_the_publication_carries_the_files_beside_the_lessons(publication, built_course):
+    """02_words links content/data/words.txt; its speaker note's figure is not students'."""
+    files, words = tree(publication), (built_course / "content" / "data" / "words.txt")
+    for name in ("exercises/data/words.txt", "site/lessons/data/words.txt",
+                 "site/slides/data/words.txt"):
+        assert files[name] == words.read_bytes()
+    assert not [name for name in files if name.endswith("sentence.png")]
+
+
 def test_the_publication_holds_no_answer_and_no_speaker_note(publication, built_course):
     assert ANSWER in (built_course / "solutions" / "01_squares.ipynb").read_text()
     secrets = [s.text for stem in STEMS
