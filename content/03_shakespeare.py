@@ -683,6 +683,13 @@ def generate(model, prompt, length, temperatures, context, seed=0):
 # in capitals followed by colons). The validation loss starts at ln 65 = 4.17; below 2
 # words appear, around 1.5 the layout of a play is right.
 
+# %% [markdown] slideshow={"slide_type": "skip"}
+# Why 15 epochs: in an earlier GPU run of 40 epochs (docs/benchmarks.md) the held-out
+# loss was lowest about a third of the way in, then rose while the training loss kept
+# falling. The model's 7.3 million weights (two layers of 768 units) had started to
+# memorise the 1.0 million training characters. So the default stops at 15 epochs, where
+# the cosine schedule also ends, and the checkpoint stays as a safety net.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Predict, then run
 #
@@ -691,13 +698,6 @@ def generate(model, prompt, length, temperatures, context, seed=0):
 # - What will the first sample look like, after one epoch? And the last one?
 # - Where will the held-out loss end? Uniform guessing costs 4.17 nats per character;
 #   gzip packs this text into about 2.2 nats (3.1 bits) per character.
-
-# %% [markdown] slideshow={"slide_type": "skip"}
-# Why 15 epochs: in an earlier GPU run of 40 epochs (docs/benchmarks.md) the held-out
-# loss was lowest about a third of the way in, then rose while the training loss kept
-# falling. The model's 7.3 million weights (two layers of 768 units) had started to
-# memorise the 1.0 million training characters. So the default stops at 15 epochs, where
-# the cosine schedule also ends, and the checkpoint stays as a safety net.
 
 # %% slideshow={"slide_type": "skip"}
 keras.utils.set_random_seed(seed)
