@@ -12,6 +12,7 @@ import nbformat
 from conftest import ROOT
 from coursekit.cli import main
 from coursekit.config import load_course
+from coursekit.run.contract import plan, unchecked
 from coursekit.source.lesson import read_lesson
 from coursekit.source.transforms import exercise_notebook
 from test_differential_nbgrader import release_cells
@@ -42,10 +43,15 @@ def test_nbgraders_problem_set_gives_nbgraders_release(tmp_path, capsys):
     # a cell's trailing blank lines are dropped in every lesson cell
     assert exercise_sources(lesson_path) == [c.source.rstrip("\n") for c in expected]
     lesson = read_lesson(lesson_path)
-    # its Part D is a manually graded code answer: no check follows it, none is needed
-    manual = [c for c in lesson.cells if c.unchecked == "manual" and c.cell_type == "code"]
-    assert [c.split.solution.split("\n")[0] for c in manual] == ["def pyramidal_number(n):"]
     assert lesson.title == "Problem1"
+    # the contract takes nbgrader's layout: a demo cell (squares(10)) between each stub and
+    # its tests; Part D, a manually graded code answer, needs no check and takes none
+    probes = [(p.stub.split.solution.split("\n")[0], p.declared,
+               p.check and p.check.metadata["nbgrader"]["grade_id"]) for p in plan(lesson)]
+    assert probes == [("def squares(n):", "", "correct_squares"),
+                      ("def sum_of_squares(n):", "", "correct_sum_of_squares"),
+                      ("def pyramidal_number(n):", "manual", None)]
+    assert unchecked(lesson, plan(lesson), tmp_path) == []
 
 
 def test_the_mooc_pair_gives_the_moocs_exercise(tmp_path, capsys):
