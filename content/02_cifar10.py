@@ -298,6 +298,8 @@ plt.show()
 #   (`predict`, `training=False`) it uses those averages, so an image's prediction does
 #   not depend on the other images in its batch. Training gets faster and less fussy
 #   about the learning rate.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # - **ReLU**, $\max(0, x)$, is the non-linearity: without it, stacked layers collapse
 #   into a single linear map.
 # - **MaxPooling** keeps the strongest response in each 2×2 square: half the size,
@@ -325,14 +327,6 @@ plt.show()
 # - `Flatten()` and a final `Dense(10, dtype="float32")` with **no** activation
 #   (logits). The `dtype` keeps the scores in full precision when the rest of the
 #   network computes in float16.
-#
-# (The convolution needs no bias: batch normalization subtracts the channel mean, which
-# would cancel it, and adds its own learned shift $\beta$ instead. `momentum=0.9`: the
-# moving averages that `predict` uses keep 90% of their old value at each step, not
-# Keras' default 99%. At 0.99, after a short run of 200 steps 13% of each average
-# ($0.99^{200}$) is still its starting guess and the statistics of the untrained
-# network, and the test accuracy can collapse; at 0.9 the start is forgotten within a
-# few dozen steps.)
 
 # %% slideshow={"slide_type": "skip"} minutes=12
 def build_model(width=32, convs_per_block=1, dropout=0.1, augmentation=None,
@@ -430,6 +424,15 @@ def build_model(width=32, convs_per_block=1, dropout=0.1, augmentation=None,
     return keras.Model(inputs, outputs, name="cifar10_cnn")
 
 
+# %% [markdown]
+# (The convolution needs no bias: batch normalization subtracts the channel mean, which
+# would cancel it, and adds its own learned shift $\beta$ instead. `momentum=0.9`: the
+# moving averages that `predict` uses keep 90% of their old value at each step, not
+# Keras' default 99%. At 0.99, after a short run of 200 steps 13% of each average
+# ($0.99^{200}$) is still its starting guess and the statistics of the untrained
+# network, and the test accuracy can collapse; at 0.9 the start is forgotten within a
+# few dozen steps.)
+
 # %% tags=["check"] slideshow={"slide_type": "skip"}
 def _is_relu(layer):
     return isinstance(layer, layers.ReLU) or (
@@ -491,7 +494,8 @@ print(f"Exercise 2 passed: {_m.count_params():,} parameters at width=8.")
 #   does not sail on the sky);
 # - `RandomShift(4)`: shift each image by up to 4 pixels, filling the border by
 #   reflection (pad by 4 pixels, cut a random 32x32 window).
-#
+
+# %% [markdown]
 # They are only active while training: `model.predict(...)` and
 # `model(x, training=False)` pass images through unchanged. (They replace the old
 # `ImageDataGenerator`, and run on the GPU with the rest of the model.)
@@ -840,6 +844,8 @@ print("Exercise 6 passed: the reloaded model gives the same outputs.")
 #   weight by its recent size, with our schedule as its learning rate, and gently
 #   shrinks the weights (weight decay); batch norm's $\gamma$, $\beta$ and the biases
 #   are left out of the decay.
+
+# %% [markdown]
 # - One **epoch** is one pass over the training images; after each, Keras reports the
 #   accuracy on the 5,000 validation images the model does not train on.
 

@@ -760,6 +760,8 @@ display({"application/json": {"max_abs_diff": float(max_abs_diff),
 #   your NumPy step reproduces it to $10^{-5}$.
 # - A custom cell is a layer with `state_size` and a `call(inputs, states)`; written with
 #   `keras.ops`, it runs unchanged on TensorFlow, JAX and PyTorch.
+
+# %% [markdown]
 # - On a task that needs counting, the gates use the cell state as a clock; peepholes
 #   give them a direct view of it, though at scale they bring no significant gain
 #   (Greff et al., 2017), and our own runs disagree from backend to backend.
