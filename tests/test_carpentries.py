@@ -23,7 +23,12 @@ from coursekit.publish.schedule import outcomes_page
 from coursekit.source import fenced_divs
 from coursekit.source.importers import ImportFormatError, find_importer
 from coursekit.source.importers.carpentries import CARPENTRIES
-from coursekit.source.leaks import lesson_secrets, scan_file, secrets_by_stem
+from coursekit.source.leaks import (
+    lesson_secrets,
+    scan_file,
+    secrets_by_stem,
+    speaker_note_secrets,
+)
 from coursekit.source.lesson import read_lesson
 from coursekit.source.markers import split_cell
 
@@ -270,3 +275,26 @@ def test_a_solution_div_a_renderer_leaked_is_found_on_the_page(tmp_path):
     assert [leak.secret.text for leak in leaks] == ["Their total is a + b, added up."]
     assert leaks[0].secret.line == LESSON.split("\n").index(
         "# Their total comes from adding them.") + 1
+
+
+def test_an_instructor_note_repeating_a_boxs_heading_keeps_the_rest_secret(course):
+    """As in the Carpentries' deep-learning episode 4: the note and the callout after it
+    share a heading, which students see; the note's own advice stays instructor-only."""
+    lesson = lesson_source("""
+        # %% [markdown]
+        # ::: instructor
+        # ## Comparison with dense layers
+        # Extend the discussion as far as time allows.
+        # :::
+        #
+        # ::: callout
+        # ## Comparison with dense layers
+        # How does a network of dense layers compare?
+        # :::
+    """)
+    root = course({"01_dense": lesson})
+    result = run_build(root, "notebooks")
+    assert result.returncode == 0, result.stderr
+    path = root / "content" / "01_dense.py"
+    assert [s.text for s in speaker_note_secrets(read_lesson(path))] == [
+        "Extend the discussion as far as time allows."]

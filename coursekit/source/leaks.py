@@ -305,15 +305,28 @@ def quoted_in_prose(secret: Secret, cells: list[str]) -> bool:
 # --- speaker notes: instructor-only text, a secret for every student artifact --------
 
 def speaker_note_secrets(lesson: Lesson) -> list[Secret]:
-    """Each non-trivial line of the lesson's ``slide_type: notes`` cells, as rendered."""
+    """Each non-trivial line of the lesson's ``slide_type: notes`` cells, as rendered,
+    less a line students are shown anyway (a Carpentries instructor note often repeats
+    the heading of the box it is about)."""
+    notes = [cell for cell in lesson.cells if is_speaker_notes(cell)]
+    shown = "\n".join(_shown_lines(lesson) if notes else [])
+    found = []
+    for cell in notes:
+        for offset, line in enumerate(cell.source.split("\n")):
+            text = rendered_line(line)
+            if not is_trivial(text) and text not in shown:
+                found.append(Secret(text, lesson.path, cell.line + offset, "speaker note"))
+    return found
+
+
+def _shown_lines(lesson: Lesson) -> list[str]:
+    """The lines the parser made public, outside speaker notes; Markdown also rendered."""
     found = []
     for cell in lesson.cells:
         if not is_speaker_notes(cell):
-            continue
-        for offset, line in enumerate(cell.source.split("\n")):
-            text = rendered_line(line)
-            if not is_trivial(text):
-                found.append(Secret(text, lesson.path, cell.line + offset, "speaker note"))
+            found += [normalise(line) for line in cell.split.public]
+            if cell.cell_type == "markdown":
+                found += [rendered_line(line) for line in cell.split.public]
     return found
 
 
