@@ -26,6 +26,7 @@ import dataclasses
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import expect
 
@@ -33,8 +34,9 @@ from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixtu
 from conftest import ROOT
 from coursekit.config import load_course
 from coursekit.publish.deck_check import measure, open_deck
+from coursekit.publish.deck_view import deck_view
 from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
-from coursekit.publish.slides import REVEAL_DIR, lesson_deck, reveal_assets
+from coursekit.publish.slides import REVEAL_DIR, lesson_deck, render_deck, reveal_assets
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import exercise_notebook, solution_notebook
 from site_fixture import FIXTURE, fake_executed
@@ -63,6 +65,8 @@ def decks(tmp_path_factory) -> Path:
             path = site / "slides" / f"{name}.html"
             path.parent.mkdir(exist_ok=True)
             path.write_text(html, encoding="utf-8")
+    (site / "slides" / f"{LONG}.instructor.html").write_text(long_solution_deck(),
+                                                              encoding="utf-8")
     assets = {f"slides/{REVEAL_DIR}/{name}": data
               for name, data in reveal_assets(ROOT / "node_modules").items()}
     assets.update({f"{MATHJAX_DIR}/{name}": data
@@ -71,6 +75,29 @@ def decks(tmp_path_factory) -> Path:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
     return site
+
+
+LONG = "99_long"  # an exercise whose solution takes three slides
+LONG_LINES = 40
+
+
+def long_solution_deck() -> str:
+    """The instructor's deck of a lesson whose solution is a 42-line function."""
+    body = [f"    total_{n} = x * {n}  # step {n} of a long answer" for n in range(LONG_LINES)]
+    notebooks = []
+    for source in ("def long_answer(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+                   "\n".join(["def long_answer(x):", *body, f"    return total_{LONG_LINES - 1}"])):
+        nb = nbformat.v4.new_notebook()
+        task = nbformat.v4.new_markdown_cell("## A long answer\n\nWrite `long_answer`.",
+                                             id="cell-000")
+        code = nbformat.v4.new_code_cell(source, id="cell-001")
+        task.metadata["slideshow"], code.metadata["slideshow"] = ({"slide_type": "slide"},
+                                                                  {"slide_type": "-"})
+        nb.cells = [task, code]
+        notebooks.append(nb)
+    view = deck_view(*notebooks, None, instructor=True, source=f"content/{LONG}.py",
+                     lines={"cell-000": 12, "cell-001": 16})
+    return render_deck(view, "A long answer")
 
 
 @pytest.fixture
@@ -280,7 +307,7 @@ def test_the_title_slide_names_the_course_lesson_presenter_and_day(deck):
 
 
 @pytest.mark.parametrize("name", [STEM, f"{STEM}.instructor", "02_words",
-                                  "02_words.instructor"])
+                                  "02_words.instructor", f"{LONG}.instructor"])
 def test_every_slide_fits_with_its_solution_hidden_and_shown(deck, name):
     open_page, blocked = deck
     slides = measure(open_page(name))
@@ -288,3 +315,34 @@ def test_every_slide_fits_with_its_solution_hidden_and_shown(deck, name):
     assert all(s.source.endswith(".py") and s.line > 0 for s in slides)
     assert blocked == []
 
+
+
+def test_a_long_solution_goes_on_over_the_next_slides_hidden_until_the_answer_key(deck):
+    """Issue 19 item 8: a 42-line solution is not one slide that cannot fit but three,
+    each hidden from the room until A; shown when the presenter moves on, it stays shown."""
+    open_page, blocked = deck
+    page = open_page(f"{LONG}.instructor")
+    exercise = go_to_exercise(page)
+    shown = ("[...document.querySelectorAll('.reveal .slides > section.present .ck-swap-in')]"
+             ".filter(e => e.checkVisibility()).map(e => e.textContent).join(' ')")
+    steps = []
+    for _ in range(3):  # the exercise's slide and its two continuations, solution hidden
+        steps.append(page.evaluate(shown))
+        page.keyboard.press("ArrowRight")
+    assert steps == ["", "", ""]
+    assert page.evaluate("Reveal.getIndices().h") == exercise + 2  # the deck's last
+    go_to_exercise(page)
+    page.keyboard.press("a")
+    texts = [page.evaluate(shown)]
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+        texts.append(page.evaluate(shown))
+    # every line of the solution once, in order, over the three slides
+    found = [f"total_{n} = " for text in texts for n in range(LONG_LINES) if
+             f"total_{n} = x" in text]
+    assert found == [f"total_{n} = " for n in range(LONG_LINES)]
+    assert all(texts) and "return total_39" in texts[-1]
+    assert "Solution to exercise 1, continued" in present(page, "").first.text_content()
+    page.keyboard.press("ArrowLeft")  # back onto a part of it: hidden again, as ever
+    assert page.evaluate(shown) == ""
+    assert blocked == []

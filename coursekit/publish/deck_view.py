@@ -34,6 +34,7 @@ from ..config import Course
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id, is_speaker_notes
 from .figure_alt import cell_alts
+from .long_solutions import continuation, split_solution
 from .student_view import (
     LABEL,
     clean_logs,
@@ -239,11 +240,16 @@ def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
                 body.metadata["coursekit"] = {"swap": "out"}
             add(body, "-", line)
         add(stub, "-", line)
+    # a solution too long for the slide goes on over the next ones (long_solutions.py)
+    parts = split_solution(answer) if instructor else []
     if instructor:  # hidden until the answer key; the countdown stays beside it
-        add(answer, "-", line)
+        add(parts[0], "-", line)
     add(_timer(exercise), "-", line)
     if instructor:  # what the presenter reads in the speaker view, never the room
         add(_answer_notes(exercise, answer), "notes", line)
+    for number, part in enumerate(parts[1:], start=1):  # after the exercise's slide
+        deck.later(continuation(exercise.number, number, exercise.stub.id), "slide", line)
+        deck.later(part, "-", line)
 
 
 def _task_cells(task: NotebookNode, stub_id: str) -> tuple[NotebookNode, NotebookNode | None]:

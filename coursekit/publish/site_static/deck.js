@@ -230,6 +230,15 @@
         return fit(section);
     }
 
+    /* A solution too long for one slide goes on over the next (long_solutions.py): shown
+       when the presenter moves on, it stays shown there. */
+    function carriesAnswer(event) {
+        var from = event.previousSlide, to = event.currentSlide;
+        return Boolean(instructor && from && to && from.classList.contains("ck-answer-shown")
+                       && to.querySelector(".ck-solution-continues")
+                       && Reveal.getIndices(to).h === Reveal.getIndices(from).h + 1);
+    }
+
     function hideAnswers() {
         each(document, ".reveal .slides section.ck-answer-shown", function (section) {
             section.classList.remove("ck-answer-shown");
@@ -290,8 +299,12 @@
         fit(event.currentSlide);
     });
     Reveal.on("slidechanged", function (event) {
+        var carried = carriesAnswer(event);
         hideAnswers();
         inertHidden();
+        if (carried) {
+            event.currentSlide.classList.add("ck-answer-shown");
+        }
         fit(event.currentSlide);
     });
     ["overviewshown", "overviewhidden"].forEach(function (name) {
