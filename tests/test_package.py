@@ -26,6 +26,7 @@ import sys
 import tomllib
 import zipfile
 from pathlib import Path
+from textwrap import dedent
 
 import pytest
 
@@ -34,6 +35,8 @@ from coursekit.errors import CourseError
 from coursekit.publish.deck_check import SKIP_ENV, browser_missing
 from coursekit.run import cache, cluster
 from coursekit.run.cache import normalized
+from coursekit.source.setup_cell import render
+from test_setup_cell import run_cell, values
 
 TIMEOUT = 900
 # one worker installs the wheel once for both tests that use it (pytest-xdist --dist loadgroup)
@@ -199,3 +202,35 @@ def test_init_then_coursekit_gives_a_site_and_a_bundle(installed, tmp_path):
     # the generated notebooks are committed in sync: check passes (with the two warnings)
     check = _run([command, "check"], cwd=course, env=env)
     assert "looks like a placeholder" in check.stderr
+
+
+@pytest.mark.package
+def test_the_setup_cell_installs_a_missing_pinned_package_then_does_nothing(installed,
+                                                                            tmp_path):
+    """The notebooks' setup cell (source/setup_cell.py) in a venv that lacks a pinned
+    distribution: it installs it from a local wheelhouse (a package made here, wheeled
+    with pip; no network), then, run again, does nothing."""
+    package = tmp_path / "tinypin"
+    (package / "tinypin").mkdir(parents=True)
+    (package / "tinypin" / "__init__.py").write_text("VALUE = 7\n")
+    (package / "pyproject.toml").write_text(dedent("""\
+        [build-system]
+        requires = ["setuptools"]
+        build-backend = "setuptools.build_meta"
+        [project]
+        name = "tinypin"
+        version = "1.2"
+    """))
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "--no-index", "-w", wheels, package],
+                   check=True, capture_output=True, timeout=300)
+    python = str(installed / "python")
+    cell = render(values(packages={"tinypin": "1.2"}))
+    first = run_cell(python, cell, tmp_path, PIP_FIND_LINKS=str(wheels))
+    assert first.returncode == 0, first.stderr
+    assert "installing the verified versions: tinypin==1.2 (found none)" in first.stdout
+    again = run_cell(python, cell + "\nimport tinypin\nprint('value', tinypin.VALUE)",
+                     tmp_path, PIP_FIND_LINKS=str(wheels))
+    assert again.returncode == 0, again.stderr
+    assert "installing" not in again.stdout and "value 7" in again.stdout

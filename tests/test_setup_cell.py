@@ -1,7 +1,7 @@
 """The setup cell every exercise and solution notebook starts with (source/setup_cell.py):
 what it installs, how it checks data and the runtime, and that it is a no-op when the
-runtime is the verified one. The fresh-venv test installs from a local wheelhouse built
-here from a tiny package: no network."""
+runtime is the verified one. The fresh-venv test is in test_package.py (it reuses that
+module's venv): it installs from a local wheelhouse built from a tiny package, no network."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
-
-import pytest
 
 from conftest import lesson_source, run_build
 from coursekit.config import Project
@@ -149,37 +146,6 @@ def test_notebooks_records_the_data_and_check_sees_it_change(course, tmp_path):
     assert stale.returncode == 1
     assert f"out of sync: {RECORD} (differs from the data folder's files)" in stale.stdout
     assert run_build(root, "check").returncode == 0  # no data folder: the record stands
-
-
-@pytest.mark.package
-def test_a_fresh_venv_gets_the_missing_pinned_package_then_nothing(tmp_path):
-    """A venv that lacks a pinned distribution: the cell installs it from a local
-    wheelhouse (a package made here, wheeled with pip), then, run again, does nothing."""
-    package = tmp_path / "tinypin"
-    (package / "tinypin").mkdir(parents=True)
-    (package / "tinypin" / "__init__.py").write_text("VALUE = 7\n")
-    (package / "pyproject.toml").write_text(textwrap.dedent("""\
-        [build-system]
-        requires = ["setuptools"]
-        build-backend = "setuptools.build_meta"
-        [project]
-        name = "tinypin"
-        version = "1.2"
-    """))
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "--no-index", "-w", wheels, package],
-                   check=True, capture_output=True, timeout=300)
-    subprocess.run([sys.executable, "-m", "venv", tmp_path / "venv"], check=True, timeout=300)
-    python = str(tmp_path / "venv" / "bin" / "python")
-    cell = render(values(packages={"tinypin": "1.2"}))
-    first = run_cell(python, cell, tmp_path, PIP_FIND_LINKS=str(wheels))
-    assert first.returncode == 0, first.stderr
-    assert "installing the verified versions: tinypin==1.2 (found none)" in first.stdout
-    again = run_cell(python, cell + "\nimport tinypin\nprint('value', tinypin.VALUE)",
-                     tmp_path, PIP_FIND_LINKS=str(wheels))
-    assert again.returncode == 0, again.stderr
-    assert "installing" not in again.stdout and "value 7" in again.stdout
 
 
 def test_verify_runs_the_cell_and_fails_on_data_that_is_not_the_recorded_file(course,
