@@ -19,8 +19,10 @@ from html.parser import HTMLParser
 # copied verbatim from pinned packages (Material's assets, reveal.js): no lesson text in them
 VENDORED = ("assets/javascripts/", "assets/stylesheets/", "assets/images/",
             "assets/vendor/", "slides/reveal.js/")
+# .pdf: the handouts, printed from pages and decks that are scanned themselves (the
+# slides are photographs; read as text, a PDF's compressed streams cost seconds a MB)
 BINARY = (".png", ".jpg", ".jpeg", ".gif", ".ico", ".gz", ".woff", ".woff2", ".ttf", ".eot",
-          ".zip")
+          ".zip", ".pdf")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _PERMALINK = "¶"  # the anchor mkdocs appends to every heading
 
