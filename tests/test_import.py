@@ -107,6 +107,25 @@ def test_an_existing_lesson_is_never_replaced(tmp_path, capsys):
     assert (tmp_path / "content" / "04_problem1.py").is_file()
 
 
+def test_files_the_lesson_names_beside_the_source_come_along(tmp_path, capsys):
+    """nbgrader's ps1 shows jupyter.png, which sits beside problem1.ipynb."""
+    source = tmp_path / "ps1"
+    source.mkdir()
+    (source / "problem1.ipynb").write_bytes(PROBLEM.read_bytes())
+    (source / "jupyter.png").write_bytes(b"\x89PNG stand-in")
+    (source / "unnamed.png").write_bytes(b"not named by the lesson")
+    content = tmp_path / "course" / "content"
+    content.mkdir(parents=True)
+    assert run_import(tmp_path / "course", source / "problem1.ipynb") == 0
+    assert sorted(p.name for p in content.iterdir()) == ["01_problem1.py", "jupyter.png"]
+    assert (content / "jupyter.png").read_bytes() == b"\x89PNG stand-in"
+    assert f"wrote {content / 'jupyter.png'}" in capsys.readouterr().out
+    # a file of that name already in content/ is the course's own: left as it is
+    (content / "jupyter.png").write_bytes(b"the course's")
+    assert run_import(tmp_path / "course", source / "problem1.ipynb") == 0
+    assert (content / "jupyter.png").read_bytes() == b"the course's"
+
+
 def test_a_released_nbgrader_notebook_is_refused(tmp_path, capsys):
     nb = nbformat.read(PROBLEM, as_version=4)
     nb.cells[0].metadata["nbgrader"]["checksum"] = "abc"

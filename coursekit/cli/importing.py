@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ..errors import CourseError
 from ..fsutil import write_atomic
+from ..source.assets import local_path, references
 from ..source.importers import find_importer
-from ..source.lesson import discover, read_lesson
+from ..source.lesson import Lesson, discover, read_lesson
 
 HELP = ("turn an nbgrader notebook, a scikit-learn MOOC exercise (_sol_ and _ex_ files) "
         "or a Carpentries episode into a lesson in content/")
@@ -35,10 +36,31 @@ def run_import(args: argparse.Namespace) -> int:
     if out.exists():
         raise CourseError("a file is already there, and import never replaces one",
                           path=out, hint="choose another --out, or move that file away")
-    check_lesson(text, out.name, args.paths[0])
-    write_atomic({out: text.encode("utf-8")})
+    lesson = check_lesson(text, out.name, args.paths[0])
+    assets = beside(lesson, args.paths[0].parent, out.parent)
+    write_atomic({out: text.encode("utf-8"), **assets})
     print(f"wrote {out} from {importer.name}")
+    for path in assets:
+        print(f"wrote {path} (beside the source, named by the lesson)")
     return 0
+
+
+def beside(lesson: Lesson, source_dir: Path, content: Path) -> dict[Path, bytes]:
+    """The files the lesson's Markdown names that sit beside the imported source (the
+    image of nbgrader's ps1), to go beside the lesson; one already there is left alone,
+    and nothing outside the source's folder is taken."""
+    files: dict[Path, bytes] = {}
+    for cell in lesson.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for _, target in references(cell.source):
+            path = local_path(target)
+            if path is None or Path(path).is_absolute() or ".." in Path(path).parts:
+                continue
+            found, dest = source_dir / path, content / path
+            if found.is_file() and not dest.exists():
+                files[dest] = found.read_bytes()
+    return files
 
 
 def default_lesson_path(content: Path, source: Path) -> Path:
@@ -50,13 +72,13 @@ def default_lesson_path(content: Path, source: Path) -> Path:
     return content / f"{max(taken, default=0) + 1:02d}_{name}.py"
 
 
-def check_lesson(text: str, name: str, source: Path) -> None:
+def check_lesson(text: str, name: str, source: Path) -> Lesson:
     """The converted text reads as a lesson (markers, header), before anything is written."""
     with tempfile.TemporaryDirectory() as folder:
         trial = Path(folder) / name
         trial.write_text(text, encoding="utf-8")
         try:
-            read_lesson(trial)
+            return read_lesson(trial)
         except CourseError as err:
             raise CourseError(f"the lesson converted from it does not read: {err.message}"
                               + (f" (line {err.line} of the lesson)" if err.line else ""),
