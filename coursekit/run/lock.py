@@ -1,8 +1,11 @@
 """One verify at a time per course: two runs share build/work/ and build/executed/, and
-each deletes the other's files (issue 23). ``build/verify.lock`` names the running one.
+each deletes the other's files (issue 23).
 
-A lock whose process is gone (killed, the machine restarted) is stale and taken over; a
-lock from another machine (a shared folder) cannot be checked, so it is respected.
+``build/verify.lock`` is an operating-system lock (filelock: ``flock`` here, the Windows
+equivalent there), so the system releases it when its process ends, however it ends: no
+lock is ever stale, and no verify has to decide that another's is and take it over (two
+verifies doing that at once both ran). ``build/verify.owner.json`` says who holds it, for
+the message a second verify prints.
 """
 
 from __future__ import annotations
@@ -16,73 +19,55 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from ..errors import CourseError
 
 LOCK_NAME = "verify.lock"
+OWNER_NAME = "verify.owner.json"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it exists
-        return True
-    return True
-
-
-def _holder(path: Path) -> dict | None:
-    """The lock's record, or None when it is unreadable (half-written by a crash)."""
+def _owner(path: Path) -> dict:
+    """Who holds the lock, as far as its record says (empty while it is being written)."""
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    ok = isinstance(record, dict) and isinstance(record.get("pid"), int)
-    return record if ok else None
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
-def _held(record: dict | None) -> bool:
-    if record is None:
-        return False
-    return record.get("host") != socket.gethostname() or _alive(record["pid"])
-
-
-def _create_whole(path: Path, text: str) -> None:
-    """Create ``path`` holding ``text``, or FileExistsError. Written aside and linked into
-    place, so that no other verify can ever read it empty (and take it for stale)."""
+def _write_whole(path: Path, text: str) -> None:
+    """Written aside and renamed into place: a reader sees the old record or the new one."""
     fd, aside = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(aside, 0o644)
-        os.link(aside, path)
-    finally:
-        os.unlink(aside)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(aside, path)
+
+
+def _busy(build: Path) -> CourseError:
+    other = _owner(build / OWNER_NAME)
+    who = (f"pid {other.get('pid')} on {other.get('host')}, since {other.get('started')}"
+           if other else "its process is starting")
+    return CourseError(f"another verify of this course is running ({who})",
+                       path=build / LOCK_NAME,
+                       hint="wait for it to finish, or stop that process; the lock ends with it")
 
 
 @contextmanager
 def course_lock(build: Path) -> Iterator[None]:
     """Hold ``build/verify.lock`` while the block runs; CourseError if another holds it."""
-    path = build / LOCK_NAME
     build.mkdir(parents=True, exist_ok=True)
-    mine = {"pid": os.getpid(), "host": socket.gethostname(),
-            "started": datetime.now(UTC).isoformat(timespec="seconds")}
-    while True:
-        try:
-            _create_whole(path, json.dumps(mine))
-        except FileExistsError:
-            other = _holder(path)
-            if _held(other):
-                raise CourseError(f"another verify of this course is running (pid "
-                                  f"{other['pid']} on {other.get('host')}, since "
-                                  f"{other.get('started')})", path=path,
-                                  hint="wait for it to finish; if that process is not a "
-                                       "verify, delete this file") from None
-            path.unlink(missing_ok=True)  # stale: its process is gone
-            continue
-        break
+    lock = FileLock(build / LOCK_NAME, timeout=0)
     try:
+        lock.acquire()
+    except Timeout:
+        raise _busy(build) from None
+    owner = build / OWNER_NAME
+    try:
+        _write_whole(owner, json.dumps({
+            "pid": os.getpid(), "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds")}))
         yield
     finally:
-        if _holder(path) == mine:
-            path.unlink(missing_ok=True)
+        owner.unlink(missing_ok=True)
+        lock.release()
