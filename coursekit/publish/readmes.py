@@ -14,7 +14,11 @@ from .pages import data_instructions
 
 LOCAL_SETUP = ["```bash", "python -m venv .venv",
                "source .venv/bin/activate   # Windows: .venv\\Scripts\\activate",
-               "pip install -r requirements.txt jupyterlab", "jupyter lab exercises/", "```"]
+               "pip install -r requirements.txt jupyterlab",
+               "python check_setup.py       # one line per item, with the fix",
+               "jupyter lab exercises/", "```", "",
+               "`SETUP.md` says more: which Python, the data files with their sizes and "
+               "checksums, and how long each lesson takes on Colab and on a laptop."]
 
 
 def _title(course: Course, audience: str = "") -> list[str]:
@@ -40,6 +44,8 @@ def student_readme(course: Course, lessons: list[Lesson]) -> str:
         "move, `F` for full screen).",
         "- `exercises/`: the notebooks you work in.",
         "- `requirements.txt`: the Python packages the lessons were checked with.",
+        "- `SETUP.md` and `check_setup.py`: how to set up your machine, and a script that "
+        "checks it against the verified setup.",
         "", "## How to work through a lesson", "",
         "Open the lesson's notebook and run its cells from the top. Where a cell says "
         "`# YOUR CODE HERE`, replace `raise NotImplementedError()` (or the `...`) with your "
