@@ -52,20 +52,23 @@ def test_subslides_become_slides_each_with_its_file_and_line():
                             {"source": "content/01_x.py", "line": "9"}]
 
 
-def test_a_figure_of_an_unmarked_cell_joins_its_slide_without_its_code():
+def test_what_the_cells_behind_a_slide_print_and_draw_is_on_it_or_the_next_without_code():
     figure = nbformat.v4.new_output("display_data", data=PNG)
-    text = nbformat.v4.new_output("stream", name="stdout", text="hidden text\n")
+    text = nbformat.v4.new_output("stream", name="stdout", text="the result\n")
     nb = notebook(cell("markdown", "## What the neuron sees\nThe points are test data.", "slide",
                        "a"),
                   cell("code", "plt.plot(x)\nplt.show()", None, "b", [text, figure]),
                   cell("code", "print(1)", None, "c", [text]),
                   cell("code", "plt.show()", "skip", "d", [figure]))
-    deck = deck_view(nb, nb, nb)
-    assert slides(deck) == [["a", "b"]]
-    shown = deck.cells[1]
-    assert shown.metadata["transient"] == {"remove_source": True}
-    assert [o.output_type for o in shown.outputs] == ["display_data"]
-    assert shown.outputs[0].metadata["alt"] == "Figure: What the neuron sees"
+    deck = deck_view(nb, nb, nb, lines={"a": 4, "d": 30})
+    # the slide has room for a figure beside a heading and a line; the second goes on
+    assert slides(deck) == [["a", "b", "b-result1", "c"], ["d-continued0", "d"]]
+    assert all(c.metadata["transient"] == {"remove_source": True} for c in deck.cells[1:4])
+    assert [o.output_type for o in deck.cells[2].outputs] == ["display_data"]
+    assert deck.cells[2].outputs[0].metadata["alt"] == "Figure: What the neuron sees"
+    assert deck.cells[4].source == "### What the neuron sees (continued)"
+    assert starts(deck)[1] == {"source": "", "line": "30", "continues": "4"}
+    assert starts(deck)[0]["promises"] == "4"  # b's two outputs, c's, d's
 
 
 def exercise_notebooks(stub_kind=None, task_kind="skip"):
@@ -144,7 +147,9 @@ def test_labelled_blocks_get_a_slide_each_and_are_never_trimmed():
     nb = notebook(cell("markdown", "## Let it write", "slide", "a"),
                   cell("code", "print(samples)", "subslide", "b", [out]))
     deck = deck_view(nb, nb, nb, lines={"b": 20})
-    assert [s[0] for s in slides(deck)] == ["a", "b", "b-label0", "b-label1", "b-label2"]
+    # a heading and a line announce the samples: the cell joins them, no empty slide
+    assert slides(deck)[0] == ["a", "b"]
+    assert [s[0] for s in slides(deck)] == ["a", "b-label0", "b-label1", "b-label2"]
     labels = [c.source for c in deck.cells if c.id.startswith("b-label")]
     assert labels == ["### temperature 0.2", "### temperature 0.6", "### temperature 1.0"]
     parts = [c.outputs[0].text for c in deck.cells if c.id.startswith("b-part")]
@@ -195,12 +200,12 @@ def test_the_deck_timer_shows_the_exercises_own_minutes():
     assert 'data-minutes="4"' in timer.source and "4 min" in timer.source
 
 
-def test_a_bare_heading_shows_the_output_of_the_cell_after_it():
+def test_a_heading_shows_the_outputs_of_the_cells_after_it():
     text = nbformat.v4.new_output("stream", name="stdout", text="1,000 questions: 0.98\n")
     nb = notebook(cell("markdown", "## Results", "slide", "a"),
                   cell("code", "print(score)", None, "b", [text]),
                   cell("code", "print(more)", None, "c", [text]))
     deck = deck_view(nb, nb, nb)
-    assert slides(deck) == [["a", "b"]]
+    assert slides(deck) == [["a", "b", "c"]]
     assert deck.cells[1].outputs[0].text == "1,000 questions: 0.98\n"
     assert deck.cells[1].metadata["transient"] == {"remove_source": True}

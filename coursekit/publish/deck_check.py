@@ -7,7 +7,9 @@ slide's box, no code may be cut at the right edge, no code may be smaller than 2
 screen (what the back of a room reads), and no slide may carry more than 130 words of prose
 (above 90 is a warning). A slide that fails is a build error naming the lesson file and the
 line of the cell that starts the slide (the ``data-source``/``data-line`` of its
-``<section>``).
+``<section>``). Figures large enough to read, no box that cuts its content off, the slide's
+furniture clear of its content, and no slide that promises a result without showing it:
+deck_legibility.py.
 
 Chromium comes from the Debian package, driven by Playwright (which never downloads a
 browser). Without them the build fails (exit 2) on every machine alike, so that no machine
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CourseError
+from .deck_legibility import LEGIBILITY
 from .slides import DECK_HEIGHT, DECK_WIDTH
 
 CHROMIUM = Path(os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium"))
@@ -64,6 +67,7 @@ const proseWords = (section) => {
 MEASURE_SLIDE = """
 async ([index, fragment, tolerance, answer]) => {
     /*PROSE_WORDS*/
+    /*LEGIBILITY*/
     Reveal.slide(index, 0, fragment);
     const section = Reveal.getCurrentSlide();
     await window.coursekitDeck.showAnswer(section, answer);
@@ -100,12 +104,13 @@ async ([index, fragment, tolerance, answer]) => {
             problems.push(name(el) + " is cut at the right edge");
         }
     }
+    problems.push(...legibility(section, index, scale, tolerance, fragment !== -1));
     return {index: index, total: Reveal.getTotalSlides(), source: section.dataset.source || "",
             line: Number(section.dataset.line || 0), exercise: section.dataset.exercise || "",
             fit: section.dataset.fit || "", figures: section.querySelectorAll("img").length,
             problems: problems, minCode: minCode, words: proseWords(section)};
 }
-""".replace("/*PROSE_WORDS*/", PROSE_WORDS.strip())
+""".replace("/*PROSE_WORDS*/", PROSE_WORDS.strip()).replace("/*LEGIBILITY*/", LEGIBILITY.strip())
 
 
 @dataclass
@@ -248,4 +253,5 @@ def unfit_error(project_root: Path, deck: Path, slide: SlideFit) -> CourseError:
         + "; ".join(problems[:3]), path=where, line=slide.line or None,
         hint="split the slide (start a new one with a `slide` cell), shorten its text or "
              "code, move prose to the notes page (a markdown cell with no slide type) or the "
-             "speaker notes (a `notes` cell), or make its figure smaller")
+             "speaker notes (a `notes` cell); a figure too small to read needs a slide of its "
+             "own or larger text (fontsize=) or a smaller figsize in its lesson cell")

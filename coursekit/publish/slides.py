@@ -30,7 +30,7 @@ DECK_FILES = ("deck.css", "deck.js")
 DECK_WIDTH, DECK_HEIGHT = 1280, 720  # 16:9, what a projector or a shared screen shows
 # what a deck loads from the reveal.js package (the white theme imports its local fonts)
 REVEAL_FILES = ("dist/reveal.css", "dist/reveal.js", "dist/theme/white.css",
-                "plugin/notes/notes.js", "LICENSE")
+                "plugin/notes/notes.js", "plugin/zoom/zoom.js", "LICENSE")
 REVEAL_FONTS = "dist/theme/fonts/source-sans-pro"
 
 

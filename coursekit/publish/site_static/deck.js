@@ -6,13 +6,14 @@
    wraps; if the slide is still too tall, its figures give up height, then its code shrinks
    down to FLOOR. section.dataset.fit says "ok" or "overflow": the build's fit check
    (coursekit/publish/deck_check.py) reads real element boxes to decide.
-   Also here: the exercise countdowns, the instructor deck's answer key (A), and keyboard
-   focus kept out of the slides that are not shown. */
+   Also here: the zoom key (Z), the exercise countdowns, the instructor deck's answer key
+   (A), and keyboard focus kept out of the slides that are not shown. */
 (function () {
     "use strict";
     var FLOOR = 20;        // smallest code font, in slide px (= screen px at 1280×720): the
                            // back of a room reads 20 px; below it code wraps instead
-    var COMFORT = 320;     // figures shrink to this height before code shrinks (slide px)
+    var COMFORT = 396;     // figures shrink to this height (55 % of the slide, what the fit
+                           // check asks of a figure) before code shrinks (slide px)
     var MIN_FIGURE = 200;  // and never below this: a smaller one cannot be read
     var MAX_GROW = 1.5;    // nor grown past 1.5 times its own size (it would blur)
 
@@ -268,6 +269,35 @@
         });
     }
 
+    /* Z zooms into the current slide's largest figure, Z again (or Esc, or leaving the
+       slide) zooms out: reveal.js' zoom plugin, which alt-click drives anywhere on a slide
+       (zoomKey in the deck's Reveal.initialize). */
+    var ZOOM_KEY = {keyCode: 90, key: "Z", description: "Zoom into the figure (alt-click: "
+                    + "anywhere)"};
+
+    function zoomed() {
+        return /scale/.test(document.body.style.transform || "");
+    }
+
+    function altClick(x, y) {  // what the zoom plugin listens to
+        Reveal.getRevealElement().dispatchEvent(new MouseEvent("mousedown", {
+            altKey: true, clientX: x, clientY: y, bubbles: true, cancelable: true}));
+    }
+
+    function zoomFigure() {
+        if (zoomed()) {
+            altClick(0, 0);  // a zoomed plugin zooms out on the next alt-click
+            return;
+        }
+        var imgs = Array.prototype.slice.call(Reveal.getCurrentSlide().querySelectorAll("img"));
+        var area = function (img) { return img.offsetWidth * img.offsetHeight; };
+        var largest = imgs.sort(function (a, b) { return area(b) - area(a); })[0];
+        if (largest) {
+            var box = largest.getBoundingClientRect();
+            altClick(box.left + box.width / 2, box.top + box.height / 2);
+        }
+    }
+
     var revealReady = new Promise(function (resolve) {
         Reveal.on("ready", resolve);
     });
@@ -289,6 +319,7 @@
 
     Reveal.on("ready", function (event) {
         each(document, ".ck-timer", setUpTimer);
+        Reveal.addKeyBinding(ZOOM_KEY, zoomFigure);
         if (instructor) {
             Reveal.addKeyBinding(ANSWER_KEY, function () {
                 var section = Reveal.getCurrentSlide();
@@ -300,6 +331,9 @@
     });
     Reveal.on("slidechanged", function (event) {
         var carried = carriesAnswer(event);
+        if (zoomed()) {
+            altClick(0, 0);
+        }
         hideAnswers();
         inertHidden();
         if (carried) {
