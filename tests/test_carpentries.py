@@ -298,3 +298,14 @@ def test_an_instructor_note_repeating_a_boxs_heading_keeps_the_rest_secret(cours
     path = root / "content" / "01_dense.py"
     assert [s.text for s in speaker_note_secrets(read_lesson(path))] == [
         "Extend the discussion as far as time allows."]
+
+
+def test_an_instructor_div_in_a_tagged_cell_is_refused_naming_its_line(tmp_path):
+    source = LESSON.replace("# %% [markdown]\n# Some words", "# %% [markdown] "
+                            'nbgrader={"solution": false, "task": true}\n# Some words')
+    path = tmp_path / "01_sums.py"
+    path.write_text(source)
+    with pytest.raises(MarkerError) as err:
+        read_lesson(path)
+    assert "'::: instructor' in a tagged cell" in err.value.message
+    assert err.value.line == source.split("\n").index("# ::: instructor") + 1

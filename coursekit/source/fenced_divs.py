@@ -200,8 +200,9 @@ def with_instructor_cells(cells: list, starts: list[int], path) -> list[tuple[ob
             found.append((raw, start))
             continue
         if {"tags", "nbgrader"} & set(raw.metadata):
+            fence = next(offset for offset, _, notes in pieces if notes) - 1
             raise MarkerError("'::: instructor' in a tagged cell: the note would take the "
-                              "tag's meaning", path=path, line=start + pieces[0][0],
+                              "tag's meaning", path=path, line=start + fence,
                               hint="move the instructor div to a Markdown cell of its own")
         metadata = dict(raw.metadata)
         for offset, text, notes in pieces:
