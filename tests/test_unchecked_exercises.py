@@ -11,7 +11,9 @@ import pytest
 from conftest import ROOT, lesson_source
 from coursekit.config import load_course
 from coursekit.errors import LessonFormatError
+from coursekit.publish.deck_view import deck_view
 from coursekit.publish.pages import render_notes
+from coursekit.publish.slides import render_deck
 from coursekit.publish.student_view import notes_notebook
 from coursekit.run.contract import plan, unchecked
 from coursekit.source.lesson import read_lesson
@@ -79,6 +81,15 @@ def test_student_and_instructor_pages_show_the_note(tmp_path):
         assert "**No automatic check.** A person grades this answer" in page
         assert "more than one good answer" in page
         assert ("it falls, then flattens" in page) == instructor
+
+
+def test_the_deck_leaves_the_note_out(tmp_path):
+    """On a slide the note would pose as the next exercise's task."""
+    lesson = read_lesson(write(tmp_path, LESSON.replace(
+        "# %%\ndef square", "# %% [markdown]\n# Square a number.\n\n# %%\ndef square")))
+    exercise = exercise_notebook(lesson, COURSE)
+    deck = render_deck(deck_view(exercise, solution_notebook(lesson, COURSE), None), "x")
+    assert "No automatic check" not in deck and "Square a number." in deck
 
 
 def test_the_moocs_solution_only_cells_reach_instructors_only(tmp_path):

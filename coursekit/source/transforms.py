@@ -156,6 +156,11 @@ UNCHECKED_NOTES = {
 }
 
 
+def is_unchecked_note(cell) -> bool:
+    """The note :func:`note_unchecked` adds: for pages and notebooks, not for slides."""
+    return "unchecked" in cell.metadata.get("coursekit", {})
+
+
 def note_unchecked(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
     """Under each code exercise that declares no automatic check (``manual``, ``open``;
     nbgrader's manually graded answers, the MOOC's stubs), a note saying so, in both
