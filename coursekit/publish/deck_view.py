@@ -4,8 +4,9 @@ The student view of the notes page (:func:`merge_outputs`) is walked once, in or
 becomes a flat list of slides (no vertical stacks: the right arrow reaches every slide):
 
 * cells marked ``slide``/``subslide`` start a slide, ``-``/``fragment``/``notes`` join it;
-* a figure made by an unmarked cell joins the slide it belongs to (its code does not):
-  a slide that talks about a plot shows the plot;
+* figures first, and no empty promises (deck_results.py): a slide shows the figures its
+  cells draw, not their plotting code, and what the cells behind it (unmarked or
+  ``skip`` code) print or draw is on it or on the next slide, under the same heading;
 * every exercise (a cell whose solution is hidden from students) gets a slide with its
   task (the markdown before it), the stub and a countdown; the instructor's deck adds the
   solution to the speaker notes and, hidden, in the stub's place: never a fragment, so
@@ -31,8 +32,10 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..config import Course
+from ..run.figures import figure_facts
 from ..source.lesson import Lesson
 from ..source.transforms import cell_id, is_speaker_notes, is_unchecked_note
+from . import deck_results as results
 from .figure_alt import cell_alts
 from .long_solutions import continuation, split_solution
 from .student_view import (
@@ -47,7 +50,8 @@ from .student_view import (
 STARTS = ("slide", "subslide")
 JOINS = ("-", "fragment", "notes")
 DEFAULT_EXERCISE_MINUTES = 10  # per exercise, when the lesson header gives no `exercises`
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+IMAGE_TYPES = results.IMAGE_TYPES
+SHORT_LINES = 2  # a heading and this many lines: a slide that shows nothing yet
 
 
 @dataclass
@@ -74,11 +78,48 @@ class _Deck:
             self.flush()
         self._append(cell, slide_type, line)
 
-    def bare(self) -> bool:
-        """The current slide is a heading and nothing else (yet)."""
+    def short(self) -> bool:
+        """The current slide is one markdown cell: a heading and a line or two."""
         start = self.start
-        return (start is not None and self.cells[-1] is start and start.cell_type == "markdown"
-                and all(line.startswith("#") for line in start.source.split("\n") if line.strip()))
+        if start is None or self.cells[-1] is not start or start.cell_type != "markdown":
+            return False
+        lines = [line for line in start.source.split("\n") if line.strip()]
+        return bool(lines) and lines[0].startswith("#") and len(lines) <= 1 + SHORT_LINES
+
+    def current(self) -> list:
+        """The cells of the current slide."""
+        if self.start is None:
+            return []
+        return self.cells[next(n for n in range(len(self.cells) - 1, -1, -1)
+                               if self.cells[n] is self.start):]
+
+    def promise(self, count: int) -> None:
+        """The current slide's cells produced ``count`` more results (the fit check
+        makes sure a slide that shows none of them is followed by its continuation)."""
+        if self.start is not None and count:
+            data = self.start.metadata["slideshow"]["data"]
+            data["promises"] = str(int(data.get("promises", "0")) + count)
+
+    def place(self, cell: NotebookNode, outputs: list) -> None:
+        """Results of a cell the deck does not show, without its code: on the current
+        slide while they fit beside what it has, else on a continuation of it."""
+        for part, chunk in enumerate(results.chunks(outputs)):
+            shown = results.shown_cell(cell, chunk, part)
+            used = sum(results.lines_of(c) for c in self.current())
+            if self.start is None:
+                self.add(shown, "slide")
+                continue
+            figure = results.is_figure(chunk[0])
+            if used <= (results.FIGURE_BESIDE if figure
+                        else results.SLIDE_LINES - results.lines_of(shown)):
+                self.add(shown, "-")
+                continue
+            of = self.start.metadata["slideshow"]["data"].get("line", "0")
+            title = results.heading_of(self.start)
+            self._append(results.continuation(title, cell.id, part), "slide",
+                         self.lines.get(cell.id))
+            self.start.metadata["slideshow"]["data"]["continues"] = of
+            self._append(shown, "-", None)
 
     def later(self, cell: NotebookNode, slide_type: str, line: int | None = None) -> None:
         """Add ``cell`` once the current slide is over (now, if no slide started yet)."""
@@ -114,7 +155,9 @@ def lesson_view(lesson: Lesson, exercise: NotebookNode, solution: NotebookNode,
                    lines={cell_id(cell.index): cell.line for cell in lesson.cells},
                    meta=lesson.meta,
                    minutes={cell_id(cell.index): cell.minutes for cell in lesson.cells
-                            if cell.minutes is not None})
+                            if cell.minutes is not None},
+                   code_shown={cell_id(cell.index) for cell in lesson.cells
+                               if cell.code_on_slide})
     if course is not None:
         title = title_slide(course, lesson)
         title.metadata["slideshow"] = {"slide_type": "slide", "data": {
@@ -143,11 +186,12 @@ def title_slide(course: Course, lesson: Lesson) -> NotebookNode:
 
 def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: NotebookNode | None,
               *, instructor: bool = False, source: str = "", lines: dict | None = None,
-              meta: dict | None = None, minutes: dict | None = None) -> NotebookNode:
+              meta: dict | None = None, minutes: dict | None = None,
+              code_shown: set | None = None) -> NotebookNode:
     """The notebook :func:`render_deck` turns into slides. ``source`` names the lesson file
     and ``lines`` each cell's line (by cell id) in the slides' data attributes; ``meta`` is
     the lesson header (its ``exercises`` minutes), ``minutes`` the exercises' own (by cell
-    id)."""
+    id); ``code_shown``: ids of the cells whose figures keep their code on the slide."""
     # the instructor's deck carries the speaker notes (reveal.js' speaker view shows them)
     base = with_speaker_notes(exercise, solution) if instructor else drop_speaker_notes(exercise)
     nb = clean_logs(merge_outputs(base, executed))
@@ -156,10 +200,15 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
     stubs = [cell for cell in nb.cells if _hides_solution(cell, answers)]
     timers = exercise_minutes(meta or {}, [(minutes or {}).get(stub.id) for stub in stubs])
     task: NotebookNode | None = None  # the last markdown cell since the last exercise
+    shown = False  # the cells are behind a slide of the deck (not a skipped section)
     for cell in nb.cells:
         if is_unchecked_note(cell):
             continue  # "no automatic check" is for pages: on a slide it would pose as a task
         kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind in STARTS + JOINS and not is_speaker_notes(cell):
+            shown = True
+        elif kind == "skip" and cell.cell_type == "markdown":
+            shown = False
         if _hides_solution(cell, answers):
             number = stubs.index(cell) + 1
             exercise_ = Exercise(number, timers[number - 1], cell, answers[cell.id])
@@ -170,6 +219,9 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
             task = cell
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             cell.metadata["transient"] = {"remove_source": True}  # the author hid the code
+        results.figures_first(cell, code_shown or set())
+        if kind == "subslide" and cell.cell_type == "code" and deck.short():
+            kind = "-"  # a heading and a line announce this cell: it joins them
         if kind in STARTS and cell.cell_type == "markdown":
             for part in split_headings(cell):
                 deck.add(part, "slide", lines.get(cell.id) if lines else None)
@@ -179,10 +231,11 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
             deck.add(cell, kind)
         elif kind in JOINS:
             deck.add(cell, "slide")  # nothing to join yet: it opens the deck
-        elif kind is None and cell.cell_type == "code" and deck.bare() and cell.outputs:
-            _add_outputs(deck, cell, cell.outputs)  # a bare heading shows what follows it
-        elif kind is None and cell.cell_type == "code" and _figures(cell):
-            _add_outputs(deck, cell, _figures(cell))
+        if kind in (None, "skip") and shown and results.results(cell):
+            deck.promise(len(results.results(cell)))  # counted on the slide they belong to
+            deck.place(cell, results.results(cell))
+        elif kind in STARTS + JOINS and shown:
+            deck.promise(len(results.results(cell)))
         if kind in STARTS + JOINS and cell.cell_type == "code":
             _split_labelled(deck, cell)
     deck.flush()
@@ -305,22 +358,6 @@ def _solution(exercise: Exercise) -> NotebookNode:
     return answer
 
 
-def _figures(cell: NotebookNode) -> list:
-    return [output for output in cell.get("outputs", [])
-            if any(kind in output.get("data", {}) for kind in IMAGE_TYPES)]
-
-
-def _add_outputs(deck: _Deck, cell: NotebookNode, outputs: list) -> None:
-    """Outputs of an unmarked cell (its figures, or all of them under a bare heading),
-    without its code."""
-    shown = copy.deepcopy(cell)
-    shown.outputs = copy.deepcopy(outputs)
-    shown.metadata = {"transient": {"remove_source": True}}
-    if cell.metadata.get("caption"):  # the alt text the lesson wrote for these figures
-        shown.metadata["caption"] = cell.metadata["caption"]
-    deck.add(shown, "-" if deck.start is not None else "slide")
-
-
 def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
     """An output of several labelled blocks keeps what comes before the first label;
     each block follows on a slide of its own, label first."""
@@ -346,10 +383,12 @@ def _split_labelled(deck: _Deck, cell: NotebookNode) -> None:
 
 
 def _describe_figures(cells: list) -> None:
-    """Alt text for each figure, in the output the deck template reads."""
+    """Alt text for each figure, and the dpi and smallest text its run recorded (the fit
+    check's measure of its text), in the output the deck template reads."""
     for cell, alt in cell_alts(cells):
-        for output in _figures(cell):
+        for output in results.figures(cell):
             output.setdefault("metadata", {})["alt"] = alt
+            output.metadata["facts"] = figure_facts(output)
 
 
 def split_headings(cell: NotebookNode) -> list[NotebookNode]:
