@@ -72,8 +72,10 @@ def test_the_slides_pdf_has_one_16_9_page_per_slide_each_the_whole_slide(printed
         assert abs(width / height - 16 / 9) < 1e-3
         # the page is one photograph of the whole 1280×720 slide: nothing cut, nothing
         # beside it, drawn over the full page
-        [image] = page.images
-        assert image.image.size == (DECK_WIDTH * PIXEL_RATIO, DECK_HEIGHT * PIXEL_RATIO)
+        [image] = page["/Resources"]["/XObject"].values()
+        image = image.get_object()
+        assert (image["/Width"], image["/Height"]) == (DECK_WIDTH * PIXEL_RATIO,
+                                                       DECK_HEIGHT * PIXEL_RATIO)
         assert drawn_images(page) == [[width, 0, 0, height, 0, 0]]
 
 
@@ -87,7 +89,8 @@ def test_the_instructors_pdf_has_each_slide_with_its_solution_and_notes(printed)
     assert all(f"Slide {n} of {slides}" in text for n, text in enumerate(texts, start=1))
     assert any(SOLUTION_TEXT in text for text in texts)  # the solution, in its notes
     assert any("Speaker note:" in text for text in texts)
-    assert all(len(page.images) == 1 for page in pdf.pages)  # the slide above its notes
+    # the slide above its notes
+    assert all(len(page["/Resources"]["/XObject"]) == 1 for page in pdf.pages)
 
 
 def test_the_notes_pdf_is_the_students_page_with_no_path_of_this_machine(printed):

@@ -54,7 +54,9 @@ const proseWords = (section) => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const el = node.parentElement;
         if (!el || el.closest(notProse)) continue;
-        if (!el.checkVisibility({visibilityProperty: true, opacityProperty: false})) continue;
+        // displayed, that is: fragments count as shown (the verdict takes the slide with
+        // all of them shown; just after Reveal.slide their visibility is mid-transition)
+        if (!el.checkVisibility()) continue;
         count += (node.textContent.match(/[\\p{L}\\p{N}]+(?:['\u2019][\\p{L}]+)*/gu) || []).length;
     }
     return count;
