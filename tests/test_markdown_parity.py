@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Tag
 
 from conftest import ROOT
 from coursekit.config import Project, load_course
+from coursekit.errors import CourseError
 from coursekit.publish.deck_view import deck_view
 from coursekit.publish.markdown_config import DeckMarkdown, extensions_of
 from coursekit.publish.mkdocs_run import mkdocs_config, run_mkdocs
@@ -161,3 +162,12 @@ def test_display_math_gets_a_block_of_its_own_and_code_is_left_alone():
     assert separate_display_math(["see `$$x$$` here"]) == ["see `$$x$$` here"]
     assert separate_display_math(["- item", "  $$", "  x", "  $$"]) == [
         "- item", "", "  $$", "  x", "  $$"]
+
+
+def test_an_extension_that_does_not_load_is_an_error_naming_mkdocs_yml(tmp_path):
+    text = (ROOT / "mkdocs.yml").read_text().replace("  - admonition\n",
+                                                     "  - admonitions_typo\n")
+    (tmp_path / "mkdocs.yml").write_text(text)
+    with pytest.raises(CourseError, match="admonitions_typo") as caught:
+        DeckMarkdown(tmp_path / "mkdocs.yml")
+    assert caught.value.path == tmp_path / "mkdocs.yml"

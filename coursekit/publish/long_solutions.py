@@ -40,7 +40,7 @@ def split_solution(answer: NotebookNode) -> list[NotebookNode]:
     for number, line in enumerate(lines):
         height = px * max(1, math.ceil(len(line) / chars))
         if used + height > ROOM_PX and number > start:
-            cut = max((c for c in cuts if start < c <= number), default=number)
+            cut = _best_cut(cuts, start, number, lines)
             parts.append(lines[start:cut])
             start, used = cut, sum(px * max(1, math.ceil(len(x) / chars))
                                    for x in lines[cut:number])
@@ -48,6 +48,17 @@ def split_solution(answer: NotebookNode) -> list[NotebookNode]:
     parts.append(lines[start:])
     return [_part(answer, part, n, lines[:sum(len(p) for p in parts[:n])])
             for n, part in enumerate(parts)]
+
+
+def _best_cut(cuts: set[int], start: int, end: int, lines: list[str]) -> int:
+    """The line the part after ``start`` ends before, no later than ``end``: in the window's
+    second half, the least indented place to cut (between a function's statements rather
+    than inside a loop), the latest of those; else the latest place; else ``end``."""
+    window = [c for c in cuts if start < c <= end]
+    late = [c for c in window if c >= (start + end) / 2] or window
+    if not late:
+        return end
+    return max(late, key=lambda c: (-(len(lines[c]) - len(lines[c].lstrip())), c))
 
 
 def continuation(number: int, part: int, ident: str) -> NotebookNode:
