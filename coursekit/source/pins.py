@@ -94,10 +94,9 @@ def lesson_pins(lesson: Lesson, pins: dict[str, str], backend: str = "") -> dict
     """Distribution → pinned version of what the lesson imports (as this environment maps
     modules to distributions), plus the Keras backend's distribution when it imports
     Keras: the verified versions a student's runtime must have."""
-    providers = module_providers()
     modules = {module for module, _ in lesson_imports(lesson)}
     names = {normalized(dist) for module in modules if module not in sys.stdlib_module_names
-             for dist in providers.get(module, [])}
+             for dist in providers_of(module)}
     if "keras" in modules and backend:
         names.add(normalized(backend))  # tensorflow, jax, torch: named as distributed
     return {name: pins[name] for name in sorted(names)
@@ -105,6 +104,29 @@ def lesson_pins(lesson: Lesson, pins: dict[str, str], backend: str = "") -> dict
 
 
 @functools.cache
+def providers_of(module: str) -> list[str]:
+    """The distributions that install ``module``: the one of the same name when it says
+    it does (milliseconds: most do, numpy, keras), else importlib's whole map (a second
+    and a half to build, so built once: PIL, yaml, sklearn)."""
+    try:
+        same_name = importlib.metadata.distribution(module)
+    except importlib.metadata.PackageNotFoundError:
+        same_name = None
+    if same_name is not None and provides(same_name, module):
+        return [same_name.name]
+    return module_providers().get(module, [])
+
+
+def provides(distribution: importlib.metadata.Distribution, module: str) -> bool:
+    """Its top_level.txt names the module, or (no such file: meson, hatch) its RECORD
+    holds the module's folder or file."""
+    top_level = distribution.read_text("top_level.txt")
+    if top_level is not None:
+        return module in top_level.split()
+    return any(part.parts[0] in (module, f"{module}.py") for part in distribution.files or [])
+
+
+@functools.cache
 def module_providers() -> dict[str, list[str]]:
-    """importlib's module → distributions map: a second to build, so built once."""
+    """importlib's module → distributions map, built once."""
     return importlib.metadata.packages_distributions()
