@@ -14,10 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import lesson_source, run_build
 from coursekit.config import Project
 from coursekit.source.data_record import RECORD, read_record
 from coursekit.source.notebooks import generate
+from coursekit.source.pins import normalized, providers_of
 from coursekit.source.setup_cell import CELL_ID, render
 
 NUMPY = importlib.metadata.version("numpy")
@@ -172,3 +175,11 @@ def test_verify_runs_the_cell_and_fails_on_data_that_is_not_the_recorded_file(co
     assert run["status"] == "failed"
     assert "words.txt at data/words.txt: its sha256 differs from the verified file's" \
         in json.dumps(run)
+
+
+@pytest.mark.parametrize("module", ["numpy", "keras", "matplotlib", "IPython", "yaml", "PIL"])
+def test_the_quick_distribution_lookup_agrees_with_importlibs_map(module):
+    """numpy and matplotlib have no top_level.txt (RECORD says), yaml and PIL are not
+    their distributions' names (the whole map says)."""
+    assert sorted(map(normalized, providers_of(module))) == \
+        sorted(map(normalized, importlib.metadata.packages_distributions()[module]))
