@@ -148,6 +148,8 @@ def test_both_bundles_and_the_publication_carry_setup_and_the_check(tiny):
     names = {name.split("/", 1)[1] for name in files}
     assert {"SETUP.md", "check_setup.py", "requirements.txt"} <= names
     assert not any(name.startswith("data/") for name in names)
+    readme = next(data for name, data in files.items() if name.endswith("/README.md"))
+    assert b"python check_setup.py" in readme and b"`SETUP.md`" in readme
     _, published = publication_files(Project(root))
     assert {"SETUP.md", "check_setup.py"} <= set(published)
 
