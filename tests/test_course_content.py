@@ -95,8 +95,10 @@ def test_welcome_takes_people_from_the_configuration():
     assert "Your Name" not in text
 
 
-def cell_after(lesson, cell):
-    return lesson.cells[lesson.cells.index(cell) + 1]
+def cell_after(lesson, cell, cell_type=None):
+    """The next cell (of ``cell_type``, when given)."""
+    later = lesson.cells[lesson.cells.index(cell) + 1:]
+    return next(c for c in later if cell_type in (None, c.cell_type))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
@@ -120,11 +122,11 @@ def test_lesson02_asks_for_the_batch_norm_momentum_it_uses_and_checks_it():
     task = next(c for c in lesson.cells if "### Exercise 2: build the CNN" in c.source)
     assert "BatchNormalization(momentum=0.9)" in task.source
     assert "BatchNormalization()" not in task.source
-    solution = cell_after(lesson, task)
+    solution = cell_after(lesson, task, "code")
     assert "BatchNormalization(momentum=0.9)" in solution.split.solution
     assert any("default momentum" in v.label and "BatchNormalization()" in v.solution
                for v in solution.split.variants if v.kind == "mistake")
-    check = cell_after(lesson, solution)
+    check = cell_after(lesson, solution, "code")
     assert "check" in check.tags and ".momentum" in check.source
 
 
