@@ -126,6 +126,19 @@ def test_files_the_lesson_names_beside_the_source_come_along(tmp_path, capsys):
     assert (content / "jupyter.png").read_bytes() == b"the course's"
 
 
+def test_a_conversion_that_does_not_read_as_a_lesson_writes_nothing(tmp_path, capsys):
+    nb = nbformat.read(PROBLEM, as_version=4)
+    nb.cells[2].metadata["nbgrader"]["soluton"] = True  # a typo nbgrader would not catch
+    broken = tmp_path / "problem1.ipynb"
+    nbformat.write(nb, broken)
+    (tmp_path / "content").mkdir()
+    assert run_import(tmp_path, broken) == 2
+    err = capsys.readouterr().err
+    assert f"{broken}: the lesson converted from it does not read: unknown nbgrader " \
+        "metadata key 'soluton'" in err and "did you mean 'solution'?" in err
+    assert list((tmp_path / "content").iterdir()) == []
+
+
 def test_a_released_nbgrader_notebook_is_refused(tmp_path, capsys):
     nb = nbformat.read(PROBLEM, as_version=4)
     nb.cells[0].metadata["nbgrader"]["checksum"] = "abc"
