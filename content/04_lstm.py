@@ -727,7 +727,7 @@ plt.show()
 # must carry its count through 20 multiplications by $U$; the LSTM carries it along its
 # cell state (the slide on one line of calculus).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 if compare_rnn:
     long_data = make_timing_data(n_train, seq_len, long_delay, rng)
     long_held_out = make_timing_data(n_val, seq_len, long_delay, rng)
