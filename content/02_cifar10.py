@@ -1037,7 +1037,7 @@ print(f"most frequent mistake: {CLASS_NAMES[_i]} taken for {CLASS_NAMES[_j]} "
 # Each diagonal count divided by its row's total: how often a photo of that class is
 # named right. One accuracy for the whole test set hides which classes pay for it.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 class_accuracy = np.diag(cm) / cm.sum(axis=1)
 class_order = np.argsort(class_accuracy, kind="stable")
 fig, ax = plt.subplots(figsize=(7, 4))
@@ -1071,7 +1071,7 @@ print("reloaded model gives the same predictions:", _same)
 # fault, some are odd photos, a few labels are arguable. Looking is fine; changing the
 # model because of what you see here would turn the test set into a validation set.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 shifted = test_logits - test_logits.max(axis=1, keepdims=True)  # a softmax that cannot overflow
 test_probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
 confidence = test_probabilities.max(axis=1)
