@@ -1031,7 +1031,7 @@ print(f"most frequent mistake: {CLASS_NAMES[_i]} taken for {CLASS_NAMES[_j]} "
 # are hard for people too at 32x32 pixels. Vehicles are easier than animals. Ask the room
 # why the diagonal is not equally dark everywhere.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### Accuracy per class
 #
 # Each diagonal count divided by its row's total: how often a photo of that class is
@@ -1064,7 +1064,7 @@ _same = np.allclose(reloaded.predict(x_test[:500], verbose=0), single_view_logit
                     atol=1e-3)
 print("reloaded model gives the same predictions:", _same)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # ### The most confident mistakes
 #
 # The test photos the model got wrong while most sure of itself. Some are the model's
