@@ -725,7 +725,7 @@ plt.show()
 # The same task with a longer wait: the answer `long_delay` = 20 steps after the spike.
 # A plain `SimpleRNN` and Keras' LSTM, the same size, data and training. The plain RNN
 # must carry its count through 20 multiplications by $U$; the LSTM carries it along its
-# cell state (the slide on one line of calculus).
+# cell state (the slide on one line of calculus). Which of the two will learn it?
 
 # %% slideshow={"slide_type": "subslide"}
 if compare_rnn:
