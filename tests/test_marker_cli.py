@@ -9,6 +9,7 @@ import pytest
 
 from conftest import lesson_source, make_course, snapshot
 from coursekit.cli import main
+from coursekit.source.setup_cell import CELL_ID as SETUP_CELL
 
 GOOD = lesson_source('''
     # %%
@@ -58,8 +59,9 @@ def test_every_dialect_generates_without_leaking(tmp_path, capsys):
     assert code == 0, err
     exercise = json.loads((root / "exercises/01_dialects.ipynb").read_text())
     solution = json.loads((root / "solutions/01_dialects.ipynb").read_text())
-    ex = ["".join(c["source"]) for c in exercise["cells"][1:]]
-    sol = ["".join(c["source"]) for c in solution["cells"]]
+    # the lesson's cells: not the Colab badge, not the setup cell (test_setup_cell.py)
+    ex = ["".join(c["source"]) for c in exercise["cells"][1:] if c["id"] != SETUP_CELL]
+    sol = ["".join(c["source"]) for c in solution["cells"] if c["id"] != SETUP_CELL]
     assert ex == ["Why square?\nYOUR ANSWER HERE",
                   "def cube(x):\n    # Return x to the third power.\n    pass",
                   "area = ...  # YOUR CODE HERE",
@@ -111,8 +113,9 @@ def test_marker_words_in_a_string_are_caught_by_the_scanner(tmp_path, capsys):
     code, err = build(root, capsys)
     line = bad.split("\n").index('print("### begin solution: spoilers below")') + 1
     assert code == 2
-    # the place in the notebook (its second cell, after the Colab badge) and the lesson line
-    assert (f"contains marker text 'begin solution' in cell 2 (cell-000) "
+    # the place in the notebook (its third cell, after the Colab badge and the setup
+    # cell) and the lesson line
+    assert (f"contains marker text 'begin solution' in cell 3 (cell-000) "
             f"({root}/content/01_squares.py:{line})") in err
     assert snapshot(root) == {}
 

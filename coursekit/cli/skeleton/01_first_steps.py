@@ -28,6 +28,10 @@
 #         targets:
 #           mse: {max: 0.05}
 #           slope: {min: 1.95, max: 2.05}
+#       student:  # what a student runs: the parameters cell's defaults
+#         parameters: {n_points: 200}
+#         targets:
+#           mse: {max: 0.1}
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
