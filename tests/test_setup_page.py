@@ -192,12 +192,16 @@ def profiles(full: str, student: str = "") -> str:
 
 
 def test_the_defaults_are_a_named_verified_profile_or_check_warns(course):
+    bare = lesson_source("""
+        # %% tags=["parameters"]
+        epochs = 30
+    """)
     root = course({"01_same": profiles("epochs: 30"), "02_other": profiles("epochs: 5"),
-                   "03_own": profiles("epochs: 5", student="epochs: 30")})
+                   "03_own": profiles("epochs: 5", student="epochs: 30"), "04_bare": bare})
     assert run_build(root, "notebooks").returncode == 0
-    [same, other, own] = load_lessons(root / "content")
-    assert (default_profile(same), default_profile(other), default_profile(own)) == \
-        ("full", None, "student")
+    lessons = load_lessons(root / "content")
+    assert [default_profile(lesson) for lesson in lessons] == \
+        ["full", None, "student", "defaults"]
     result = run_build(root, "check")
     assert result.returncode == 0
     warned = [line for line in result.stderr.splitlines() if "its defaults" in line]

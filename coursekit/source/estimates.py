@@ -49,7 +49,10 @@ class Estimate:
 def default_profile(lesson: Lesson) -> str | None:
     """The profile whose parameters are the lesson's defaults: ``student`` when declared,
     else ``full`` when its parameters equal the defaults; None: no verified profile is
-    what a student runs (``check`` warns)."""
+    what a student runs (``check`` warns). A lesson without profiles: verify runs its
+    defaults under any profile, so they are what was verified."""
+    if not lesson.profiles:
+        return "defaults"
     if STUDENT in lesson.profiles:
         return STUDENT
     full = lesson.profiles.get("full")
