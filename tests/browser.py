@@ -18,6 +18,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from conftest import ROOT
 from coursekit.publish.deck_check import CHROMIUM, CHROMIUM_ARGS
+from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
+from coursekit.publish.slides import REVEAL_DIR, reveal_assets
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")  # the impacts issue 9 allows none of
@@ -92,3 +94,15 @@ def assert_accessible_in(page: Page, scheme: str, label: str) -> None:
     expected = "slate" if scheme == "dark" else "default"
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
     assert serious_violations(page) == [], f"{scheme} {label}"
+
+
+def write_deck_assets(site: Path) -> None:
+    """What decks in ``site``/slides/ load, laid out as on a built site: reveal.js (and the
+    deck's own files) beside them, MathJax one folder up."""
+    assets = {f"slides/{REVEAL_DIR}/{name}": data
+              for name, data in reveal_assets(ROOT / "node_modules").items()}
+    assets.update({f"{MATHJAX_DIR}/{name}": data
+                   for name, data in mathjax_assets(ROOT / "node_modules").items()})
+    for name, data in assets.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)

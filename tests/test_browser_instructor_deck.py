@@ -30,13 +30,17 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixture)
-from conftest import ROOT
+from browser import (  # noqa: F401 (browser: a fixture)
+    AXE,
+    BLOCKING,
+    browser,
+    gated_context,
+    write_deck_assets,
+)
 from coursekit.config import load_course
 from coursekit.publish.deck_check import measure, open_deck
 from coursekit.publish.deck_view import deck_view
-from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
-from coursekit.publish.slides import REVEAL_DIR, lesson_deck, render_deck, reveal_assets
+from coursekit.publish.slides import lesson_deck, render_deck
 from coursekit.source.lesson import load_lessons
 from coursekit.source.transforms import exercise_notebook, solution_notebook
 from site_fixture import FIXTURE, fake_executed
@@ -67,13 +71,7 @@ def decks(tmp_path_factory) -> Path:
             path.write_text(html, encoding="utf-8")
     (site / "slides" / f"{LONG}.instructor.html").write_text(long_solution_deck(),
                                                               encoding="utf-8")
-    assets = {f"slides/{REVEAL_DIR}/{name}": data
-              for name, data in reveal_assets(ROOT / "node_modules").items()}
-    assets.update({f"{MATHJAX_DIR}/{name}": data
-                   for name, data in mathjax_assets(ROOT / "node_modules").items()})
-    for name, data in assets.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_bytes(data)
+    write_deck_assets(site)
     return site
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser import browser  # noqa: F401 (a fixture)
-from conftest import ROOT
+from browser import browser, write_deck_assets  # noqa: F401 (browser: a fixture)
 from coursekit.errors import CourseError
 from coursekit.publish.deck_check import (
     MIN_CODE_PX,
@@ -28,8 +27,7 @@ from coursekit.publish.deck_check import (
     wordy_warnings,
 )
 from coursekit.publish.deck_view import deck_view
-from coursekit.publish.mathjax import MATHJAX_DIR, mathjax_assets
-from coursekit.publish.slides import REVEAL_DIR, render_deck, reveal_assets
+from coursekit.publish.slides import render_deck
 
 DECK = Path("slides/01_tiny.html")
 
@@ -95,13 +93,7 @@ def tiny_deck(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("prose")
     (site / "slides").mkdir()
     (site / DECK).write_text(render_deck(deck, "Tiny"), encoding="utf-8")
-    assets = {f"slides/{REVEAL_DIR}/{name}": data
-              for name, data in reveal_assets(ROOT / "node_modules").items()}
-    assets.update({f"{MATHJAX_DIR}/{name}": data
-                   for name, data in mathjax_assets(ROOT / "node_modules").items()})
-    for name, data in assets.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_bytes(data)
+    write_deck_assets(site)
     return site
 
 
