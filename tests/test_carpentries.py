@@ -309,3 +309,43 @@ def test_an_instructor_div_in_a_tagged_cell_is_refused_naming_its_line(tmp_path)
         read_lesson(path)
     assert "'::: instructor' in a tagged cell" in err.value.message
     assert err.value.line == source.split("\n").index("# ::: instructor") + 1
+
+
+# --- the older lesson template (kramdown blockquotes), before the Workbench -----------
+
+STYLES = EPISODE.parent.parent / "carpentries-styles" / "04-lists.md"
+
+
+def test_an_episode_of_the_older_template_hides_its_solution_blockquote(tmp_path):
+    path = tmp_path / "01_lists.py"
+    path.write_text(CARPENTRIES.convert([STYLES]))
+    lesson = read_lesson(path)
+    assert lesson.title == "Storing Multiple Values in Lists" and lesson.questions == [
+        "How can I store many values together?"]
+    code = [cell.source for cell in lesson.cells if cell.cell_type == "code"]
+    assert code == ["odds = [1, 3, 5, 7]\nprint('odds are:', odds)"]  # its output dropped
+    challenge = next(cell for cell in lesson.cells if "Slicing" in cell.source)
+    assert "Hint: Remember that indices can be negative" in challenge.split.exercise
+    assert "string_for_slicing[-4:]" not in challenge.split.exercise
+    assert "string_for_slicing[-4:]" in challenge.split.solution
+    text = path.read_text()
+    assert "{:" not in text and "~~~" not in text and "{% include" not in text
+
+
+def test_a_lazy_line_stays_in_its_box_and_a_stray_class_line_is_refused(tmp_path):
+    episode = tmp_path / "05-lazy.md"
+    episode.write_text("---\ntitle: Lazy\n---\n> ## Task\n> Plot it.\n>\n> > ## Solution\n"
+                       "> > ![A plot of the daily\nminimum](../fig/min.svg)\n> {: .solution}\n"
+                       "{: .challenge}\n")
+    text = CARPENTRIES.convert([episode])
+    path = tmp_path / "01_lazy.py"
+    path.write_text(text)
+    cell = read_lesson(path).cells[0]
+    assert "minimum" not in cell.split.exercise and "](fig/min.svg)" in cell.split.solution
+    episode.write_text("---\ntitle: Stray\n---\nSome text.\n\n{: .solution}\n")
+    with pytest.raises(ImportFormatError) as err:
+        CARPENTRIES.convert([episode])
+    assert "follows no blockquote" in err.value.message and err.value.line == 6
+    episode.write_text("---\ntitle: Typo\n---\n> The answer.\n{: .soluton}\n")
+    with pytest.raises(ImportFormatError, match=r"unknown kramdown class '\{: .soluton\}'"):
+        CARPENTRIES.convert([episode])

@@ -15,6 +15,9 @@ they are (the lesson format reads them, source/fenced_divs.py) and gets:
   challenge is one exercise). Code inside a div (a solution's code), R chunks and other
   languages stay Markdown code blocks: nothing runs that the episode did not run in
   Python.
+
+An episode in the older lesson template (kramdown's ``{: .challenge}`` blockquotes and
+``~~~`` code blocks) is first rewritten as the Workbench writes it (carpentries_styles.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import yaml
 
 from ...errors import MarkerError
 from ..fenced_divs import fences
+from .carpentries_styles import as_workbench, check_classes
 
 SUFFIXES = (".md", ".rmd")
 FRONT = "---"
@@ -73,6 +77,8 @@ def episode_lesson(path: Path) -> str:
     lines = text.split("\n")
     meta, body_from = front_matter(lines, path)
     body = lines[body_from:]
+    check_classes(body, path, body_from + 1, _error)
+    body = as_workbench(body, path, body_from + 1, _error)  # the older template's boxes
     course = header(meta, path)
     body = _take_list_divs(body, course, path, body_from)
     if not course.get("title"):
