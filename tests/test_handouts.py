@@ -6,6 +6,7 @@ site is an error (exit 2) that writes nothing. Chromium prints them (the browser
 
 from __future__ import annotations
 
+import argparse
 import io
 import re
 import shutil
@@ -16,6 +17,9 @@ import pypdf
 import pytest
 
 from conftest import run_build
+from coursekit.cli.context import Context
+from coursekit.cli.publish import run_handouts
+from coursekit.config import Project
 from coursekit.publish.handouts import PIXEL_RATIO, stable_pdf
 from coursekit.publish.slides import DECK_HEIGHT, DECK_WIDTH
 
@@ -158,3 +162,14 @@ def test_a_printed_pdf_carries_no_date_and_no_random_id():
     assert len(stable_pdf(first)) == len(first)
     assert b"D:19800101000000" in stable_pdf(first)
     assert b"0123456789ABCDEF" not in stable_pdf(first)
+
+
+def test_the_full_build_without_the_fit_check_prints_none_and_says_so(tmp_path, capsys,
+                                                                      monkeypatch):
+    """`python build.py --no-fit-check` is a build without Chromium, on purpose: its
+    handouts step prints nothing (not even reading the course) and says so."""
+    monkeypatch.delenv("COURSEKIT_NO_FIT_CHECK", raising=False)
+    context = Context(Project(tmp_path), argparse.Namespace(command=None, no_fit_check=True))
+    assert run_handouts(context) == 0
+    assert "the handouts were not printed (--no-fit-check)" in capsys.readouterr().err
+    assert not (tmp_path / "build").exists()
