@@ -99,7 +99,13 @@ def data_values(text: bytes) -> dict:
 def test_data_is_found_and_checked_against_the_record(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "words.txt").write_bytes(b"one\ntwo\n")
-    found = run_cell(sys.executable, render(data_values(b"one\ntwo\n")), tmp_path)
+    # data/ before $COURSE_DATA_DIR: where verify links the file in, so its output names
+    # data/, never the machine's folder
+    machine = tmp_path / "elsewhere-on-this-machine"
+    machine.mkdir()
+    (machine / "words.txt").write_bytes(b"one\ntwo\n")
+    found = run_cell(sys.executable, render(data_values(b"one\ntwo\n")), tmp_path,
+                     COURSE_DATA_DIR=str(machine))
     assert found.returncode == 0, found.stderr
     assert "words.txt: found at data/words.txt, checksum verified; set the lesson's " \
            "data_path = 'data/words.txt'" in found.stdout
