@@ -81,6 +81,7 @@ def test_decks_load_nothing_but_the_local_reveal_and_mathjax_copies():
     urls = loaded_urls(html)
     reveal = {f"{REVEAL_DIR}/dist/reveal.css", f"{REVEAL_DIR}/dist/reveal.js",
               f"{REVEAL_DIR}/dist/theme/white.css", f"{REVEAL_DIR}/plugin/notes/notes.js",
+              f"{REVEAL_DIR}/plugin/zoom/zoom.js",
               f"{REVEAL_DIR}/coursekit/deck.css", f"{REVEAL_DIR}/coursekit/deck.js"}
     assert urls == reveal | {DECK_MATHJAX_URL}
     shipped = reveal_assets(ROOT / "node_modules")

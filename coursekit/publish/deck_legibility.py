@@ -29,8 +29,9 @@ FURNITURE_GAP_PX = 2        # closer than this counts as touching
 LEGIBILITY = """
 const legibility = (section, index, scale, tolerance, allShown) => {
     const problems = [];
-    const visible = (el) => el.checkVisibility({visibilityProperty: true,
-                                                opacityProperty: true});
+    // a fragment not shown yet is not on the screen; one just shown may still be fading in
+    // (its visibility and opacity are mid-transition): the class says where it is going
+    const visible = (el) => el.checkVisibility() && !el.closest(".fragment:not(.visible)");
     const label = (el) => el.tagName.toLowerCase() + ' "'
         + (el.getAttribute("alt") || el.textContent).trim().replace(/\\s+/g, " ").slice(0, 40)
         + '"';
@@ -38,8 +39,11 @@ const legibility = (section, index, scale, tolerance, allShown) => {
     for (const img of section.querySelectorAll("img")) {
         if (!visible(img) || !img.naturalWidth) continue;
         const r = img.getBoundingClientRect();
-        const shown = r.width / scale / img.naturalWidth, tall = r.height / scale / height;
-        const size = Math.round(r.width / scale) + "×" + Math.round(r.height / scale)
+        // the picture is drawn contained in its box (object-fit), at the smaller ratio
+        const shown = Math.min(r.width / img.naturalWidth, r.height / img.naturalHeight) / scale;
+        const tall = img.naturalHeight * shown / height;
+        const size = Math.round(img.naturalWidth * shown) + "×"
+            + Math.round(img.naturalHeight * shown)
             + " of " + img.naturalWidth + "×" + img.naturalHeight + " px";
         if (shown < MIN_SCALE - 0.005 && tall < MIN_HEIGHT - 0.005) {
             problems.push("figure " + label(img) + " is shown at " + Math.round(100 * shown)

@@ -213,7 +213,9 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
             number = stubs.index(cell) + 1
             exercise_ = Exercise(number, timers[number - 1], cell, answers[cell.id])
             _add_exercise(deck, exercise_, kind, task, instructor)
-            task = None
+            # what the cells after a stub print is what students are to produce: the
+            # exercise slide shows the task, not the answer's results
+            task, shown = None, False
             continue
         if cell.cell_type == "markdown" and not is_speaker_notes(cell):
             task = cell
