@@ -204,18 +204,23 @@ def test_the_header_takes_the_workbench_questions(tmp_path):
 
 # --- coursekit import of a real episode -----------------------------------------------
 
+def imported(tmp_path: Path, episode: Path):
+    """The lesson the importer makes of ``episode``, read back as a lesson."""
+    path = tmp_path / "01_imported.py"
+    path.write_text(CARPENTRIES.convert([episode]))
+    return read_lesson(path)
+
+
 def test_the_episode_front_matter_and_list_divs_become_the_header(tmp_path):
     assert find_importer([EPISODE]) is CARPENTRIES
-    path = tmp_path / "01_introduction.py"
-    path.write_text(CARPENTRIES.convert([EPISODE]))
-    lesson = read_lesson(path)
+    lesson = imported(tmp_path, EPISODE)
     assert (lesson.title, lesson.teaching, lesson.exercises) == ("Introduction", 50, 30)
     assert lesson.questions[0] == "What is deep learning?" and len(lesson.questions) == 8
     assert lesson.objectives[-1].startswith("Test that you have correctly installed")
     assert len(lesson.keypoints) == 8
     code = [cell.source for cell in lesson.cells if cell.cell_type == "code"]
     assert code == ["import numpy\nprint(numpy.__version__)"]  # its output block dropped
-    text = path.read_text()
+    text = lesson.path.read_text()
     assert "2.1.3" not in text and ":::: challenge" in text and "::: objectives" not in text
 
 
@@ -317,9 +322,7 @@ STYLES = EPISODE.parent.parent / "carpentries-styles" / "04-lists.md"
 
 
 def test_an_episode_of_the_older_template_hides_its_solution_blockquote(tmp_path):
-    path = tmp_path / "01_lists.py"
-    path.write_text(CARPENTRIES.convert([STYLES]))
-    lesson = read_lesson(path)
+    lesson = imported(tmp_path, STYLES)
     assert lesson.title == "Storing Multiple Values in Lists" and lesson.questions == [
         "How can I store many values together?"]
     code = [cell.source for cell in lesson.cells if cell.cell_type == "code"]
@@ -328,7 +331,7 @@ def test_an_episode_of_the_older_template_hides_its_solution_blockquote(tmp_path
     assert "Hint: Remember that indices can be negative" in challenge.split.exercise
     assert "string_for_slicing[-4:]" not in challenge.split.exercise
     assert "string_for_slicing[-4:]" in challenge.split.solution
-    text = path.read_text()
+    text = lesson.path.read_text()
     assert "{:" not in text and "~~~" not in text and "{% include" not in text
 
 
@@ -337,10 +340,7 @@ def test_a_lazy_line_stays_in_its_box_and_a_stray_class_line_is_refused(tmp_path
     episode.write_text("---\ntitle: Lazy\n---\n> ## Task\n> Plot it.\n>\n> > ## Solution\n"
                        "> > ![A plot of the daily\nminimum](../fig/min.svg)\n> {: .solution}\n"
                        "{: .challenge}\n")
-    text = CARPENTRIES.convert([episode])
-    path = tmp_path / "01_lazy.py"
-    path.write_text(text)
-    cell = read_lesson(path).cells[0]
+    cell = imported(tmp_path, episode).cells[0]
     assert "minimum" not in cell.split.exercise and "](fig/min.svg)" in cell.split.solution
     episode.write_text("---\ntitle: Stray\n---\nSome text.\n\n{: .solution}\n")
     with pytest.raises(ImportFormatError) as err:
