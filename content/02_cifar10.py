@@ -153,8 +153,8 @@ if mixed_precision and not gpu_available():
 # `(number of images, 32, 32, 3)`.
 #
 # The **test images are not used for training or for choosing settings**: they tell us
-# how the model does on photos it has never seen. This notebook looks at them once, at
-# the end.
+# how the model does on photos it has never seen. This notebook uses them only at the
+# end, to measure the finished model.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # A confession: the course's own CPU settings (the `smoke` parameters) were first
