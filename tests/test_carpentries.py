@@ -349,3 +349,14 @@ def test_a_lazy_line_stays_in_its_box_and_a_stray_class_line_is_refused(tmp_path
     episode.write_text("---\ntitle: Typo\n---\n> The answer.\n{: .soluton}\n")
     with pytest.raises(ImportFormatError, match=r"unknown kramdown class '\{: .soluton\}'"):
         CARPENTRIES.convert([episode])
+
+
+def test_coursekit_import_of_a_bad_episode_exits_2_and_writes_nothing(tmp_path):
+    root = make_course(tmp_path / "course", {})
+    episode = tmp_path / "3-bad.md"
+    episode.write_text("---\ntitle: T\n---\n\n::: challange\nx\n:::\n")
+    result = run_build(root, "import", str(episode))
+    assert result.returncode == 2
+    assert f"{episode}:5: unknown fenced div class 'challange'" in result.stderr
+    assert "did you mean 'challenge'?" in result.stderr
+    assert list((root / "content").iterdir()) == []

@@ -31,7 +31,8 @@ from .marker_forms import markdown_mark
 HIDDEN = ("solution", "instructor")
 # the Workbench's other div classes: all shown to everyone
 VISIBLE = ("challenge", "callout", "discussion", "caution", "checklist", "prereq",
-           "testimonial", "hint", "spoiler", "keypoints", "objectives", "questions")
+           "testimonial", "hint", "spoiler", "keypoints", "objectives", "questions", "tab",
+           "group-tab")
 KNOWN = (*HIDDEN, *VISIBLE)
 # an opening fence: colons, then a class word or a Pandoc attribute block, then
 # optionally more colons (``::: challenge :::``); a closing fence is colons alone
