@@ -215,6 +215,9 @@ def test_the_cache_key_covers_every_input_but_prose(lesson, tmp_path):
 
 def test_the_code_hash_follows_the_execution_modules(tmp_path):
     assert {"kernel.py", "execute.py", "contract.py"} <= set(EXECUTION_CODE)
+    # the setup cell's code too (source/setup_cell.py): every run executes it
+    assert {"../source/templates/setup_checks.py.tmpl",
+            "../source/templates/setup_cell.py.tmpl"} <= set(EXECUTION_CODE)
     assert code_hash() == code_hash()
     for name in ("a.py", "b.py"):
         (tmp_path / name).write_text("x = 1\n")

@@ -48,7 +48,10 @@ from ..source.transforms import cell_id
 
 # the modules whose behaviour decides a run's outcome; editing one invalidates the cache
 EXECUTION_CODE = ("kernel.py", "execute.py", "contract.py", "metrics.py", "tracebacks.py",
-                  "cache.py", "variants.py", "figures.py")
+                  "cache.py", "variants.py", "figures.py",
+                  # the notebooks' setup cell runs in every run: a new one is proven again
+                  "../source/setup_cell.py", "../source/templates/setup_checks.py.tmpl",
+                  "../source/templates/setup_cell.py.tmpl")
 CACHE_ENV = "COURSE_CACHE"
 ENTRY_FOLDER = "verify"  # under the cache URL, as .cache/verify/ in the project
 
