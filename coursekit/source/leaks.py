@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -185,9 +186,20 @@ def lesson_secrets(lesson: Lesson) -> list[Secret]:
     return list(found.values())
 
 
+# one converter per thread (a Markdown instance keeps state while it converts): building
+# one costs more than converting a line
+_LOCAL = threading.local()
+
+
+def _convert(text: str) -> str:
+    if not hasattr(_LOCAL, "markdown"):
+        _LOCAL.markdown = markdown.Markdown()
+    return _LOCAL.markdown.reset().convert(text)
+
+
 def rendered_line(line: str) -> str:
     """One line of Markdown as a reader sees it (no markup, no backticks)."""
-    return normalise(html_text(markdown.markdown(line)))
+    return normalise(html_text(_convert(line)))
 
 
 def scan_text(secrets: Iterable[Secret], text: str | Reading, artifact: str) -> list[Leak]:
@@ -309,25 +321,24 @@ def speaker_note_secrets(lesson: Lesson) -> list[Secret]:
     less a line students are shown anyway (a Carpentries instructor note often repeats
     the heading of the box it is about)."""
     notes = [cell for cell in lesson.cells if is_speaker_notes(cell)]
-    shown = "\n".join(_shown_lines(lesson) if notes else [])
-    found = []
-    for cell in notes:
-        for offset, line in enumerate(cell.source.split("\n")):
-            text = rendered_line(line)
-            if not is_trivial(text) and text not in shown:
-                found.append(Secret(text, lesson.path, cell.line + offset, "speaker note"))
-    return found
+    lines = [(cell.line + offset, rendered_line(line)) for cell in notes
+             for offset, line in enumerate(cell.source.split("\n"))]
+    lines = [(number, text) for number, text in lines if not is_trivial(text)]
+    shown = _shown_text(lesson) if lines else ""
+    return [Secret(text, lesson.path, number, "speaker note") for number, text in lines
+            if text not in shown]
 
 
-def _shown_lines(lesson: Lesson) -> list[str]:
-    """The lines the parser made public, outside speaker notes; Markdown also rendered."""
+def _shown_text(lesson: Lesson) -> str:
+    """What the parser made public outside speaker notes, as written and, for Markdown,
+    as rendered (one rendering per cell: a line at a time costs a second a course)."""
     found = []
     for cell in lesson.cells:
         if not is_speaker_notes(cell):
             found += [normalise(line) for line in cell.split.public]
             if cell.cell_type == "markdown":
-                found += [rendered_line(line) for line in cell.split.public]
-    return found
+                found.append(normalise(html_text(_convert("\n".join(cell.split.public)))))
+    return "\n".join(found)
 
 
 def secrets_by_stem(lessons: list[Lesson]) -> dict[str, list[Secret]]:
