@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 
 from ..run.terminal import strip_ansi
 from ..source.setup_cell import CELL_ID as SETUP_CELL
-from ..source.transforms import is_speaker_notes
+from ..source.transforms import is_speaker_notes, without_speaker_notes
 from .figure_alt import cell_alts
 from .safe_outputs import safe_outputs
 
@@ -93,8 +93,9 @@ def mark_speaker_notes(nb: NotebookNode) -> NotebookNode:
 
 
 def drop_speaker_notes(nb: NotebookNode) -> NotebookNode:
+    """A copy of ``nb`` for students' eyes (the rule: transforms.without_speaker_notes)."""
     nb = copy.deepcopy(nb)
-    nb.cells = [cell for cell in nb.cells if not is_speaker_notes(cell)]
+    nb.cells = without_speaker_notes(nb.cells)
     return nb
 
 

@@ -120,9 +120,15 @@ def is_speaker_notes(cell) -> bool:
     return cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
 
 
+def without_speaker_notes(cells: list) -> list:
+    """Speaker notes are for the instructor: students never get them (their notebooks,
+    pages and decks all drop them here)."""
+    return [cell for cell in cells if not is_speaker_notes(cell)]
+
+
 def drop_speaker_notes(nb: NotebookNode, lesson: Lesson, course: Course) -> NotebookNode:
-    """Speaker notes are for the instructor: students never get them."""
-    nb.cells = [cell for cell in nb.cells if not is_speaker_notes(cell)]
+    """The exercise pipeline's step: ``without_speaker_notes``."""
+    nb.cells = without_speaker_notes(nb.cells)
     return nb
 
 
