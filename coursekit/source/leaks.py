@@ -295,7 +295,7 @@ def scan_search_index(label: str, text: str, secrets: dict[str, list[Secret]],
 
 def prose_cells(lesson: Lesson) -> list[str]:
     """What each of the exercise's Markdown cells shows a reader once rendered."""
-    return [html_text(markdown.markdown(cell.split.exercise)) for cell in lesson.cells
+    return [html_text(_convert(cell.split.exercise)) for cell in lesson.cells
             if cell.cell_type == "markdown" and not is_speaker_notes(cell)]
 
 
