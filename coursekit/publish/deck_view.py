@@ -37,7 +37,7 @@ from ..source.lesson import Lesson
 from ..source.transforms import cell_id, is_speaker_notes, is_unchecked_note
 from . import deck_results as results
 from .figure_alt import cell_alts
-from .long_solutions import continuation, split_solution
+from .long_solutions import continuation, room_beside, split_solution
 from .student_view import (
     LABEL,
     clean_logs,
@@ -278,7 +278,8 @@ def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
         stub.metadata["coursekit"] = {"swap": "out"}
         answer.metadata["coursekit"] = {"swap": "in"}
     line = deck.lines.get(stub.id)
-    if kind not in STARTS and task is not None and task is deck.start:
+    joins = kind not in STARTS and task is not None and task is deck.start
+    if joins:
         add = deck.add
         add(stub, "-", line)
         deck.start.metadata["slideshow"]["data"]["exercise"] = str(exercise.number)
@@ -298,7 +299,9 @@ def _add_exercise(deck: _Deck, exercise: Exercise, kind: str | None,
             add(body, "-", line)
         add(stub, "-", line)
     # a solution too long for the slide goes on over the next ones (long_solutions.py)
-    parts = split_solution(answer) if instructor else []
+    # (beside what the task's slide keeps showing when the stub joined it)
+    parts = split_solution(answer, room_beside(deck.current() if joins else [])) \
+        if instructor else []
     if instructor:  # hidden until the answer key; the countdown stays beside it
         add(parts[0], "-", line)
     add(_timer(exercise), "-", line)

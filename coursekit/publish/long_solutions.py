@@ -30,20 +30,41 @@ _BLOCK_START = re.compile(r"^ {0,3}(\d{1,9}[.)]|[-+*]) |^ {0,3}#")
 _ORDERED = re.compile(r"^( {0,3})(\d{1,9})([.)]) ")
 
 
-def split_solution(answer: NotebookNode) -> list[NotebookNode]:
-    """``answer`` (a deck cell) as one cell per slide; one cell when it fits."""
+def room_beside(cells: list) -> int:
+    """The room a solution has on a slide that also shows ``cells`` (its first heading
+    and what the answer key hides aside), in slide pixels; at least a few lines."""
+    used, heading = 0, True
+    for cell in cells:
+        if cell.get("metadata", {}).get("coursekit", {}).get("swap") == "out":
+            continue
+        code = cell.cell_type == "code"
+        for line in cell.source.split("\n"):
+            if heading and line.startswith("#") and not code:
+                heading = False  # the slide's heading is counted in ROOM_PX
+            elif line.strip():
+                used += _height(line, code)
+    return max(ROOM_PX - used, 4 * CODE_LINE_PX)
+
+
+def _height(line: str, code: bool) -> int:
+    px, chars = (CODE_LINE_PX, CODE_LINE_CHARS) if code else (TEXT_LINE_PX, TEXT_LINE_CHARS)
+    return px * max(1, math.ceil(len(line) / chars))
+
+
+def split_solution(answer: NotebookNode, room: int = ROOM_PX) -> list[NotebookNode]:
+    """``answer`` (a deck cell) as one cell per slide, the first in ``room`` pixels;
+    one cell when it fits."""
     code = answer.cell_type == "code"
     lines = answer.source.split("\n")
     cuts = _code_cuts(answer.source) if code else _text_cuts(lines)
-    px, chars = (CODE_LINE_PX, CODE_LINE_CHARS) if code else (TEXT_LINE_PX, TEXT_LINE_CHARS)
     parts, start, used = [], 0, 0
     for number, line in enumerate(lines):
-        height = px * max(1, math.ceil(len(line) / chars))
-        if used + height > ROOM_PX and number > start:
+        height = _height(line, code)
+        if used + height > room and number > start:
             cut = _best_cut(cuts, start, number, lines)
             parts.append(lines[start:cut])
-            start, used = cut, sum(px * max(1, math.ceil(len(x) / chars))
-                                   for x in lines[cut:number])
+            start, used = cut, sum(_height(x, code) for x in lines[cut:number])
+            room = ROOM_PX  # a continuation has the slide to itself
         used += height
     parts.append(lines[start:])
     return [_part(answer, part, n, lines[:sum(len(p) for p in parts[:n])])
