@@ -180,7 +180,11 @@ def split_cell(source: str, cell_type: str, solution_tag: bool = False,
                               hint="mark the answer with ### BEGIN SOLUTION / "
                               "### END SOLUTION, or move the other markers to their own cell")
         return _whole_cell(lines, is_code)
-    return _Machine(lines, is_code).run(marks)
+    split = _Machine(lines, is_code).run(marks)
+    # Markdown that is all answer (otter's deleted solution cells, imported as a NO PROMPT
+    # block) leaves the exercise rather than stand there as an empty cell
+    split.solution_only = not is_code and not split.exercise.strip() and bool(split.solution)
+    return split
 
 
 def _mooc_cell(source: str, cell_type: str, solution_tag: bool) -> SplitCell:

@@ -18,6 +18,7 @@ from coursekit.errors import CourseError
 from .carpentries import CARPENTRIES
 from .mooc import MOOC
 from .nbgrader import NBGRADER
+from .otter import OTTER
 
 
 class Importer(Protocol):
@@ -28,7 +29,7 @@ class Importer(Protocol):
     def convert(self, paths: Sequence[Path]) -> str: ...
 
 
-IMPORTERS: list[Importer] = [CARPENTRIES, NBGRADER, MOOC]
+IMPORTERS: list[Importer] = [CARPENTRIES, NBGRADER, MOOC, OTTER]
 
 
 class ImportFormatError(CourseError):
