@@ -217,3 +217,33 @@ def test_a_profile_with_an_unknown_key_lists_the_keys_it_may_have(root, capsys):
     assert (f"error: {path}:{line_of(path, '#       smoke:')}: profile 'smoke' may only have "
             "parameters, targets and backends") in result.err, result.err
     assert_only_it_failed(root, "01_sound", "may only have parameters")
+
+
+@pytest.mark.parametrize("code, line", [
+    ("import keras", 2),
+    ("import numpy as np\nfrom keras import layers", 3),
+    ("import tensorflow.keras as tk", 2),
+    ("from tensorflow import keras", 2),
+    ("from tensorflow.keras import layers", 2),
+    ("def build():\n    import keras\n    return keras", 3),   # inside a function too
+    ("try:\n    import keras\nexcept ImportError:\n    pass", 3),
+    ("%pip install keras\nimport keras", 3),                   # a magic before it
+    ("import keras_utils_of_mine", None),
+    ("from mymodule import keras_helpers", None),
+    ('NOTE = """\nimport keras\n"""', None),                    # text, not an import
+    ("# import keras", None),
+])
+def test_the_keras_import_is_found_as_python_reads_it(tmp_path, code, line):
+    """One detector (source/pins.keras_import_line, also the bundle's and the setup cell's
+    reader of imports): Python's own parse, not a pattern over lines."""
+    from conftest import lesson_source
+    from coursekit.source.lesson import read_lesson
+    from coursekit.source.pins import keras_import_line
+
+    text = lesson_source("# %%\n" + code + "\n")
+    path = tmp_path / "01_x.py"
+    path.write_text(text, encoding="utf-8")
+    lesson = read_lesson(path)
+    cell_start = text.split("\n").index("# %%") + 1  # the file line of "# %%"
+    expected = None if line is None else cell_start + line - 1
+    assert keras_import_line(lesson) == expected

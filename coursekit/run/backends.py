@@ -5,7 +5,6 @@ course runs on: ``--backend``, else ``backend:`` in course.yml, else Keras' own 
 from __future__ import annotations
 
 import importlib.util
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from ..config import Course, key_lines
 from ..errors import CourseError
 from ..source.lesson import KERAS_BACKENDS, Lesson
+from ..source.pins import keras_import_line
 
 
 @dataclass(frozen=True)
@@ -29,24 +29,6 @@ BACKENDS: dict[str, Backend] = {name: Backend(name, name, name) for name in KERA
 BACKENDS[NO_BACKEND] = Backend(NO_BACKEND, "", "")
 DEFAULT_BACKEND = "tensorflow"  # Keras' own default: for a course that imports Keras
 REQUIREMENTS = "requirements.txt"  # the course's own, in its root folder
-
-# `import keras`, `from keras import layers`, `import tensorflow.keras`,
-# `from tensorflow import keras`: a code line that needs a Keras backend
-_KERAS_IMPORT = re.compile(r"^\s*(?:import\s+(?:tensorflow\.)?keras\b|"
-                           r"from\s+(?:tensorflow\.)?keras\b|"
-                           r"from\s+tensorflow\s+import\s+(?:.*\W)?keras\b)")
-
-
-def keras_import_line(lesson: Lesson) -> int | None:
-    """The lesson file's line of its first Keras import, or None when it has none."""
-    for cell in lesson.cells:
-        if cell.cell_type != "code":
-            continue
-        for offset, line in enumerate(cell.source.split("\n")):
-            if _KERAS_IMPORT.match(line):
-                return cell.line + offset
-    return None
-
 
 def course_backend(requested: str | None, course: Course, lessons: list[Lesson],
                    root: Path) -> Backend:

@@ -68,26 +68,40 @@ def parse_pins(lines: list[str]) -> dict[str, str]:
     return pins
 
 
-def lesson_imports(lesson: Lesson) -> list[tuple[str, int]]:
-    """(top-level module, lesson line) of each unconditional import of the lesson: the
-    top-level statements of its code cells (not inside ``try``, ``if`` or a function)."""
-    found = []
+def _imports(lesson: Lesson, everywhere: bool = False):
+    """(dotted name, lesson line) of each import statement of the lesson's code cells:
+    ``import a.b`` → ``a.b``, ``from a import b`` → ``a.b``. Only the top-level statements,
+    unless ``everywhere`` (then also inside ``try``, ``if`` and functions)."""
     for cell in lesson.cells:
         if cell.cell_type != "code":
             continue
         try:  # magics read as pass, at their indentation (the marker parser's rule)
-            body = ast.parse(without_magics(cell.source)).body
+            tree = ast.parse(without_magics(cell.source))
         except SyntaxError:
             continue  # reading the lesson reports it
-        for node in body:
+        for node in ast.walk(tree) if everywhere else tree.body:
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
             else:
                 continue
-            found += [(name.split(".")[0], cell.line + node.lineno - 1) for name in names]
-    return found
+            yield from ((name, cell.line + node.lineno - 1) for name in names)
+
+
+def lesson_imports(lesson: Lesson) -> list[tuple[str, int]]:
+    """(top-level module, lesson line) of each unconditional import of the lesson: the
+    top-level statements of its code cells (not inside ``try``, ``if`` or a function)."""
+    return [(name.split(".")[0], line) for name, line in _imports(lesson)]
+
+
+def keras_import_line(lesson: Lesson) -> int | None:
+    """The lesson file's line of its first Keras import anywhere in its code (``import
+    keras``, ``from keras import layers``, ``import tensorflow.keras``, ``from tensorflow
+    import keras``, also inside a function), or None: such a lesson needs a backend."""
+    lines = sorted(line for name, line in _imports(lesson, everywhere=True)
+                   if "keras" in name.split("."))
+    return lines[0] if lines else None
 
 
 def lesson_pins(lesson: Lesson, pins: dict[str, str], backend: str = "") -> dict[str, str]:
