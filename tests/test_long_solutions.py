@@ -8,7 +8,7 @@ import ast
 import nbformat
 
 from coursekit.publish.deck_view import deck_view
-from coursekit.publish.long_solutions import split_solution
+from coursekit.publish.long_solutions import ROOM_PX, TEXT_LINE_PX, room_beside, split_solution
 from coursekit.publish.markdown_config import DeckMarkdown
 
 
@@ -64,3 +64,16 @@ def test_only_the_instructors_deck_gets_continuations():
     parts = [cell for cell in instructor.cells
              if cell.metadata.get("coursekit", {}).get("swap") == "in"]
     assert len(parts) == len(continued) + 1  # every part hidden until the answer key
+
+
+def test_a_solution_beside_its_tasks_text_gets_the_room_the_text_leaves():
+    task = nbformat.v4.new_markdown_cell("## Task\n\n" + "\n".join(
+        f"Line {n} of a task that stays on the slide while the solution is shown."
+        for n in range(6)), id="cell-000")
+    hidden = code_cell("# YOUR CODE HERE")  # the stub: hidden while the solution shows
+    hidden.metadata["coursekit"] = {"swap": "out"}
+    assert room_beside([task, hidden]) == ROOM_PX - 6 * TEXT_LINE_PX
+    assert room_beside([]) == ROOM_PX
+    answer = code_cell("\n".join(f"x_{n} = {n}" for n in range(14)))
+    assert len(split_solution(answer)) == 1
+    assert len(split_solution(answer, room_beside([task, hidden]))) == 2
