@@ -35,8 +35,9 @@
 #         backends:
 #           torch: {parameters: {epochs: 5}}
 #         targets:
-#           # on the report half only (the last 5% of the text); docs/benchmarks.md
-#           val_loss_warm_nats: {max: 1.72}
+#           # on the report half only (the last 5% of the text); the worst of 3 seeds
+#           # plus their spread (1.72 held by 0.001); docs/benchmarks.md
+#           val_loss_warm_nats: {max: 1.75}
 #       full:
 #         parameters: {seq_length: 100, batch_size: 128, embedding_dim: 64, units: 768,
 #           num_layers: 2, dropout: 0.4, epochs: 15, steps_per_epoch: 100,
@@ -79,7 +80,7 @@
 # `dropout = 0.0`, `epochs = 7`, `learning_rate = 0.01` (the build's `smoke` run), for
 # already recognisable Shakespeare-ish text: it trained in
 # {{ smoke.train_seconds:.0f }} s on the build's CPU, to {{ smoke.val_loss_warm_nats:.3f }}
-# nats (the target is 1.72). PyTorch is slower at this LSTM, so its smoke run trains 5
+# nats (the target is 1.75). PyTorch is slower at this LSTM, so its smoke run trains 5
 # epochs instead of 7; the verification page lists every backend's run. Your run prints
 # its own time.
 #
