@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from packaging.utils import canonicalize_name as normalized  # PEP 503: PyYAML → pyyaml
+
 from ..errors import CourseError
 from .lesson import Lesson
 from .syntax import without_magics
@@ -24,11 +26,6 @@ _INCLUDE = re.compile(r"^-r\s+|^--requirement[=\s]+")
 # the notebook's own kernel: the runtime (Colab, Jupyter) brings it, matched to itself
 KERNEL_DISTRIBUTIONS = ("ipython", "ipykernel")
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
-
-
-def normalized(name: str) -> str:
-    """A distribution name as PEP 503 compares them: ``PyYAML``, ``pyyaml`` → ``pyyaml``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def read_lines(path: Path, including: tuple[Path, ...] = ()) -> list[tuple[Path, int, str]]:
