@@ -68,6 +68,17 @@ def test_files_go_beside_the_notebooks_and_an_answers_figure_to_solutions_only(a
     (assets_course / "exercises" / "fig" / "neuron.png").write_bytes(b"stale")
     stale = run_build(assets_course, "check")
     assert stale.returncode != 0 and "exercises/fig/neuron.png" in stale.stdout + stale.stderr
+    # a file no lesson names any more is stale too, and `notebooks` removes it
+    lesson = assets_course / "content" / "01_neurons.py"
+    lesson.write_text(lesson.read_text().replace("[a table](data/weights.csv#row-2)", "a table"))
+    stale = run_build(assets_course, "check")
+    assert stale.returncode != 0 and "exercises/data/weights.csv" in stale.stdout + stale.stderr
+    checkpoint = assets_course / "exercises" / ".ipynb_checkpoints" / "01_neurons-checkpoint.ipynb"
+    checkpoint.parent.mkdir()
+    checkpoint.write_text("{}")  # Jupyter's, not the build's
+    assert run_build(assets_course, "notebooks").returncode == 0
+    assert not (assets_course / "exercises" / "data").exists()
+    assert checkpoint.is_file() and run_build(assets_course, "check").returncode == 0
 
 
 def _line_of(root: Path, text: str) -> int:

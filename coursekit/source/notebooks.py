@@ -75,10 +75,14 @@ def generate(project: Project, keep_going: bool = False) -> Generated:
 
 
 def stale(project: Project, files: dict[Path, bytes]) -> list[Path]:
-    """Generated notebooks on disk that no lesson produces any more."""
+    """Generated notebooks on disk that no lesson produces any more, and files beside
+    them (in sub-folders: assets) that no lesson names any more. Hidden folders
+    (Jupyter's .ipynb_checkpoints) are not the build's."""
     found = []
     for folder in (project.exercises, project.solutions):
         found += [p for p in sorted(folder.glob("*.ipynb")) if p not in files]
+        found += [p for p in sorted(folder.glob("*/**/*")) if p.is_file() and p not in files
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
     return found
 
 
@@ -90,6 +94,9 @@ def write_notebooks(project: Project,
     removed = stale(project, generated.files)
     for path in removed:
         path.unlink()
+    for folder in sorted({p.parent for p in removed}, key=lambda p: -len(p.parts)):
+        if folder not in (project.exercises, project.solutions) and not any(folder.iterdir()):
+            folder.rmdir()  # an asset's folder that holds nothing more
     return written, removed
 
 
