@@ -24,6 +24,9 @@ from coursekit.publish.pages import render_notes
 from coursekit.publish.pandoc_markdown import nest_lists, separate_display_math
 from coursekit.publish.slides import render_deck
 
+# the corpus is built once (a mkdocs build): its tests stay on one xdist worker
+pytestmark = pytest.mark.xdist_group("markdown_parity")
+
 CORPUS = {
     "display math in a paragraph": "The loss is\n$$L = -\\sum_i y_i \\log p_i$$\nover the batch.",
     "image attributes": '![](fig/neuron.png){alt="A neuron with three inputs" width="40%"}',
