@@ -51,6 +51,7 @@ def bundle_files(project: Project, instructor: bool = False,
         site = build_site(project, options, instructor=True, generated=generated,
                           fit_check=fit_check)
     elif (project.site / "index.html").is_file():
+        check_site_current(project, generated)
         site = project.site
     else:
         raise CourseError("no built site to pack", path=project.site,
@@ -78,6 +79,19 @@ def bundle_files(project: Project, instructor: bool = False,
         files[f"{top}/report.json"] = _required(report_path(project),
                                                 "run `python build.py verify` first")
     return generated, files
+
+
+def check_site_current(project: Project, generated: Generated) -> None:
+    """The built site serves each exercise notebook as ``exercises/`` has it; one that
+    differs means the site predates a change to content/ or course.yml (its badges, its
+    pages), and a bundle (or the student publication) would pair its pages with other notebooks."""
+    for lesson in generated.lessons:
+        served = project.site / "notebooks" / f"{lesson.stem}.ipynb"
+        current = generated.files[project.exercises / f"{lesson.stem}.ipynb"]
+        if not served.is_file() or served.read_bytes() != current:
+            raise CourseError("the built site is older than content/ and course.yml",
+                              path=served, hint="run `python build.py site` first; "
+                                                "nothing was written")
 
 
 def bundle_name(course: Course, instructor: bool, with_data: bool) -> str:

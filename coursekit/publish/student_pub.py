@@ -38,7 +38,6 @@ def publication_files(project: Project,
     """Path inside the publication → bytes; leak-scanned."""
     generated, members = bundle_files(project, generated=generated)
     course = generated.course
-    check_site_current(project, generated)
     files = {name.split("/", 1)[1]: data for name, data in members.items()}
     files[f"site/{SITE_DOWNLOADS}/{course.bundle_name()}"] = zip_bytes(members)
     leaks = scan_publication(files, secrets_by_stem(generated.lessons),
@@ -48,19 +47,6 @@ def publication_files(project: Project,
                         + "\n  ".join(str(leak) for leak in leaks),
                         hint="nothing was written")
     return generated, files
-
-
-def check_site_current(project: Project, generated: Generated) -> None:
-    """The built site serves each exercise notebook as ``exercises/`` has it; one that
-    differs means the site predates a change to content/ or course.yml (its badges, its
-    pages), and students would get the old one."""
-    for lesson in generated.lessons:
-        served = project.site / "notebooks" / f"{lesson.stem}.ipynb"
-        current = generated.files[project.exercises / f"{lesson.stem}.ipynb"]
-        if not served.is_file() or served.read_bytes() != current:
-            raise CourseError("the built site is older than content/ and course.yml",
-                              path=served, hint="run `python build.py site` first; "
-                                                "nothing was written")
 
 
 def scan_publication(files: dict[str, bytes], secrets: dict, solutions_published: bool,
