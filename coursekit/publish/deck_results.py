@@ -23,7 +23,8 @@ from nbformat import NotebookNode
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 SLIDE_LINES = 18     # lines of 22 px code a 1280×720 slide holds under its heading
-FIGURE_BESIDE = 4.5  # a figure shares its slide with a heading and two lines of prose at most
+FIGURE_BESIDE = 5    # a figure shares its slide with a heading and two lines of prose (or
+                     # three of code) at most
 FIGURE_LINES = 12    # what a figure takes, counted in lines (≥ 55 % of the slide's height)
 RESULT_LINES = 10    # a longer text result shows its last lines on the slide
 PROSE_CHARS = 85     # characters of 26 px prose on one line of the slide
