@@ -55,14 +55,16 @@ def build(root, capsys) -> tuple[int, str]:
 
 
 def sources(path) -> list[str]:
-    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
+    """The lesson's cells (ids cell-NNN), without coursekit's own (badge, setup cell)."""
+    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+            if c["id"].startswith("cell-")]
 
 
 def test_ignored_lines_and_cells_reach_neither_notebook(tmp_path, capsys):
     root = make_course(tmp_path / "c", {"01_dice": LESSON})
     code, err = build(root, capsys)
     assert code == 0, err
-    exercise = sources(root / "exercises/01_dice.ipynb")[1:]
+    exercise = sources(root / "exercises/01_dice.ipynb")
     solution = sources(root / "solutions/01_dice.ipynb")
     assert exercise == ["import random",
                         "def cube(x):\n    y = ...  # YOUR CODE HERE\n    ...  # YOUR CODE HERE",

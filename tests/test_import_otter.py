@@ -1,0 +1,159 @@
+"""Differential test: ``coursekit import`` of otter-grader's own example assignment against
+what ``otter assign`` itself gives students (fixture and licence:
+tests/fixtures/imports/otter/README.md).
+
+otter runs in this process (its Python API, no PDFs, no test run: nothing needs network or
+docker). What legitimately differs is normalised away, each for a stated reason
+(``OTTER_FURNITURE``, ``_normal``); everything else must be equal, cell for cell:
+question text, stripped solutions, prompts, IGNORE/SEED lines, ``## solution ##``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursekit.run.contract import plan
+from coursekit.source.lesson import read_lesson
+from test_import import FIXTURES, exercise_sources, run_import
+
+EXAMPLE = FIXTURES / "otter" / "example.ipynb"
+CHECK = "<a check: otter's grader.check(...), coursekit's check cell>"
+ANSWER = "<the stub of a written answer>"
+# otter's own cells, which coursekit has no use for: its grader's set-up first (coursekit
+# has its own setup cell, left out by exercise_sources) and the submission section at the
+# end (from its "## Submission" cell on: the export and a blank cell after it)
+OTTER_SETUP = re.compile(r"# Initialize Otter\n")
+OTTER_SUBMISSION = re.compile(r"## Submission\n")
+
+
+def _otter_student(tmp_path: Path) -> list[str]:
+    """Sources of the student notebook ``otter assign`` writes for the example."""
+    work = tmp_path / "otter"
+    work.mkdir()
+    for name in ("example.ipynb", "data.csv"):
+        shutil.copy(FIXTURES / "otter" / name, work / name)
+    import otter.assign
+    otter.assign.main(str(work / "example.ipynb"), str(work / "dist"), no_pdfs=True,
+                      no_run_tests=True)
+    nb = nbformat.read(work / "dist" / "student" / "example.ipynb", as_version=4)
+    sources = [c.source for c in nb.cells]
+    assert OTTER_SETUP.match(sources[0])
+    [end] = [i for i, source in enumerate(sources) if OTTER_SUBMISSION.match(source)]
+    return sources[1:end]
+
+
+@pytest.fixture
+def otter_without_pkg_resources(monkeypatch):
+    """otter 5.7.1 imports ``pkg_resources`` for one function, ``resource_filename`` (its
+    templates' folder); setuptools 81+ (torch needs >=77; the venv has 84) no longer
+    ships the module. Give otter that one function, nothing else of setuptools."""
+    def resource_filename(package: str, name: str) -> str:
+        return str(Path(importlib.util.find_spec(package).origin).parent / name)
+    monkeypatch.setitem(sys.modules, "pkg_resources",
+                        types.SimpleNamespace(resource_filename=resource_filename))
+
+
+def _normal(source: str, ours: bool) -> str | None:
+    """A cell's source with what legitimately differs made equal; None: no cell.
+    - otter's PDF-export comments (``<!-- BEGIN/END QUESTION -->``, for Gradescope) and its
+      ``_Points:_`` line (points are otter's grading; coursekit grades nothing) are dropped,
+      and a cell left blank by that is none (otter puts some in cells of their own);
+    - stubs: otter writes ``...`` for a block and ``x = ...`` for a line; coursekit writes
+      ``# YOUR CODE HERE`` + ``raise NotImplementedError()`` (so verify proves the stub
+      fails) and ``x = ...  # YOUR CODE HERE``; a written answer's stub is otter's
+      ``_Type your answer here…_`` and coursekit's ``YOUR ANSWER HERE``;
+    - a check: otter's ``grader.check("q1")`` runs tests kept in its metadata; coursekit's
+      check cell holds the public tests themselves (test_public_tests_are_the_check).
+    A blank cell is "" (the example's last, " ", reads back from the lesson as "")."""
+    if ours:
+        source = re.sub(r"^([ \t]*)# YOUR CODE HERE\n\1raise NotImplementedError\(\)$",
+                        r"\1...", source, flags=re.M)
+        source = re.sub(r"  # YOUR CODE HERE$", "", source, flags=re.M)
+        source = ANSWER if source == "YOUR ANSWER HERE" else source
+    else:
+        exported = re.sub(r"<!-- (BEGIN|END) QUESTION -->\n*", "", source)
+        if exported != source and not exported.strip():
+            return None
+        source = re.sub(r"\n*_Points:_ [\d.]+$", "", exported).strip("\n")
+        source = ANSWER if source == "_Type your answer here, replacing this text._" \
+            else source
+        source = CHECK if re.fullmatch(r'grader\.check\("\w+"\)', source) else source
+    return source if source.strip() else ""
+
+
+def _imported(tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    (root / "content").mkdir(parents=True)
+    assert run_import(root, EXAMPLE) == 0
+    return root / "content" / "01_example.py"
+
+
+def _ours(lesson_path: Path) -> list[str]:
+    lesson = read_lesson(lesson_path)
+    checks = {c.split.exercise for c in lesson.cells if "check" in c.metadata.get("tags", [])}
+    return [CHECK if s in checks else s for s in exercise_sources(lesson_path)]
+
+
+def test_the_example_gives_otters_student_notebook(tmp_path, otter_without_pkg_resources):
+    otter_cells = [s for s in (_normal(c, False) for c in _otter_student(tmp_path))
+                   if s is not None]
+    our_cells = [_normal(c, True) for c in _ours(_imported(tmp_path))]
+    assert len(our_cells) == 31
+    assert our_cells == otter_cells
+    # the cases issue 19 names, present in otter's output as in ours
+    text = "\n".join(our_cells)
+    assert "## solution ##\nplt.plot(...);" in our_cells
+    assert "z = ...\nz" in our_cells  # the SEED line is gone, the answer stubbed
+    assert not re.search(r"IGNORE|SEED|np\.cos|neither will this|np\.random\.seed", text)
+    assert "This markdown should be removed" not in text and "Having equal side" not in text
+
+
+def test_a_question_without_tests_takes_no_later_check(tmp_path):
+    lesson = read_lesson(_imported(tmp_path))
+    # question 2 (graded by hand, no tests) shows a prompt instead of a stub: declared
+    # manual, it is no stub to probe
+    [q2] = [c for c in lesson.cells if c.metadata.get("tags") == ["manual"]]
+    assert q2.split.exercise == "## solution ##\nplt.plot(...);"
+    probes = [(p.stub.split.solution.split("\n")[0], p.declared,
+               p.check and p.check.split.solution.split("\n")[0]) for p in plan(lesson)]
+    assert probes == [
+        ("x = 2", "", "assert isinstance(x, int)"),
+        ("def square(x):", "", "assert repr(nine) == '9'"),
+        ("pi = 3.14", "open", None),  # question 5: no tests; q8's check is not its own
+        ("np.random.seed(42)", "", "assert len(z) == 10"),
+        ("def add(a, b):", "", "assert add(3, 4) == 7"),
+        ("s = add(1, 2)", "", "assert add(3, 4) == 7")]
+
+
+def test_public_tests_are_the_check_and_hidden_ones_stay_hidden(tmp_path):
+    lesson = read_lesson(_imported(tmp_path))
+    [q1, q3, q8, q9] = [c for c in lesson.cells if "check" in c.metadata.get("tags", [])]
+    # otter compares what a test shows with its output in the master notebook
+    assert q1.split.exercise == "assert isinstance(x, int)\nNone\nassert 0 < x < 100"
+    assert q1.split.solution.endswith(
+        "assert repr(x) == '2'\nassert repr(str(print(x))) == \"'None'\"")
+    assert q3.split.exercise == "assert repr(nine) == '9'\nassert repr(square(16)) == '256'"
+    assert "np.allclose" not in q8.split.exercise and "assert not (np.allclose(" in \
+        q8.split.solution  # the master notebook showed False: otter expects False
+    assert q9.split.exercise == "assert add(3, 4) == 7\nassert s == 3"
+
+
+def test_an_unclosed_block_names_the_notebook_and_writes_nothing(tmp_path, capsys):
+    nb = nbformat.read(EXAMPLE, as_version=4)
+    nb.cells = [c for c in nb.cells if c.source.strip() != "# END TESTS"]
+    bad = tmp_path / "broken.ipynb"
+    nbformat.write(nb, bad)
+    root = tmp_path / "course"
+    (root / "content").mkdir(parents=True)
+    assert run_import(root, bad) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "'# END QUESTION' closes no open block" in err
+    assert list((root / "content").iterdir()) == []
