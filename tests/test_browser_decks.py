@@ -115,15 +115,17 @@ def test_right_arrow_and_space_reach_every_slide_in_order(deck_page, stem):
 
 
 def shown_cells(nb):
-    """The code cells whose figures a deck shows: all but those of a section whose Markdown
-    is `skip` (a `skip` code cell behind a shown slide shows its results: no empty
-    promises)."""
+    """The code cells whose figures a deck shows: a slide's own, and the others of a section
+    the deck shows (not one whose Markdown is `skip` or an unmarked heading: a `skip` code
+    cell behind a shown slide shows its results, no empty promises)."""
     shown = True
     for cell in nb.cells:
         kind = cell.metadata.get("slideshow", {}).get("slide_type")
         if cell.cell_type == "markdown" and kind not in (None, "notes"):
             shown = kind != "skip"
-        elif cell.cell_type == "code" and (kind != "skip" or shown):
+        elif cell.cell_type == "markdown" and kind is None and cell.source.startswith("#"):
+            shown = False
+        elif cell.cell_type == "code" and (kind not in (None, "skip") or shown):
             yield cell
 
 

@@ -53,7 +53,7 @@ def test_a_long_result_shows_its_end_on_a_continuation_when_the_slide_is_full():
     assert shown[1:] == [f"epoch {n}" for n in range(19 - RESULT_LINES, 19)]
 
 
-def test_results_of_a_skipped_section_of_checks_and_of_metrics_are_no_promise():
+def test_results_of_skipped_or_notes_only_sections_checks_and_metrics_are_no_promise():
     metrics = nbformat.v4.new_output("display_data",
                                      data={"application/json": {"a": 1}, "text/plain": "{}"})
     warning = nbformat.v4.new_output("stream", name="stderr", text="a warning\n")
@@ -63,10 +63,13 @@ def test_results_of_a_skipped_section_of_checks_and_of_metrics_are_no_promise():
                   cell("code", "warn()", None, "b", [warning]), check,
                   cell("code", "report()", None, "d", [metrics]),
                   cell("markdown", "## Aside", "skip", "e"),
-                  cell("code", "print(1)", None, "f", [text("1\n")]))
+                  cell("code", "print(1)", None, "f", [text("1\n")]),
+                  cell("markdown", "## Back on a slide", "slide", "g"),
+                  cell("markdown", "### For the notes page", None, "h"),
+                  cell("code", "print(2)", None, "i", [text("2\n")]))
     deck = deck_view(nb, nb, nb)
-    assert slides(deck) == [["a"]]
-    assert "promises" not in starts(deck)[0]
+    assert slides(deck) == [["a"], ["g"]]
+    assert all("promises" not in data for data in starts(deck))
 
 
 def test_what_the_cells_after_a_stub_print_stays_off_the_exercise_slide():

@@ -76,7 +76,7 @@ def trimmed(output: dict) -> dict:
     if output.get("output_type") != "stream":
         return output
     lines = output.text.rstrip("\n").split("\n")
-    if len(lines) > RESULT_LINES:
+    if len(lines) > RESULT_LINES + 2:  # (a note in place of a line or two saves nothing)
         left = len(lines) - RESULT_LINES
         output.text = (f"… {left} earlier lines: see the notes page\n"
                        + "\n".join(lines[-RESULT_LINES:]) + "\n")

@@ -207,8 +207,9 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
         kind = cell.metadata.get("slideshow", {}).get("slide_type")
         if kind in STARTS + JOINS and not is_speaker_notes(cell):
             shown = True
-        elif kind == "skip" and cell.cell_type == "markdown":
-            shown = False
+        elif cell.cell_type == "markdown" and (kind == "skip" or (
+                kind is None and cell.source.lstrip().startswith("#"))):
+            shown = False  # a section the deck leaves to the notes page
         if _hides_solution(cell, answers):
             number = stubs.index(cell) + 1
             exercise_ = Exercise(number, timers[number - 1], cell, answers[cell.id])
