@@ -7,10 +7,22 @@ import re
 from pathlib import Path
 
 import jupytext
+import nbformat
 from nbformat import NotebookNode
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")  # a level-1 heading: the title
+
+
+def single_notebook(paths) -> NotebookNode | None:
+    """The notebook when ``paths`` is one ``.ipynb`` that reads as one, else None: the
+    cheap first test of an importer of notebooks (another importer may read the files)."""
+    if len(paths) != 1 or paths[0].suffix.lower() != ".ipynb":
+        return None
+    try:
+        return nbformat.read(paths[0], as_version=4)
+    except Exception:  # noqa: BLE001 - not a notebook: another importer's, or none
+        return None
 
 
 def first_heading(nb: NotebookNode) -> str | None:

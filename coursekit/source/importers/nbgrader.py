@@ -14,20 +14,16 @@ from pathlib import Path
 import nbformat
 
 from ...errors import CourseError
-from .common import first_heading, lesson_text, title_from_name
+from .common import first_heading, lesson_text, single_notebook, title_from_name
 
 
 class NbgraderNotebook:
     name = "an nbgrader source notebook (.ipynb whose cells carry nbgrader metadata)"
 
     def matches(self, paths: Sequence[Path]) -> bool:
-        if len(paths) != 1 or paths[0].suffix.lower() != ".ipynb":
-            return False
-        try:
-            nb = nbformat.read(paths[0], as_version=4)
-        except Exception:  # noqa: BLE001 - not a notebook: another importer's, or none
-            return False
-        return any("nbgrader" in cell.get("metadata", {}) for cell in nb.cells)
+        nb = single_notebook(paths)
+        return nb is not None and any("nbgrader" in cell.get("metadata", {})
+                                      for cell in nb.cells)
 
     def convert(self, paths: Sequence[Path]) -> str:
         path = paths[0]

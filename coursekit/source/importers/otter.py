@@ -32,7 +32,7 @@ from nbformat import NotebookNode
 
 from ...errors import CourseError
 from ..markers import split_cell
-from .common import first_heading, lesson_text, title_from_name
+from .common import first_heading, lesson_text, single_notebook, title_from_name
 
 # otter's own patterns (otter/assign/blocks.py): the first line of a raw cell, any case
 _BOUNDARY = re.compile(r"#\s+(begin|end)\s+(question|solution|tests|prompt)\s*", re.I)
@@ -63,13 +63,8 @@ class OtterNotebook:
     name = "an otter-grader master notebook (.ipynb in otter assign's format)"
 
     def matches(self, paths: Sequence[Path]) -> bool:
-        if len(paths) != 1 or paths[0].suffix.lower() != ".ipynb":
-            return False
-        try:
-            nb = nbformat.read(paths[0], as_version=4)
-        except Exception:  # noqa: BLE001 - not a notebook: another importer's, or none
-            return False
-        return any(_boundary(cell) or (cell.cell_type == "raw" and _CONFIG.match(
+        nb = single_notebook(paths)
+        return nb is not None and any(_boundary(cell) or (cell.cell_type == "raw" and _CONFIG.match(
             _first_line(cell))) for cell in nb.cells)
 
     def convert(self, paths: Sequence[Path]) -> str:
