@@ -146,14 +146,47 @@ def test_public_tests_are_the_check_and_hidden_ones_stay_hidden(tmp_path):
     assert q9.split.exercise == "assert add(3, 4) == 7\nassert s == 3"
 
 
-def test_an_unclosed_block_names_the_notebook_and_writes_nothing(tmp_path, capsys):
+def _drop(text: str):
+    def edit(cells):
+        return [c for c in cells if c.source.strip() != text]
+    return edit
+
+
+def _insert(at: int, new_cell):
+    def edit(cells):
+        return [*cells[:at], new_cell, *cells[at:]]
+    return edit
+
+
+@pytest.mark.parametrize("edit, cell, words", [
+    # q1's END TESTS gone: its END QUESTION (now cell 14) finds TESTS still open
+    (_drop("# END TESTS"), 14, "'# END QUESTION' closes no open block"),
+    # every END QUESTION gone: q2 begins (cell 15) inside q1
+    (_drop("# END QUESTION"), 15, "'# BEGIN QUESTION' inside another block"),
+    # a solution block before "This cell is not part of a question." (cell 22)
+    (_insert(21, nbformat.v4.new_raw_cell("# BEGIN SOLUTION")), 22,
+     "'# BEGIN SOLUTION' outside a question, or inside another of its blocks"),
+    # two BEGIN SOLUTION cells in a row in q1: the second (cell 6) is inside the first
+    (_insert(4, nbformat.v4.new_raw_cell("# BEGIN SOLUTION")), 6,
+     "'# BEGIN SOLUTION' outside a question, or inside another of its blocks"),
+    # a note as the first cell of q1's tests block (cell 9)
+    (_insert(8, nbformat.v4.new_markdown_cell("A note")), 9,
+     "a markdown cell in a tests block"),
+    (_insert(23, nbformat.v4.new_raw_cell("# BEGIN QUESTION\nname: [q3")), 24,
+     "the question's configuration is not YAML"),
+    # the notebook ends inside q9's tests block (its cells after the first test cut off)
+    (lambda cells: cells[:80], None, "'# BEGIN TESTS' is never closed"),
+])
+def test_a_malformed_assign_notebook_names_the_cell_and_writes_nothing(tmp_path, capsys, edit,
+                                                                       cell, words):
     nb = nbformat.read(EXAMPLE, as_version=4)
-    nb.cells = [c for c in nb.cells if c.source.strip() != "# END TESTS"]
+    nb.cells = edit(nb.cells)
     bad = tmp_path / "broken.ipynb"
     nbformat.write(nb, bad)
     root = tmp_path / "course"
     (root / "content").mkdir(parents=True)
     assert run_import(root, bad) == 2
     err = capsys.readouterr().err
-    assert str(bad) in err and "'# END QUESTION' closes no open block" in err
+    assert str(bad) in err and words in err, err
+    assert f" (cell {cell})." in err if cell else "(cell" not in err
     assert list((root / "content").iterdir()) == []

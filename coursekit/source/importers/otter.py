@@ -38,6 +38,9 @@ from .common import first_heading, lesson_text, single_notebook, title_from_name
 _BOUNDARY = re.compile(r"#\s+(begin|end)\s+(question|solution|tests|prompt)\s*", re.I)
 _CONFIG = re.compile(r"#\s+assignment\s+config\s*", re.I)
 _TEST_CONFIG_END = "# END TEST CONFIG"
+_CONFIG_HINT = "under '# BEGIN QUESTION', write the question's settings as YAML (name: q1)"
+_BLOCKS_HINT = ("each '# BEGIN …' raw cell needs its '# END …', and solution, tests and "
+                "prompt blocks sit directly inside a question, as otter assign requires")
 
 
 def _first_line(cell: NotebookNode) -> str:
@@ -83,9 +86,11 @@ class _Converter:
         self.blocks: list[str] = []
         self.question: _Question | None = None
         self.out: list[NotebookNode] = []
+        self.index = 0  # the cell being read, for errors
 
     def cells(self, cells: list[NotebookNode]) -> list[NotebookNode]:
         for index, cell in enumerate(cells):  # outputs are read by tests, never written
+            self.index = index
             if cell.cell_type == "raw" and _CONFIG.match(_first_line(cell)):
                 continue  # otter's configuration: nothing for coursekit to keep
             bound = _boundary(cell)
@@ -97,21 +102,21 @@ class _Converter:
             raise self._error(f"'# BEGIN {self.blocks[-1].upper()}' is never closed", None)
         return self.out
 
-    def _error(self, message: str, index: int | None) -> CourseError:
+    def _error(self, message: str, index: int | None, hint: str = _BLOCKS_HINT) -> CourseError:
         where = f" (cell {index + 1})" if index is not None else ""
-        return CourseError(message + where, path=self.path,
-                           hint="close each otter block with its '# END …' raw cell, "
-                                "as otter assign requires")
+        return CourseError(message + where, path=self.path, hint=hint)
 
     def _boundary(self, bound: tuple[str, str], cell: NotebookNode, index: int) -> None:
         edge, kind = bound
         if edge == "begin":
+            # otter's nesting: a question holds solution, tests and prompt blocks, no deeper
+            if kind == "question" and self.blocks:
+                raise self._error("'# BEGIN QUESTION' inside another block", index)
+            if kind != "question" and self.blocks != ["question"]:
+                raise self._error(f"'# BEGIN {kind.upper()}' outside a question, or inside "
+                                  "another of its blocks", index)
             if kind == "question":
-                config = yaml.safe_load(cell.source.split("\n", 1)[1]
-                                        if "\n" in cell.source else "") or {}
-                self.question = _Question(manual=bool(config.get("manual", False)))
-            elif self.question is None:
-                raise self._error(f"'# BEGIN {kind.upper()}' outside a question", index)
+                self.question = _Question(manual=self._manual(cell, index))
             elif kind == "prompt":
                 self.question.prompt = True
             self.blocks.append(kind)
@@ -121,6 +126,19 @@ class _Converter:
         self.blocks.pop()
         if kind == "question":
             self._close_question()
+
+    def _manual(self, cell: NotebookNode, index: int) -> bool:
+        """The question's ``manual:`` from the YAML under its BEGIN QUESTION line."""
+        try:
+            config = yaml.safe_load(cell.source.partition("\n")[2]) or {}
+        except yaml.YAMLError as error:
+            problem = getattr(error, "problem", None) or "unreadable"
+            raise self._error(f"the question's configuration is not YAML ({problem})",
+                              index, _CONFIG_HINT) from None
+        if not isinstance(config, dict):
+            raise self._error("the question's configuration is not a mapping", index,
+                              _CONFIG_HINT)
+        return bool(config.get("manual", False))
 
     def _close_question(self) -> None:
         """otter's check comes after the question's last cell; a question without tests
@@ -136,6 +154,10 @@ class _Converter:
     def _content(self, cell: NotebookNode) -> None:
         block = self.blocks[-1] if self.blocks else ""
         if block == "tests":
+            if cell.cell_type != "code":
+                raise self._error(f"a {cell.cell_type} cell in a tests block", self.index,
+                                  "a tests block holds code cells only (otter's rule): "
+                                  "move the text before '# BEGIN TESTS'")
             self.question.tests.extend(_assertions(cell))
         elif block == "solution" and cell.cell_type == "markdown":
             self._markdown_answer(cell)
