@@ -25,6 +25,7 @@ from coursekit.source.lesson import read_lesson
 from test_import import FIXTURES, exercise_sources, run_import
 
 EXAMPLE = FIXTURES / "otter" / "example.ipynb"
+FULL_EXAMPLE = FIXTURES / "otter" / "assign-full-example-v1.ipynb"  # otter's docs'
 CHECK = "<a check: otter's grader.check(...), coursekit's check cell>"
 ANSWER = "<the stub of a written answer>"
 # otter's own cells, which coursekit has no use for: its grader's set-up first (coursekit
@@ -34,16 +35,16 @@ OTTER_SETUP = re.compile(r"# Initialize Otter\n")
 OTTER_SUBMISSION = re.compile(r"## Submission\n")
 
 
-def _otter_student(tmp_path: Path) -> list[str]:
-    """Sources of the student notebook ``otter assign`` writes for the example."""
+def _otter_student(tmp_path: Path, master: Path) -> list[str]:
+    """Sources of the student notebook ``otter assign`` writes for ``master``."""
     work = tmp_path / "otter"
     work.mkdir()
-    for name in ("example.ipynb", "data.csv"):
-        shutil.copy(FIXTURES / "otter" / name, work / name)
+    for path in (master, FIXTURES / "otter" / "data.csv"):
+        shutil.copy(path, work / path.name)
     import otter.assign
-    otter.assign.main(str(work / "example.ipynb"), str(work / "dist"), no_pdfs=True,
+    otter.assign.main(str(work / master.name), str(work / "dist"), no_pdfs=True,
                       no_run_tests=True)
-    nb = nbformat.read(work / "dist" / "student" / "example.ipynb", as_version=4)
+    nb = nbformat.read(work / "dist" / "student" / master.name, as_version=4)
     sources = [c.source for c in nb.cells]
     assert OTTER_SETUP.match(sources[0])
     [end] = [i for i, source in enumerate(sources) if OTTER_SUBMISSION.match(source)]
@@ -89,11 +90,12 @@ def _normal(source: str, ours: bool) -> str | None:
     return source if source.strip() else ""
 
 
-def _imported(tmp_path: Path) -> Path:
+def _imported(tmp_path: Path, master: Path = EXAMPLE) -> Path:
     root = tmp_path / "course"
     (root / "content").mkdir(parents=True)
-    assert run_import(root, EXAMPLE) == 0
-    return root / "content" / "01_example.py"
+    assert run_import(root, master) == 0
+    [lesson_path] = (root / "content").glob("*.py")
+    return lesson_path
 
 
 def _ours(lesson_path: Path) -> list[str]:
@@ -102,13 +104,18 @@ def _ours(lesson_path: Path) -> list[str]:
     return [CHECK if s in checks else s for s in exercise_sources(lesson_path)]
 
 
-def test_the_example_gives_otters_student_notebook(tmp_path, otter_without_pkg_resources):
-    otter_cells = [s for s in (_normal(c, False) for c in _otter_student(tmp_path))
+@pytest.mark.parametrize("master, cells", [(EXAMPLE, 31), (FULL_EXAMPLE, 17)])
+def test_otters_examples_give_otters_student_notebooks(tmp_path, otter_without_pkg_resources,
+                                                        master, cells):
+    otter_cells = [s for s in (_normal(c, False) for c in _otter_student(tmp_path, master))
                    if s is not None]
-    our_cells = [_normal(c, True) for c in _ours(_imported(tmp_path))]
-    assert len(our_cells) == 31
+    our_cells = [_normal(c, True) for c in _ours(_imported(tmp_path, master))]
+    assert len(our_cells) == cells
     assert our_cells == otter_cells
-    # the cases issue 19 names, present in otter's output as in ours
+
+
+def test_the_example_keeps_and_drops_what_issue_19_names(tmp_path):
+    our_cells = [_normal(c, True) for c in _ours(_imported(tmp_path))]
     text = "\n".join(our_cells)
     assert "## solution ##\nplt.plot(...);" in our_cells
     assert "z = ...\nz" in our_cells  # the SEED line is gone, the answer stubbed
@@ -190,3 +197,10 @@ def test_a_malformed_assign_notebook_names_the_cell_and_writes_nothing(tmp_path,
     assert str(bad) in err and words in err, err
     assert f" (cell {cell})." in err if cell else "(cell" not in err
     assert list((root / "content").iterdir()) == []
+
+
+def test_the_seed_variable_takes_the_students_value_and_the_autograders(tmp_path):
+    """otter's ``seed: {variable: rng_seed, student_value: 90, autograder_value: 42}``."""
+    setup = read_lesson(_imported(tmp_path, FULL_EXAMPLE)).cells[0]
+    assert setup.split.exercise.endswith("%matplotlib inline\nrng_seed = 90")
+    assert setup.split.solution.endswith("%matplotlib inline\nrng_seed = 42")

@@ -87,12 +87,14 @@ class _Converter:
         self.question: _Question | None = None
         self.out: list[NotebookNode] = []
         self.index = 0  # the cell being read, for errors
+        self.seed: tuple[str, str, str | None] | None = None
 
     def cells(self, cells: list[NotebookNode]) -> list[NotebookNode]:
         for index, cell in enumerate(cells):  # outputs are read by tests, never written
             self.index = index
             if cell.cell_type == "raw" and _CONFIG.match(_first_line(cell)):
-                continue  # otter's configuration: nothing for coursekit to keep
+                self.seed = _seed_config(cell)  # the rest is otter's grading
+                continue
             bound = _boundary(cell)
             if bound:
                 self._boundary(bound, cell, index)
@@ -162,6 +164,8 @@ class _Converter:
         elif block == "solution" and cell.cell_type == "markdown":
             self._markdown_answer(cell)
         else:
+            if self.seed and cell.cell_type == "code":
+                cell.source = _seed_lines(cell.source, *self.seed)
             if block == "solution" and _hides_something(cell):
                 self.question.stubs.append(cell)
             self.out.append(cell)
@@ -180,6 +184,40 @@ class _Converter:
             cell.source = ("<!-- BEGIN SOLUTION NO PROMPT -->\n" + cell.source.strip("\n")
                            + "\n<!-- END SOLUTION -->")
         self.out.append(cell)
+
+
+def _seed_config(cell: NotebookNode) -> tuple[str, str, str | None] | None:
+    """(variable, students' value, autograder's value or None) of the config's ``seed:``
+    when it names a variable, else None."""
+    try:
+        config = yaml.safe_load(cell.source.partition("\n")[2]) or {}
+    except yaml.YAMLError:
+        return None  # otter's own settings: it reports them, nothing here reads them
+    seed = config.get("seed") if isinstance(config, dict) else None
+    if not isinstance(seed, dict) or not seed.get("variable"):
+        return None
+    autograder = seed.get("autograder_value")
+    return (str(seed["variable"]), str(seed.get("student_value")),
+            None if autograder is None else str(autograder))
+
+
+def _seed_lines(source: str, variable: str, student: str, autograder: str | None) -> str:
+    """otter sets the seed variable to the students' value in their notebook and to the
+    autograder's in its own: here the student's line is a prompt and the solution keeps
+    the autograder's (or the author's) line."""
+    pattern = re.compile(rf"(\s*){re.escape(variable)}\s*(=|<-)\s*(.*)$")
+    lines = []
+    for line in source.split("\n"):
+        match = pattern.match(line)
+        indent = match.group(1) if match else ""
+        solution = f"{indent}{variable} = {autograder}" if match and autograder else line
+        shown = f"{indent}{variable} = {student}"
+        if not match or solution.strip() == shown.strip():
+            lines.append(line)
+            continue
+        lines += [f"{solution}  # SOLUTION NO PROMPT", f'{indent}""" # BEGIN PROMPT', shown,
+                  f'{indent}"""  # END PROMPT']
+    return "\n".join(lines)
 
 
 def _hides_something(cell: NotebookNode) -> bool:
