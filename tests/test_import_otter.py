@@ -20,7 +20,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import make_course
+from coursekit.cli import main
 from coursekit.run.contract import plan
+from coursekit.source.leaks import Secret, scan_text
 from coursekit.source.lesson import read_lesson
 from test_import import FIXTURES, exercise_sources, run_import
 
@@ -204,3 +207,15 @@ def test_the_seed_variable_takes_the_students_value_and_the_autograders(tmp_path
     setup = read_lesson(_imported(tmp_path, FULL_EXAMPLE)).cells[0]
     assert setup.split.exercise.endswith("%matplotlib inline\nrng_seed = 90")
     assert setup.split.solution.endswith("%matplotlib inline\nrng_seed = 42")
+
+
+def test_otters_documentation_example_builds_without_a_false_leak(tmp_path, capsys):
+    """Its answer line ``return b`` is in no student cell; coursekit's setup cell has
+    ``return bool(tool)``, which a plain substring search took for it."""
+    root = make_course(tmp_path / "c", {})
+    assert run_import(root, FULL_EXAMPLE) == 0
+    assert main(["--root", str(root), "notebooks"]) == 0, capsys.readouterr().err
+    secret = Secret("return b", FULL_EXAMPLE, 1)
+    assert scan_text([secret], "return bool(tool)\nreturn b_value", "a") == []
+    assert [leak.secret for leak in scan_text([secret], "x = 1\n    return b  # here", "a")] \
+        == [secret]

@@ -29,6 +29,7 @@ prose wraps it across two lines (the search index joins them again).
 
 from __future__ import annotations
 
+import functools
 import json
 import keyword
 import re
@@ -211,15 +212,24 @@ def scan_text(secrets: Iterable[Secret], text: str | Reading, artifact: str) -> 
     haystack = "\n".join(normal)
     leaks = []
     for secret in secrets:
-        if secret.text not in haystack:
+        if secret.text not in haystack or not _whole(secret.text).search(haystack):
             continue
         offset, number = 0, 0
-        while secret.text not in normal[number]:
+        while not _whole(secret.text).search(normal[number]):
             offset += len(lines[number]) + 1
             number += 1
         leaks.append(Leak(artifact, secret,
                           reading.place(offset) if isinstance(text, Reading) else ""))
     return leaks
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(text: str) -> re.Pattern:
+    """``text`` where it is not part of a longer name: ``return b`` is not in ``return
+    bool(x)`` (a short answer line would otherwise match any code that extends it)."""
+    start = r"(?<!\w)" if re.match(r"\w", text) else ""
+    end = r"(?!\w)" if re.search(r"\w$", text) else ""
+    return re.compile(start + re.escape(text) + end)
 
 
 def scan_notebook(secrets: Iterable[Secret], nb: dict, artifact: str) -> list[Leak]:
