@@ -282,9 +282,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _schedule_rank(item) -> int:
+    """xdist hands out work in this order (--no-loadscope-reorder), one unit to each worker
+    and then a second to any worker with two tests or fewer queued: the two trainings
+    first (a worker each), then the fixture course's group (the third worker, which then
+    has enough queued), then single tests, which queue behind the trainings, and the
+    shipped site's readers last."""
     if item.path.name in TRAINING_MODULES:
         return 0
-    return 2 if "shipped_site" in item.fixturenames else 1
+    if "shipped_site" in item.fixturenames:
+        return 3
+    return 1 if "built_course" in item.fixturenames else 2
 
 
 @pytest.fixture(autouse=True)

@@ -50,3 +50,40 @@ def test_pytest_xdist_schedules_a_shared_build_as_one_group(built_course, reques
     if os.environ.get("PYTEST_XDIST_WORKER"):
         assert request.node.nodeid.endswith("@built_course"), request.node.nodeid
     assert request.node.get_closest_marker("xdist_group").args == ("built_course",)
+
+
+# a plugin that writes which worker ran which test, in the order each worker ran them
+ORDER = '''
+import json, os, pytest
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    with open(os.environ["ORDER_DUMP"], "a") as out:
+        out.write(json.dumps([os.environ.get("PYTEST_XDIST_WORKER"), item.nodeid]) + "\\n")
+'''
+
+
+def test_each_training_of_the_shipped_course_starts_first_on_a_worker_of_its_own(tmp_path):
+    """The two trainings (TensorFlow; JAX and PyTorch) are the run's longest work: each must
+    be the first thing a worker does, on different workers, or the run waits for them one
+    after the other (xdist's default order queued TensorFlow behind the other group)."""
+    (tmp_path / "order_dump.py").write_text(ORDER)
+    env = {**os.environ, "ORDER_DUMP": str(tmp_path / "order.jsonl"),
+           "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    # the whole suite with the project's own options (addopts: workers, groups, order),
+    # nothing run: --setup-plan
+    result = subprocess.run([sys.executable, "-m", "pytest", "--setup-plan", "-q",
+                             "-p", "order_dump", "-p", "no:cacheprovider", "tests"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    ran: dict[str, list[str]] = {}
+    for line in (tmp_path / "order.jsonl").read_text().splitlines():
+        worker, nodeid = json.loads(line)
+        ran.setdefault(worker, []).append(nodeid)
+    firsts = {worker: nodeids[0] for worker, nodeids in ran.items()}
+    tensorflow = [w for w, n in firsts.items() if "passes_smoke_on_tensorflow" in n]
+    others = [w for w, n in firsts.items() if "smoke_on_other_backends" in n]
+    assert len(tensorflow) == 1 and len(others) == 1, firsts
+    # what queues behind a training waits minutes: single tests, never a whole group
+    after = ran[tensorflow[0]][1:2] + [n for n in ran[others[0]] if "other_backends" not in n][:1]
+    assert after and not any("@" in nodeid for nodeid in after), after
