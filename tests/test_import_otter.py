@@ -219,3 +219,14 @@ def test_otters_documentation_example_builds_without_a_false_leak(tmp_path, caps
     assert scan_text([secret], "return bool(tool)\nreturn b_value", "a") == []
     assert [leak.secret for leak in scan_text([secret], "x = 1\n    return b  # here", "a")] \
         == [secret]
+
+
+def test_test_functions_are_called_so_the_check_is_not_vacuous(tmp_path):
+    """otter's docs example writes tests as ``def test_…(sieve):`` and calls them only on
+    ``# IGNORE`` lines; as otter 5.7.1's doctest they define a function and pass whatever
+    the answer (coursekit's verify called them vacuous). The check calls them."""
+    lesson = read_lesson(_imported(tmp_path, FULL_EXAMPLE))
+    q1 = next(c for c in lesson.cells if "check" in c.metadata.get("tags", []))
+    assert q1.split.exercise.endswith("    assert sieve(3) == {2, 3}\n\ntest_low_primes(sieve)")
+    assert "test_higher_primes(sieve)" in q1.split.solution.split("\n")  # hidden: verify's
+    assert "test_higher_primes" not in q1.split.exercise
