@@ -205,11 +205,7 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
         if is_unchecked_note(cell):
             continue  # "no automatic check" is for pages: on a slide it would pose as a task
         kind = cell.metadata.get("slideshow", {}).get("slide_type")
-        if kind in STARTS + JOINS and not is_speaker_notes(cell):
-            shown = True
-        elif cell.cell_type == "markdown" and (kind == "skip" or (
-                kind is None and cell.source.lstrip().startswith("#"))):
-            shown = False  # a section the deck leaves to the notes page
+        shown = _behind_slide(cell, kind, shown)
         if _hides_solution(cell, answers):
             number = stubs.index(cell) + 1
             exercise_ = Exercise(number, timers[number - 1], cell, answers[cell.id])
@@ -223,30 +219,48 @@ def deck_view(exercise: NotebookNode, solution: NotebookNode, executed: Notebook
         if cell.metadata.get("jupyter", {}).get("source_hidden"):
             cell.metadata["transient"] = {"remove_source": True}  # the author hid the code
         results.figures_first(cell, code_shown or set())
-        if kind == "subslide" and cell.cell_type == "code" and deck.short():
-            kind = "-"  # a heading and a line announce this cell: it joins them
-        if kind in STARTS and cell.cell_type == "markdown":
-            for part in split_headings(cell):
-                deck.add(part, "slide", lines.get(cell.id) if lines else None)
-        elif kind in STARTS:
-            deck.add(cell, "slide")
-        elif kind in JOINS and deck.start is not None:
-            deck.add(cell, kind)
-        elif kind in JOINS:
-            deck.add(cell, "slide")  # nothing to join yet: it opens the deck
-        if kind in (None, "skip") and shown and results.results(cell):
-            deck.promise(len(results.results(cell)))  # counted on the slide they belong to
-            deck.place(cell, results.results(cell))
-        elif kind in STARTS + JOINS and shown:
-            deck.promise(len(results.results(cell)))
-        if kind in STARTS + JOINS and cell.cell_type == "code":
-            _split_labelled(deck, cell)
+        _lay_out(deck, cell, kind, shown)
     deck.flush()
     out = copy.deepcopy(nb)
     out.cells = deck.cells
     out.metadata["coursekit"] = {"deck": "instructor" if instructor else "student"}
     _describe_figures(out.cells)
     return out
+
+
+def _behind_slide(cell: NotebookNode, kind: str | None, shown: bool) -> bool:
+    """Whether the cells from ``cell`` on are behind a slide: a slide-marked cell opens
+    one, a skipped or unmarked Markdown heading starts a section the deck leaves to the
+    notes page (its results must not reach the slide before it)."""
+    if kind in STARTS + JOINS and not is_speaker_notes(cell):
+        return True
+    if cell.cell_type == "markdown" and (kind == "skip" or (
+            kind is None and cell.source.lstrip().startswith("#"))):
+        return False
+    return shown
+
+
+def _lay_out(deck: _Deck, cell: NotebookNode, kind: str | None, shown: bool) -> None:
+    """``cell`` onto the deck by its slide type; the results of a cell the deck does not
+    show go on the slide they belong to, while ``shown``."""
+    if kind == "subslide" and cell.cell_type == "code" and deck.short():
+        kind = "-"  # a heading and a line announce this cell: it joins them
+    if kind in STARTS and cell.cell_type == "markdown":
+        for part in split_headings(cell):
+            deck.add(part, "slide", deck.lines.get(cell.id))
+    elif kind in STARTS:
+        deck.add(cell, "slide")
+    elif kind in JOINS and deck.start is not None:
+        deck.add(cell, kind)
+    elif kind in JOINS:
+        deck.add(cell, "slide")  # nothing to join yet: it opens the deck
+    if kind in (None, "skip") and shown and results.results(cell):
+        deck.promise(len(results.results(cell)))  # counted on the slide they belong to
+        deck.place(cell, results.results(cell))
+    elif kind in STARTS + JOINS and shown:
+        deck.promise(len(results.results(cell)))
+    if kind in STARTS + JOINS and cell.cell_type == "code":
+        _split_labelled(deck, cell)
 
 
 def exercise_minutes(meta: dict, stated: list[int | None]) -> list[int]:
