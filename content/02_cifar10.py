@@ -36,7 +36,11 @@
 #           weight_decay: 0.05, mixed_precision: false, compare_images: 2000,
 #           compare_epochs: 8}
 #         backends:
-#           jax: {parameters: {n_train: 26000, epochs: 1, compare_augmentation: false}}
+#           jax: {parameters: {n_train: 26000, epochs: 1, compare_augmentation: false},
+#             targets: {test_accuracy: {min: 0.57}},
+#             reason: "JAX's CPU convolutions run at about a third of TensorFlow's speed, so
+#               its smoke run sees 26,000 images once in the same minute; its worst of 3
+#               seeds scored 0.590 (docs/benchmarks.md)."}
 #           torch: {parameters: {n_train: 27000, compare_augmentation: false}}
 #         targets:
 #           # the worst of 3 seeds less their spread (0.72 failed seed 44); docs/benchmarks.md

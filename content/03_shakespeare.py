@@ -33,6 +33,10 @@
 #           num_layers: 1, dropout: 0.0, epochs: 7, steps_per_epoch: 100,
 #           learning_rate: 0.01, gen_length: 200}
 #         backends:
+#           jax: {targets: {val_loss_warm_nats: {max: 1.84}},
+#             reason: "The same recipe varies more from seed to seed on JAX (spread 0.073
+#               nats over 3 seeds, 0.028 on TensorFlow); its worst seed reached 1.766
+#               (docs/benchmarks.md)."}
 #           torch: {parameters: {epochs: 5}}
 #         targets:
 #           # on the report half only (the last 5% of the text); the worst of 3 seeds
