@@ -20,7 +20,7 @@ from conftest import ROOT, SHARED_DATA, lesson_source, run_build
 from coursekit.config import Project, load_course
 from coursekit.publish.bundle import bundle_files
 from coursekit.publish.requirements import student_requirements
-from coursekit.publish.setup_page import check_setup_script, estimate_box, setup_files
+from coursekit.publish.setup_page import check_setup_script, estimate_box, setup_files, setup_page
 from coursekit.publish.site import nav
 from coursekit.publish.student_pub import publication_files
 from coursekit.source.estimates import default_profile
@@ -140,6 +140,18 @@ def test_the_setup_page_says_python_venv_data_and_estimates(tiny):
     assert box.startswith('!!! info "Expected time (an estimate)"')
     assert "(the verified profile full): about 10 min on a free Colab T4 GPU; about 5 h " \
            "on a 4-core laptop CPU. Estimated from runs on other machines" in box
+
+
+def test_a_course_without_data_is_not_told_to_fetch_data_files(course):
+    """Tried as a student (docs/student-path.md): `init`'s course reads no data, and its
+    Setup page sent students to "the data files (below)", a table that was not there."""
+    generated = generate(Project(course({"01_tiny": lesson_source("""
+        # %%
+        total = 1 + 1  # SOLUTION
+    """)})))
+    page = setup_page(generated.course, generated.lessons, [])
+    assert "data files" not in page and "## Data" not in page
+    assert "\n3. Check: `python check_setup.py`" in page
 
 
 def test_both_bundles_and_the_publication_carry_setup_and_the_check(tiny):

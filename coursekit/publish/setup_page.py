@@ -64,6 +64,7 @@ def setup_page(course: Course, lessons: list[Lesson], runs: list[dict]) -> str:
     """The Setup page's Markdown; its links (``check_setup.py``, ``requirements.txt``)
     are beside it on the site and in a bundle."""
     python = verified_python(runs)
+    data = data_section(course, lessons)
     gpu = [lesson for lesson in lessons if lesson.accelerator == "gpu"]
     parts = [f"# Setup\n\nTwo ways to run the notebooks of *{course.title}*: in Google "
              "Colab, with nothing to install, or on your own computer.\n",
@@ -80,13 +81,21 @@ def setup_page(course: Course, lessons: list[Lesson], runs: list[dict]) -> str:
              "        source .venv/bin/activate   # Windows: .venv\\Scripts\\activate\n"
              "        pip install -r requirements.txt\n\n"
              "   ([requirements.txt](requirements.txt) is in the course bundle and here.)\n"
-             "3. Put the data files (below) in a `data/` folder beside the notebooks' "
-             "folder, or set `COURSE_DATA_DIR` to the folder that holds them.\n"
-             "4. Check: `python check_setup.py` ([check_setup.py](check_setup.py)) prints "
-             "one line per item, with the fix for each problem, and exits with 1 when "
-             "something is missing.\n",
-             data_section(course, lessons), estimate_section(lessons, course)]
+             + local_steps(bool(data)),
+             data, estimate_section(lessons, course)]
     return "\n".join(part for part in parts if part)
+
+
+def local_steps(has_data: bool) -> str:
+    """The laptop steps after the venv. The data step only where a lesson reads data: a
+    student told to fetch "the data files (below)" looks for a table that is not there."""
+    steps = ["Put the data files (below) in a `data/` folder beside the notebooks' "
+             "folder, or set `COURSE_DATA_DIR` to the folder that holds them."] if has_data \
+        else []
+    steps.append("Check: `python check_setup.py` ([check_setup.py](check_setup.py)) prints "
+                 "one line per item, with the fix for each problem, and exits with 1 when "
+                 "something is missing.")
+    return "".join(f"{number}. {step}\n" for number, step in enumerate(steps, start=3))
 
 
 def data_section(course: Course, lessons: list[Lesson]) -> str:
