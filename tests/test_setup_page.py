@@ -19,6 +19,8 @@ import pytest
 from conftest import ROOT, SHARED_DATA, lesson_source, run_build
 from coursekit.config import Project, load_course
 from coursekit.publish.bundle import bundle_files
+from coursekit.publish.handouts import handout_links
+from coursekit.publish.pages import handout_links as handout_buttons
 from coursekit.publish.requirements import student_requirements
 from coursekit.publish.setup_page import check_setup_script, estimate_box, setup_files, setup_page
 from coursekit.publish.site import nav
@@ -164,6 +166,25 @@ def test_both_bundles_and_the_publication_carry_setup_and_the_check(tiny):
     assert b"python check_setup.py" in readme and b"`SETUP.md`" in readme
     _, published = publication_files(Project(root))
     assert {"SETUP.md", "check_setup.py"} <= set(published)
+
+
+def test_a_pdf_button_reaches_students_only_with_its_pdf(tiny):
+    """Tried as a student (docs/student-path.md): a site built with --no-fit-check (or
+    without Chromium) has no handouts/, yet its lesson pages offered "Slides (PDF)" and
+    "Notes (PDF)": in the publication and the bundle, two buttons to a 404."""
+    root, _ = tiny
+    site = root / "build" / "site"
+    buttons = handout_buttons(handout_links("01_words"))
+    (site / "lessons").mkdir()
+    (site / "lessons" / "01_words.html").write_text(f"<p><a id='slides'>Slides</a>{buttons}</p>")
+    (site / "handouts").mkdir()
+    (site / "handouts" / "01_words.notes.pdf").write_bytes(b"%PDF-1.4 notes")
+    _, published = publication_files(Project(root))
+    page = published["site/lessons/01_words.html"].decode()
+    assert "Slides (PDF)" not in page and "01_words.slides.pdf" not in page
+    assert '<a class="md-button ck-handout" href="../handouts/01_words.notes.pdf" download>' \
+           "Notes (PDF)</a></p>" in page
+    # the publication is the student bundle unpacked: the bundle's page is this one
 
 
 def test_bundle_with_data_packs_the_recorded_files(tiny):

@@ -24,6 +24,7 @@ from ..run.report import load_runs, report_path
 from ..source.data_record import RECORD, read_record
 from ..source.leaks import scan_file, secrets_by_stem
 from ..source.notebooks import Generated, generate
+from .handouts import without_missing_handouts
 from .readmes import instructor_readme, student_readme
 from .requirements import student_requirements
 from .setup_page import SCRIPT, check_setup_script, setup_page
@@ -56,7 +57,9 @@ def bundle_files(project: Project, instructor: bool = False,
     else:
         raise CourseError("no built site to pack", path=project.site,
                           hint="run `python build.py site` first")
-    files = {f"{top}/site/{rel}": data for rel, data in read_tree(site).items()
+    shown = without_missing_handouts(read_tree(site), [lesson.stem for lesson in lessons],
+                                     instructor)
+    files = {f"{top}/site/{rel}": data for rel, data in shown.items()
              if not rel.startswith(f"{SITE_DOWNLOADS}/")}
     folders = ("exercises", "solutions") if instructor else ("exercises",)
     for folder in folders:

@@ -36,6 +36,7 @@ from .deck_check import (
     offline_context,
     open_deck,
 )
+from .pages import handout_links as handout_buttons
 from .slides import DECK_HEIGHT, DECK_WIDTH
 
 HANDOUTS = "handouts"  # inside the site: build/site/handouts/
@@ -98,6 +99,27 @@ def handout_links(stem: str, instructor: bool = False) -> tuple[tuple[str, str],
     kinds = ("slides", "notes", "instructor") if instructor else ("slides", "notes")
     return tuple((LABELS[kind], f"../{HANDOUTS}/{Handout(stem, kind).name()}")
                  for kind in kinds)
+
+
+def without_missing_handouts(site: dict[str, bytes], stems: list[str],
+                             instructor: bool = False) -> dict[str, bytes]:
+    """A built site (path → bytes) whose lesson pages keep a PDF button only where the PDF
+    is in it. The pages link the handouts before they are printed (``build.py handouts``
+    runs after ``site``, and not at all without Chromium or with --no-fit-check); a bundle
+    or student publication packed from such a site gave students buttons that lead to a
+    404 (docs/student-path.md)."""
+    pages = dict(site)
+    for stem in stems:
+        page = f"lessons/{stem}.html"
+        for label, href in handout_links(stem, instructor):
+            if page not in pages or href.removeprefix("../") in site:
+                continue
+            button = handout_buttons(((label, href),)).encode()
+            if button not in pages[page]:  # the button's markup changed: say so, not 404
+                raise CourseError(f"links {href} but the site has no such file", path=page,
+                                  hint="run `python build.py handouts`, then pack again")
+            pages[page] = pages[page].replace(button, b"")
+    return pages
 
 
 def build_handouts(site: Path, stems: list[str], instructor: bool = False) -> list[Path]:
