@@ -38,6 +38,7 @@ def run_import(args: argparse.Namespace) -> int:
                           path=out, hint="choose another --out, or move that file away")
     lesson = check_lesson(text, out.name, args.paths[0])
     assets = beside(lesson, args.paths[0].parent, out.parent)
+    check_references(lesson, assets, out.parent, args.paths[0])
     write_atomic({out: text.encode("utf-8"), **assets})
     print(f"wrote {out} from {importer.name}")
     for path in assets:
@@ -61,6 +62,24 @@ def beside(lesson: Lesson, source_dir: Path, content: Path) -> dict[Path, bytes]
             if found.is_file() and not dest.exists():
                 files[dest] = found.read_bytes()
     return files
+
+
+def check_references(lesson: Lesson, assets: dict[Path, bytes], content: Path,
+                     source: Path) -> None:
+    """Every file the lesson's Markdown names is found (beside the source, or already
+    under content/): otherwise the import stops here, not the next build."""
+    for cell in lesson.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for number, target in references(cell.source):
+            path = local_path(target)
+            if path is None or (content / path) in assets or (content / path).is_file():
+                continue
+            raise CourseError(f"the lesson converted from it names '{path}' (line "
+                              f"{cell.line + number} of the lesson), which is neither "
+                              f"beside it nor under {content}", path=source,
+                              hint="copy that file beside the source (or under content/) "
+                                   "at that relative path, or remove the reference")
 
 
 def default_lesson_path(content: Path, source: Path) -> Path:

@@ -20,8 +20,10 @@ each such blockquote becomes the fenced div of its class (``::: challenge`` …)
 ``~~~`` block a ```` ``` ```` block of its language (``{: .output}``: ```` ```output ````),
 Jekyll's ``{% include … %}`` lines are left out and ``{{ page.root }}/fig/x.svg`` or
 ``../fig/x.svg`` reads ``fig/x.svg`` (the figures go beside the lessons, in
-``content/fig/``). A class line with a class this project does not know is an error
-naming its line: a misspelt ``{: .soluton}`` would show the answer.
+``content/fig/``). In either template, a link to another page of the lesson's website
+(``[resources](learners/reference.md#external-references)``) keeps its text only. A
+class line with a class this project does not know is an error naming its line: a
+misspelt ``{: .soluton}`` would show the answer.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ CODE_CLASSES = ("output", "error", "warning", "source")
 # the lesson root before a path (Jekyll's, or ../ from _episodes/): the figures and
 # files are beside the lessons here
 _PAGE_ROOT = re.compile(r"\{\{\s*page\.root\s*\}\}/|(?<=\()\.\./(?=fig/|data/|files/)")
+# a link to another page of the lesson's website (an episode, the learners' reference,
+# the instructor notes): the lesson site resolves it, a coursekit course has no such page,
+# so the link keeps its text only (a dangling link would stop the build)
+_SITE_PAGE = re.compile(
+    r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:\{\{\s*page\.root\s*\}\}/|\.\./)?"
+    r"(?:episodes|learners|instructors|profiles|_episodes|_extras)/[^)\s]*?"
+    r"\.(?:md|Rmd|html)(?:#[^)\s]*)?\)")
 
 
 def check_classes(lines: list[str], path: Path, first: int, error) -> None:
@@ -81,7 +90,7 @@ def _rewrite(lines: list[tuple[int, str]], path: Path, error) -> list[str]:
                         number, hint="put it on the line right after the '>' lines of "
                                      "the box it marks")
         elif not _INCLUDE.match(line):
-            out.append(_PAGE_ROOT.sub("", line))
+            out.append(_PAGE_ROOT.sub("", _SITE_PAGE.sub(r"\1", line)))
             i += 1
         else:
             i += 1

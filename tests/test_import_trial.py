@@ -1,0 +1,55 @@
+"""What a new user met importing real material (docs/trying-it.md): each case a lesson
+that `coursekit import` wrote but the next command refused."""
+
+from __future__ import annotations
+
+from coursekit.source.assets import lesson_assets
+from coursekit.source.importers.carpentries import episode_lesson
+from coursekit.source.lesson import read_lesson
+
+# deep-learning-intro's 6-outlook.md and 2-keras.md link to other pages of the lesson's
+# website by their path in the lesson repository
+EPISODE = """\
+---
+title: Outlook
+---
+
+Go through [the resources we have compiled](learners/reference.md#external-references).
+
+In [episode 3](episodes/3-monitor-the-model.md) we go further; ![a figure](fig/a.png)
+"""
+
+
+def test_a_link_to_another_page_of_the_lesson_site_keeps_its_text(tmp_path):
+    source = tmp_path / "episodes" / "6-outlook.md"
+    source.parent.mkdir()
+    source.write_text(EPISODE, encoding="utf-8")
+    content = tmp_path / "content"
+    (content / "fig").mkdir(parents=True)
+    (content / "fig" / "a.png").write_bytes(b"png")
+    lesson_file = content / "01_outlook.py"
+    lesson_file.write_text(episode_lesson(source), encoding="utf-8")
+    text = lesson_file.read_text(encoding="utf-8")
+    assert "Go through the resources we have compiled." in text
+    assert "In episode 3 we go further" in text
+    assert "reference.md" not in text and "monitor-the-model" not in text
+    # the lesson builds: its only local reference is the figure, which is there
+    assets = lesson_assets(read_lesson(lesson_file), content)
+    assert [asset.rel for asset in assets] == ["fig/a.png"]
+
+
+def test_import_refuses_a_lesson_whose_reference_is_nowhere(tmp_path, capsys):
+    """A file the converted lesson names that is neither beside the source nor under
+    content/ stops the import (exit 2, nothing written), not the next build."""
+    from coursekit.cli import main
+
+    source = tmp_path / "up" / "1-intro.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: Intro\n---\n\nSee ![the plot](fig/missing.png).\n",
+                      encoding="utf-8")
+    root = tmp_path / "course"
+    (root / "content").mkdir(parents=True)
+    assert main(["--root", str(root), "import", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert "1-intro.md: " in err and "names 'fig/missing.png' (line 16 of the lesson)" in err
+    assert list((root / "content").iterdir()) == []
