@@ -22,7 +22,7 @@ from coursekit.errors import MarkerError
 from coursekit.publish.schedule import outcomes_page
 from coursekit.source import fenced_divs
 from coursekit.source.importers import ImportFormatError, find_importer
-from coursekit.source.importers.carpentries import CARPENTRIES
+from coursekit.source.importers.carpentries import CARPENTRIES, front_matter, header
 from coursekit.source.leaks import (
     lesson_secrets,
     scan_file,
@@ -224,6 +224,16 @@ def test_the_episode_front_matter_and_list_divs_become_the_header(tmp_path):
     assert "2.1.3" not in text and ":::: challenge" in text and "::: objectives" not in text
 
 
+def test_the_header_keeps_the_lesson_rule_but_drops_blank_items(tmp_path):
+    # one rule for lessons and episodes (lesson.schedule_keys); the Workbench's blank
+    # list item is left out, where a lesson's header would be refused
+    episode = tmp_path / "1-blank.md"
+    episode.write_text("---\ntitle: T\nexercises: 0\nkeypoints: ['Add. ', '']\n---\n")
+    meta = front_matter(episode.read_text().split("\n"), episode)[0]
+    assert header(meta, episode) == {
+        "title": "T", "exercises": 0, "keypoints": ["Add."]}
+
+
 def test_python_in_a_solution_and_r_chunks_stay_markdown(tmp_path):
     episode = tmp_path / "2-rmd.Rmd"
     episode.write_text("---\ntitle: Chunks\n---\n\n```{r, echo=FALSE}\nx <- 1\n```\n\n"
@@ -238,6 +248,8 @@ def test_python_in_a_solution_and_r_chunks_stay_markdown(tmp_path):
 @pytest.mark.parametrize("text, line, words", [
     ("---\nteaching: 5\n---\nText.\n", 1, "the episode has no title"),
     ("---\ntitle: T\nteaching: soon\n---\n", 3, "'teaching' must be a whole number"),
+    ("---\ntitle: T\nobjectives: [Add., 3]\n---\n", 3, "'objectives' must be a list of "
+                                                             "sentences"),
     ("---\ntitle: T\n---\n\n::: challange\nx\n:::\n", 5, "unknown fenced div class"),
     ("---\ntitle: [T\n---\n", 2, "the front matter is not YAML"),
 ])

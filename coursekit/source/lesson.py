@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -273,7 +274,7 @@ def _header(path: Path, file_lines: list[str], meta: dict) -> Lesson:
                   timeout=_whole_number(path, file_lines, meta, "timeout"),
                   output_limit=_whole_number(path, file_lines, meta, "output_limit"),
                   key_lines={key: _key_line(file_lines, key) for key in meta},
-                  **_schedule_keys(path, file_lines, meta))
+                  **schedule_keys(meta, _header_error(path, file_lines)))
 
 
 def _data(path: Path, file_lines: list[str], meta: dict) -> dict:
@@ -305,26 +306,31 @@ def _whole_number(path: Path, file_lines: list[str], meta: dict, key: str) -> in
     return value
 
 
-def _schedule_keys(path: Path, file_lines: list[str], meta: dict) -> dict:
-    """``teaching``/``exercises`` minutes and the ``objectives``/``keypoints`` lists."""
+def _header_error(path: Path, file_lines: list[str]) -> Callable[[str, str, str], Exception]:
+    def error(key: str, message: str, hint: str) -> Exception:
+        return LessonFormatError(message, path=path, line=_key_line(file_lines, key), hint=hint)
+    return error
+
+
+def schedule_keys(meta: dict, error: Callable[[str, str, str], Exception]) -> dict:
+    """``teaching``/``exercises`` minutes and the ``questions``/``objectives``/``keypoints``
+    lists of a header; ``error(key, message, hint)`` makes the exception for a bad value
+    (a lesson's names its header line, an importer's the source's)."""
     found: dict = {}
     for key in MINUTE_KEYS:
         value = meta.get(key)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise LessonFormatError(f"'{key}' must be a whole number of minutes (0 or more), "
-                                    f"not {value!r}", path=path,
-                                    line=_key_line(file_lines, key),
-                                    hint=f"e.g. '{key}: 35'")
+            raise error(key, f"'{key}' must be a whole number of minutes (0 or more), "
+                             f"not {value!r}", f"e.g. '{key}: 35'")
         found[key] = value
     for key in OUTCOME_KEYS:
         value = meta.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
                                                   for v in value):
-            raise LessonFormatError(f"'{key}' must be a list of sentences", path=path,
-                                    line=_key_line(file_lines, key),
-                                    hint=f"e.g. '{key}: [Build a model in Keras.]'")
+            raise error(key, f"'{key}' must be a list of sentences",
+                        f"e.g. '{key}: [Build a model in Keras.]'")
         found[key] = [v.strip() for v in value]
     return found
 

@@ -32,12 +32,11 @@ import yaml
 
 from ...errors import MarkerError
 from ..fenced_divs import fences
+from ..lesson import MINUTE_KEYS, OUTCOME_KEYS, schedule_keys
 from .carpentries_styles import as_workbench, check_classes
 
 SUFFIXES = (".md", ".rmd")
 FRONT = "---"
-HEADER_LISTS = ("questions", "objectives", "keypoints")
-MINUTES = ("teaching", "exercises")
 # a code fence: its backticks and its language, Markdown's (```python) or R Markdown's
 # (```{python, echo=FALSE})
 _CODE = re.compile(r"^ {0,3}(`{3,})\s*\{?\s*([\w+-]*)[^`]*$")
@@ -127,21 +126,15 @@ def header(meta: dict, path: Path) -> dict:
     course: dict = {}
     if meta.get("title") is not None:
         course["title"] = str(meta["title"]).strip()
-    for key in MINUTES:
-        value = meta.get(key)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _error(f"'{key}' must be a whole number of minutes, not {value!r}", path,
-                         _line_of(path, key), hint=f"e.g. '{key}: 30'")
-        course[key] = value
-    for key in HEADER_LISTS:
-        value = meta.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise _error(f"'{key}' must be a list of sentences", path, _line_of(path, key))
-        course[key] = [v.strip() for v in value if v.strip()]
+    # the lesson format's rule (lesson.schedule_keys), after the Workbench's leniency:
+    # a blank item of a list is left out, not an error
+    keys = {key: [v for v in value if not isinstance(v, str) or v.strip()]
+            if isinstance(value, list) else value
+            for key, value in meta.items()
+            if key in MINUTE_KEYS + OUTCOME_KEYS and value is not None}
+    found = schedule_keys(keys, lambda key, message, hint: _error(
+        message, path, _line_of(path, key), hint=hint))
+    course.update((key, value) for key, value in found.items() if key in keys)
     return course
 
 
@@ -161,7 +154,7 @@ def _take_list_divs(body: list[str], course: dict, path: Path, first: int) -> li
     except MarkerError as err:  # an unknown div class, named with the episode's line
         raise _error(err.message, path, first + (err.line or 0) + 1, err.hint) from None
     for i, ((kind, name), line) in enumerate(zip(marks, body, strict=True)):
-        if kind == "open" and depth == 0 and name in HEADER_LISTS:
+        if kind == "open" and depth == 0 and name in OUTCOME_KEYS:
             taking, items = name, []
         elif kind == "close" and depth == 1 and taking:
             course[taking] = course.get(taking, []) + items
