@@ -77,8 +77,7 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
       ``$COURSE_DASK_SCHEDULER``, else local kernels). Each run is then a task on that
       cluster, ``jobs`` (None: every run at once) caps how many wait there (cluster.py).
 
-    ``generated``: content/ as the command already read it (None: read it here).
-    ``stream``: where progress goes (default stderr).
+    ``generated``: content/ as already read (None: read it here); ``stream``: progress (stderr).
 
     Afterwards ``build/executed/<profile>/<backend>/<stem>.ipynb`` holds each passing
     solution with its outputs, and ``build/report.json`` one entry per lesson × profile ×
@@ -89,9 +88,7 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
     """
     address = scheduler_address(options.scheduler)
     device = device_info()
-    jobs = min(DEFAULT_JOBS, device["cores"]) if options.jobs is None else options.jobs
-    if jobs < 1:
-        raise CourseError(f"--jobs must be 1 or more, not {jobs}")
+    jobs = _local_jobs(options, device)
     folder = data_folder(options.data_dir)
     runs = open_cache(options.cache, project.cache)
     generated = generated or generate(project)
@@ -112,12 +109,7 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
                         cell_timeout=options.cell_timeout,
                         progress=Progress(stream or sys.stderr), cache=runs,
                         installed=installed_versions())
-    if address is None:
-        records = asyncio.run(run_all(planned, settings))
-    else:  # the cluster's scheduler queues the runs: submit them all unless --jobs says
-        settings.jobs = options.jobs or max(1, len(planned))
-        records = run_on_cluster(planned, settings, address)
-    records = per_lesson(records, groups)
+    records = per_lesson(_run_jobs(planned, settings, address, options.jobs), groups)
     records += [unreadable(project, stem, err, profile, chosen.name, settings)
                 for stem, err in broken.items()]
     report = write_report(project.build, records,
@@ -125,6 +117,24 @@ def verify(project: Project, options: RunOptions = RunOptions(), *,
                           settings.packages)
     report.input_errors = list(broken.values())
     return report
+
+
+def _local_jobs(options: RunOptions, device: dict) -> int:
+    """How many lessons run side by side here (at most one per core by default)."""
+    jobs = min(DEFAULT_JOBS, device["cores"]) if options.jobs is None else options.jobs
+    if jobs < 1:
+        raise CourseError(f"--jobs must be 1 or more, not {jobs}")
+    return jobs
+
+
+def _run_jobs(planned: list[Job], settings: Settings, address: str | None,
+              jobs: int | None) -> list:
+    """The planned runs' records, from local kernels or the cluster at ``address``."""
+    if address is None:
+        return asyncio.run(run_all(planned, settings))
+    # the cluster's scheduler queues the runs: submit them all unless --jobs says
+    settings.jobs = jobs or max(1, len(planned))
+    return run_on_cluster(planned, settings, address)
 
 
 def chosen_lessons(project: Project, generated: Generated,
