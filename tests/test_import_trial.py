@@ -17,6 +17,7 @@ title: Outlook
 Go through [the resources we have compiled](learners/reference.md#external-references).
 
 In [episode 3](episodes/3-monitor-the-model.md) we go further; ![a figure](fig/a.png)
+See [transfer learning](./5-transfer-learning.html) and [the API](https://keras.io/a.html).
 """
 
 
@@ -32,6 +33,7 @@ def test_a_link_to_another_page_of_the_lesson_site_keeps_its_text(tmp_path):
     text = lesson_file.read_text(encoding="utf-8")
     assert "Go through the resources we have compiled." in text
     assert "In episode 3 we go further" in text
+    assert "See transfer learning and [the API](https://keras.io/a.html)." in text
     assert "reference.md" not in text and "monitor-the-model" not in text
     # the lesson builds: its only local reference is the figure, which is there
     assets = lesson_assets(read_lesson(lesson_file), content)
@@ -53,3 +55,18 @@ def test_import_refuses_a_lesson_whose_reference_is_nowhere(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "1-intro.md: " in err and "names 'fig/missing.png' (line 16 of the lesson)" in err
     assert list((root / "content").iterdir()) == []
+
+
+def test_a_hint_names_the_coursekit_command_in_a_course_without_build_py(tmp_path, capsys):
+    """`coursekit site` in a new course said "`python build.py verify` shows what went
+    wrong": that course has no build.py."""
+    from conftest import lesson_source, make_course
+    from coursekit.cli import in_own_words, main
+
+    root = make_course(tmp_path, {"01_tiny": lesson_source("# %%\nx = 1\n")})
+    assert main(["--root", str(root), "bundle"]) == 2
+    err = capsys.readouterr().err
+    assert "build.py" not in err and "`coursekit " in err, err
+    hint = "run `python build.py verify` first; `build.py check` too"
+    assert in_own_words(hint, "build.py") == hint
+    assert in_own_words(hint, "coursekit") == "run `coursekit verify` first; `coursekit check` too"

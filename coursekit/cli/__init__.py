@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import signal
 import sys
 import threading
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
             if code:
                 return code
     except CourseError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {in_own_words(str(err), prog)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt as stop:
         print("interrupted; earlier outputs are left as they were", file=sys.stderr)
@@ -190,6 +191,14 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
         if with_sigterm:
             signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def in_own_words(text: str, prog: str) -> str:
+    """The library's hints name the repository's command (`python build.py verify`); a
+    course made with `coursekit init` has no build.py, so there they name `coursekit`."""
+    if prog == "build.py":
+        return text
+    return re.sub(r"`(?:python )?build\.py\b", f"`{prog}", text)
 
 
 # what the machine refused (not a bug of ours): the one line says what to do instead

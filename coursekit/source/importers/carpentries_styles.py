@@ -42,12 +42,12 @@ CODE_CLASSES = ("output", "error", "warning", "source")
 # the lesson root before a path (Jekyll's, or ../ from _episodes/): the figures and
 # files are beside the lessons here
 _PAGE_ROOT = re.compile(r"\{\{\s*page\.root\s*\}\}/|(?<=\()\.\./(?=fig/|data/|files/)")
-# a link to another page of the lesson's website (an episode, the learners' reference,
-# the instructor notes): the lesson site resolves it, a coursekit course has no such page,
-# so the link keeps its text only (a dangling link would stop the build)
+# a link to another page of the lesson's website (an episode, ./5-transfer-learning.html,
+# the learners' reference, the instructor notes): the lesson site resolves it, a coursekit
+# course has no such page, so the link keeps its text only (a dangling one stops the build)
 _SITE_PAGE = re.compile(
-    r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:\{\{\s*page\.root\s*\}\}/|\.\./)?"
-    r"(?:episodes|learners|instructors|profiles|_episodes|_extras)/[^)\s]*?"
+    r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:\{\{\s*page\.root\s*\}\}/|\.\.?/)?"
+    r"(?:(?:episodes|learners|instructors|profiles|_episodes|_extras)/)?[^)\s/]*?"
     r"\.(?:md|Rmd|html)(?:#[^)\s]*)?\)")
 
 
