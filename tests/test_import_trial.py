@@ -40,21 +40,24 @@ def test_a_link_to_another_page_of_the_lesson_site_keeps_its_text(tmp_path):
     assert [asset.rel for asset in assets] == ["fig/a.png"]
 
 
-def test_import_refuses_a_lesson_whose_reference_is_nowhere(tmp_path, capsys):
+def test_import_warns_of_a_file_the_lesson_names_that_is_nowhere(tmp_path, capsys):
     """A file the converted lesson names that is neither beside the source nor under
-    content/ stops the import (exit 2, nothing written), not the next build."""
+    content/ is named at import (the build would refuse the lesson until it is there)."""
     from coursekit.cli import main
 
     source = tmp_path / "up" / "1-intro.md"
     source.parent.mkdir()
-    source.write_text("---\ntitle: Intro\n---\n\nSee ![the plot](fig/missing.png).\n",
-                      encoding="utf-8")
+    source.write_text("---\ntitle: Intro\n---\n\nSee ![the plot](fig/missing.png) and "
+                      "![another](fig/here.png).\n", encoding="utf-8")
+    (source.parent / "fig").mkdir()
+    (source.parent / "fig" / "here.png").write_bytes(b"png")
     root = tmp_path / "course"
     (root / "content").mkdir(parents=True)
-    assert main(["--root", str(root), "import", str(source)]) == 2
+    assert main(["--root", str(root), "import", str(source)]) == 0
     err = capsys.readouterr().err
-    assert "1-intro.md: " in err and "names 'fig/missing.png' (line 16 of the lesson)" in err
-    assert list((root / "content").iterdir()) == []
+    assert f"warning: {source}: the lesson names 'fig/missing.png' (its line 16)" in err
+    assert "copy it to content/fig/missing.png before building" in err
+    assert "here.png" not in err and (root / "content" / "fig" / "here.png").is_file()
 
 
 def test_a_hint_names_the_coursekit_command_in_a_course_without_build_py(tmp_path, capsys):

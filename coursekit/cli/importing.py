@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -38,11 +39,12 @@ def run_import(args: argparse.Namespace) -> int:
                           path=out, hint="choose another --out, or move that file away")
     lesson = check_lesson(text, out.name, args.paths[0])
     assets = beside(lesson, args.paths[0].parent, out.parent)
-    check_references(lesson, assets, out.parent, args.paths[0])
     write_atomic({out: text.encode("utf-8"), **assets})
     print(f"wrote {out} from {importer.name}")
     for path in assets:
         print(f"wrote {path} (beside the source, named by the lesson)")
+    for warning in missing_references(lesson, assets, out.parent, args.paths[0]):
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -64,10 +66,12 @@ def beside(lesson: Lesson, source_dir: Path, content: Path) -> dict[Path, bytes]
     return files
 
 
-def check_references(lesson: Lesson, assets: dict[Path, bytes], content: Path,
-                     source: Path) -> None:
-    """Every file the lesson's Markdown names is found (beside the source, or already
-    under content/): otherwise the import stops here, not the next build."""
+def missing_references(lesson: Lesson, assets: dict[Path, bytes], content: Path,
+                       source: Path) -> list[str]:
+    """A warning for each file the lesson's Markdown names that is neither beside the
+    source nor under content/: the lesson is written (the author may add the file next),
+    but the build will refuse it until then, so the import says so now."""
+    missing = []
     for cell in lesson.cells:
         if cell.cell_type != "markdown":
             continue
@@ -75,11 +79,10 @@ def check_references(lesson: Lesson, assets: dict[Path, bytes], content: Path,
             path = local_path(target)
             if path is None or (content / path) in assets or (content / path).is_file():
                 continue
-            raise CourseError(f"the lesson converted from it names '{path}' (line "
-                              f"{cell.line + number} of the lesson), which is neither "
-                              f"beside it nor under {content}", path=source,
-                              hint="copy that file beside the source (or under content/) "
-                                   "at that relative path, or remove the reference")
+            missing.append(f"warning: {source}: the lesson names '{path}' (its line "
+                           f"{cell.line + number}), which is neither beside {source.name} "
+                           f"nor under content/; copy it to content/{path} before building")
+    return missing
 
 
 def default_lesson_path(content: Path, source: Path) -> Path:
