@@ -18,6 +18,7 @@ Go through [the resources we have compiled](learners/reference.md#external-refer
 
 In [episode 3](episodes/3-monitor-the-model.md) we go further; ![a figure](fig/a.png)
 See [transfer learning](./5-transfer-learning.html) and [the API](https://keras.io/a.html).
+Older lessons: [the glossary](../reference.html), [setup]({{ page.root }}/setup.html).
 """
 
 
@@ -34,6 +35,7 @@ def test_a_link_to_another_page_of_the_lesson_site_keeps_its_text(tmp_path):
     assert "Go through the resources we have compiled." in text
     assert "In episode 3 we go further" in text
     assert "See transfer learning and [the API](https://keras.io/a.html)." in text
+    assert "Older lessons: the glossary, setup." in text
     assert "reference.md" not in text and "monitor-the-model" not in text
     # the lesson builds: its only local reference is the figure, which is there
     assets = lesson_assets(read_lesson(lesson_file), content)
