@@ -297,6 +297,11 @@ def course_warnings(course: Course) -> list[str]:
         if match and match.group(1).lower() in PLACEHOLDER_ACCOUNTS:
             found.append(f"{key} '{getattr(course, key)}' looks like a placeholder: put the "
                          "course's GitHub URL (the Open in Colab links point there)")
+    if course.repository and not course.student_repository:
+        found.append(f"student_repository is not set: the Open in Colab links open "
+                     f"{course.repository}, where content/ and solutions/ are one click "
+                     "away; name the students' own repository (`python build.py student "
+                     "DIR` writes what goes there)")
     if moving_ref(course.ref):
         found.append(f"student_ref '{course.ref}' looks like a branch: the Open in Colab "
                      "links would open whatever is pushed there last, not the verified "

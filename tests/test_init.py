@@ -110,7 +110,7 @@ def _course_without_repository(root: Path) -> Path:
     init_course(root, repository="https://github.com/ada/stats")
     config = root / "course.yml"
     lines = [line for line in config.read_text().splitlines()
-             if not line.startswith("repository:")]
+             if not line.startswith(("repository:", "student_repository:"))]
     config.write_text("\n".join(lines) + "\n")
     return root
 
@@ -226,3 +226,20 @@ def test_the_new_course_verifies_with_no_keras_backend_installed(tmp_path, capsy
     capsys.readouterr()
     assert cli.main(["--root", str(course), "verify", "--backend", "torch"]) == 2
     assert f"add torch to {course / 'requirements.txt'}" in capsys.readouterr().err
+
+
+def test_init_names_a_student_repository_beside_the_course(tmp_path, capsys):
+    """The Colab links must not open the repository of content/ and solutions/: init
+    names the students' own, and check warns when a course.yml has none."""
+    init_course(tmp_path / "c", repository="https://github.com/ada/stats")
+    config = yaml.safe_load((tmp_path / "c" / "course.yml").read_text())
+    assert config["student_repository"] == "https://github.com/ada/stats-student"
+    text = (tmp_path / "c" / "course.yml").read_text()
+    (tmp_path / "c" / "course.yml").write_text(
+        "\n".join(line for line in text.splitlines()
+                  if not line.startswith("student_repository:")) + "\n")
+    assert cli.main(["--root", str(tmp_path / "c"), "notebooks"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--root", str(tmp_path / "c"), "check"]) == 0, "a warning, not a failure"
+    err = capsys.readouterr().err
+    assert "student_repository is not set" in err and "github.com/ada/stats," in err

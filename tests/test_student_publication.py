@@ -115,7 +115,7 @@ def test_a_site_older_than_the_course_is_refused(built_course, tmp_path, capsys)
     assert cli.main(["--root", str(course), "student", str(tmp_path / "pub")]) == 2
     err = capsys.readouterr().err
     assert "notebooks/01_squares.ipynb: the built site is older than content/" in err
-    assert "run `python build.py site`" in err and not (tmp_path / "pub").exists()
+    assert "run `coursekit site`" in err and not (tmp_path / "pub").exists()
 
 
 def test_a_clone_keeps_git_and_loses_what_the_course_no_longer_has(built_course, tmp_path):
@@ -161,7 +161,7 @@ def test_without_a_built_site_the_command_says_to_build_it(tmp_path, capsys):
     shutil.copytree(ROOT / "tests" / "fixtures" / "site", course,
                     ignore=shutil.ignore_patterns("golden"))
     assert cli.main(["--root", str(course), "student", str(tmp_path / "pub")]) == 2
-    assert "run `python build.py site` first" in capsys.readouterr().err
+    assert "run `coursekit site` first" in capsys.readouterr().err
     assert not (tmp_path / "pub").exists()
 
 
@@ -169,17 +169,21 @@ def test_without_a_built_site_the_command_says_to_build_it(tmp_path, capsys):
 
 def write_config(tmp_path: Path, **settings) -> Path:
     data = {"title": "T", "slug": "t", "version": "1.2.0",
-            "repository": "https://github.com/ada/course", **settings}
+            "repository": "https://github.com/ada/course",
+            "student_repository": "https://github.com/ada/course-student", **settings}
+    data = {key: value for key, value in data.items() if value is not None}  # None: unset
     path = tmp_path / "course.yml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
 
 
 def test_the_ref_defaults_to_the_version_tag_and_the_repository_to_the_course(tmp_path):
-    course = load_course(write_config(tmp_path))
+    course = load_course(write_config(tmp_path, student_repository=None))
     assert course.colab_url("exercises/a.ipynb") == (
         "https://colab.research.google.com/github/ada/course/blob/v1.2.0/exercises/a.ipynb")
-    assert not course_warnings(course)
+    # that default opens the repository of content/ and solutions/: check says so
+    [warning] = course_warnings(course)
+    assert "student_repository is not set" in warning and "ada/course" in warning
     course = load_course(write_config(tmp_path, student_repository="https://github.com/ada/s",
                                       student_ref="2026.11"))
     assert "/github/ada/s/blob/2026.11/" in course.colab_url("exercises/a.ipynb")
@@ -209,7 +213,7 @@ def test_tags_and_commits_are_not_warned_about(tmp_path, ref):
 def test_the_old_branch_key_says_what_to_write(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_course(write_config(tmp_path, branch="main"))
-    assert err.value.line == 5 and "'branch' is now 'student_ref'" in str(err.value)
+    assert err.value.line == 6 and "'branch' is now 'student_ref'" in str(err.value)
 
 
 def test_a_student_repository_that_is_not_github_is_refused(tmp_path):

@@ -56,12 +56,17 @@ def title_from(name: str) -> str:
 
 
 def _repository_line(directory: Path, slug: str, repository: str | None) -> str:
+    """The course's repository and, beside it, the students' (never the one that holds
+    the solutions): `check` warns while either is missing or a placeholder."""
+    students = "  # what the Open in Colab links open: `coursekit student DIR` fills it\n"
     if repository:
-        return f"repository: {repository}\n"
+        return f"repository: {repository}\nstudent_repository: {repository}-student{students}"
     if git_origin(directory if directory.is_dir() else directory.parent):
-        return "# repository: defaults to `git remote get-url origin`\n"
-    return (f"repository: {PLACEHOLDER_REPOSITORY.format(slug=slug)}  "
-            "# your GitHub repository: the Open in Colab links point there\n")
+        return ("# repository: defaults to `git remote get-url origin`\n"
+                "# student_repository: https://github.com/OWNER/REPO-student" + students)
+    placeholder = PLACEHOLDER_REPOSITORY.format(slug=slug)
+    return (f"repository: {placeholder}  # your GitHub repository\n"
+            f"student_repository: {placeholder}-student{students}")
 
 
 def skeleton_files(directory: Path, title: str | None = None,
