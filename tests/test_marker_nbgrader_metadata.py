@@ -46,12 +46,15 @@ def test_marker_less_answers_never_reach_the_exercise(tmp_path, capsys):
     assert code == 0, err
     exercise = json.loads((root / "exercises/01_squares.ipynb").read_text())
     solution = json.loads((root / "solutions/01_squares.ipynb").read_text())
-    assert ["".join(c["source"]) for c in exercise["cells"][1:]] == [
+    # the lesson's own cells (ids cell-NNN), not coursekit's badge and setup cell
+    cells = [c for c in exercise["cells"] if c["id"].startswith("cell-")]
+    solved = [c for c in solution["cells"] if c["id"].startswith("cell-")]
+    assert ["".join(c["source"]) for c in cells] == [
         "# YOUR CODE HERE\nraise NotImplementedError()",
         "assert squares(3) == [1, 4, 9]",
         "YOUR ANSWER HERE"]
-    assert "return [i * i for i in range(1, n + 1)]" in "".join(solution["cells"][0]["source"])
-    test = exercise["cells"][2]["metadata"]
+    assert "return [i * i for i in range(1, n + 1)]" in "".join(solved[0]["source"])
+    test = cells[1]["metadata"]
     assert test["tags"] == ["check"] and test["nbgrader"]["points"] == 2
     assert (test["deletable"], test["editable"]) == (False, False)
 
