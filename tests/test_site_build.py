@@ -63,7 +63,8 @@ def test_the_full_build_writes_pages_decks_notebooks_and_the_verification_table(
     dates = {run["date"] for run in json.loads(
         (built_course / "build" / "report.json").read_text())["runs"]}
     sitemap = (site / "sitemap.xml").read_text()  # dated by the verification, not the clock
-    assert sitemap.count(f"<lastmod>{max(dates)}</lastmod>") == 5  # home, lessons, outcomes, table
+    pages = sitemap.count(f"<lastmod>{max(dates)}</lastmod>")
+    assert pages == 6  # home, setup, 2 lessons, outcomes, runs
     assert (site / "downloads" / "tiny-course-1.0.zip").read_bytes() == (
         built_course / "dist" / "tiny-course-1.0.zip").read_bytes()
     assert sorted(p.name for p in (built_course / "build").iterdir() if p.name.startswith(".")) \
