@@ -146,4 +146,6 @@ def shown_cell(cell: NotebookNode, outputs: list, part: int) -> NotebookNode:
 
 def continuation(title: str, cell_id: str, part: int) -> NotebookNode:
     text = f"### {title}{CONTINUED}" if title else ""
-    return nbformat.v4.new_markdown_cell(text, id=f"{cell_id}-continued{part}")
+    # its heading repeats the section's: figures under it keep the section's alt text
+    return nbformat.v4.new_markdown_cell(text, id=f"{cell_id}-continued{part}",
+                                         metadata={"coursekit": {"continued": True}})

@@ -29,7 +29,8 @@ def cell_alts(cells: list) -> Iterator[tuple[dict, str]]:
     heading is the last one above it (a subslide without one continues its section)."""
     heading = ""
     for cell in cells:
-        if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown" and not cell.metadata.get("coursekit", {}).get(
+                "continued"):  # a deck's continuation slide names no section of its own
             heading = (headings(cell.source) or [heading])[-1]
         elif cell.cell_type == "code":
             yield cell, figure_alt(cell.metadata.get("caption"), cell.source, heading)
