@@ -299,3 +299,31 @@ def _fit_check_only_where_tested(request, monkeypatch):
     if request.node.get_closest_marker("fit_check") is None:
         for name, value in NO_FIT_CHECK.items():
             monkeypatch.setenv(name, value)
+
+
+def _is_tree(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, bytes | bytearray)
+                                           for v in value.values())
+
+
+def pytest_assertrepr_compare(config, op, left, right):
+    """Files compared whole (a tree: path → bytes, or two files' bytes): name what differs.
+    pytest's own explanation runs difflib over their contents, which on a site's
+    megabytes ran for a quarter of an hour (a CI run found it) before saying anything."""
+    if op not in ("==", "!="):
+        return None
+    if _is_tree(left) and _is_tree(right) and (left or right):
+        paths = sorted(set(left) | set(right))
+        changed = [p for p in paths if left.get(p) != right.get(p)]
+        lines = [f"{len(changed)} of {len(paths)} files differ" if changed else "the same files"]
+        for path in changed[:20]:
+            where = ("only on the left" if path not in right else "only on the right"
+                     if path not in left else f"{len(left[path])} vs {len(right[path])} bytes")
+            lines.append(f"  {path}: {where}")
+        return lines
+    if isinstance(left, bytes) and isinstance(right, bytes) and len(left) + len(right) > 4096:
+        first = next((i for i, (a, b) in enumerate(zip(left, right, strict=False)) if a != b),
+                     min(len(left), len(right)))
+        return [f"{len(left)} vs {len(right)} bytes, first difference at offset {first}",
+                f"  left:  {left[first:first + 60]!r}", f"  right: {right[first:first + 60]!r}"]
+    return None
