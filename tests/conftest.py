@@ -131,6 +131,9 @@ def built_course(tmp_path_factory):
 
 # what a copy of the shipped course needs to verify its lessons and build its site
 REAL_COURSE_FOLDERS = ("content", "exercises", "solutions")
+# the course's own files that generating its notebooks reads (the setup cell carries the
+# data record and the time estimates)
+REAL_COURSE_FILES = ("course.yml", "data-checksums.txt", "estimates.yml")
 
 
 def copy_real_course(dest: Path) -> Path:
@@ -143,7 +146,8 @@ def copy_real_course(dest: Path) -> Path:
     root.mkdir()
     for name in REAL_COURSE_FOLDERS:
         shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "course.yml", root / "course.yml")
+    for name in REAL_COURSE_FILES:
+        shutil.copy(ROOT / name, root / name)
     add_project_files(root)
     if (ROOT / ".cache").is_dir():
         shutil.copytree(ROOT / ".cache", root / ".cache")
