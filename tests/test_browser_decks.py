@@ -22,12 +22,14 @@ import sys
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 
 from browser import AXE, BLOCKING, browser, gated_context  # noqa: F401 (a fixture)
 from conftest import ROOT, run_build
 from coursekit.config import Project, load_course
 from coursekit.publish.deck_check import MIN_CODE_PX, measure, open_deck
 from coursekit.publish.deck_check import SKIP_ENV as FIT_CHECK_SKIP_ENV
+from coursekit.publish.long_solutions import CONTINUES
 from coursekit.run.verify import find_verified
 from coursekit.source.leaks import scan_files, secrets_by_stem
 from coursekit.source.lesson import load_lessons
@@ -168,6 +170,14 @@ def test_every_exercise_has_a_slide_with_its_task_stub_and_timer(deck_page, stem
     assert blocked == []
 
 
+def deck_slides(html: bytes) -> list[dict]:
+    """Each top-level slide: its source line, exercise number, solutions and continuation."""
+    slides = BeautifulSoup(html, "html.parser").select(".reveal .slides > section")
+    return [{"line": s.get("data-line"), "exercise": s.get("data-exercise"),
+             "solutions": len(s.select(".ck-swap-in")),
+             "continues": s.select_one(f".{CONTINUES}")} for s in slides]
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_solutions_only_in_the_instructors_deck(shipped_site, stem):
     secrets = secrets_by_stem([BY_STEM[stem]])
@@ -176,8 +186,23 @@ def test_solutions_only_in_the_instructors_deck(shipped_site, stem):
     # the build's own leak scanner: nothing in the student's deck, the solutions in the other
     assert scan_files({f"slides/{stem}.html": student}, secrets) == []
     assert scan_files({f"slides/{stem}.html": instructor}, secrets) != []
-    instructor = instructor.decode()
-    assert instructor.count('class="ck-swap-in"') == exercises(stem)
+    student, instructor = deck_slides(student), deck_slides(instructor)
+    assert all(s["solutions"] == 0 and s["continues"] is None for s in student)
+    # the student's slides, in order, plus a long solution's continuations (publish/long_solutions)
+    own = [s for s in instructor if s["continues"] is None]
+    assert [(s["line"], s["exercise"]) for s in own] == \
+        [(s["line"], s["exercise"]) for s in student]
+    assert [s["solutions"] for s in own if s["exercise"]] == [1] * exercises(stem)
+    assert sum(s["solutions"] for s in own) == exercises(stem)
+    number = None  # the exercise a continuation carries on: the last one shown
+    for slide in instructor:
+        if slide["exercise"]:
+            number = slide["exercise"]
+        elif slide["continues"] is not None:
+            assert slide["solutions"] == 1
+            assert f"exercise {number}," in slide["continues"].get_text(), stem
+        else:
+            number = None  # a continuation only ever follows its exercise
 
 
 def test_the_instructor_deck_shows_the_solution_by_its_answer_key_only(deck_page):
@@ -196,14 +221,15 @@ def test_the_instructor_deck_shows_the_solution_by_its_answer_key_only(deck_page
     assert page.evaluate("Reveal.getIndices().h") == first  # same slide
     slides = measure(page)  # the solution fits where the stub was, beside the timer
     assert all(slide.fits() for slide in slides), [s.problems for s in slides if not s.fits()]
-    for stem in STEMS:  # the same slides as the student's deck, none lost in a fragment
+    for stem in STEMS:  # the student's slides and long solutions' continuations, none lost
         instructor = open_page(f"instructor-slides/{stem}.html")
         student = open_page(f"slides/{stem}.html")
         count = student.evaluate("Reveal.getTotalSlides()")
-        assert instructor.evaluate("Reveal.getTotalSlides()") == count
-        assert instructor.locator(".reveal .slides > section").count() == count
-        assert instructor.locator(".reveal .slides > section .ck-swap-in").count() == \
-            exercises(stem)
+        extra = instructor.locator(f".reveal .slides > section:has(.{CONTINUES})").count()
+        assert instructor.evaluate("Reveal.getTotalSlides()") == count + extra
+        assert instructor.locator(".reveal .slides > section").count() == count + extra
+        assert instructor.locator(".reveal .slides > section[data-exercise] .ck-swap-in")\
+            .count() == exercises(stem)
         unfit = [(s.line, s.problems) for s in measure(instructor) if not s.fits()]
         assert unfit == [], stem
     assert blocked == []
