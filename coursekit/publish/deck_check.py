@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CourseError
+from ..source.slide_room import WORDS_MAX, WORDS_WARN
 from .deck_legibility import LEGIBILITY
 from .slides import DECK_HEIGHT, DECK_WIDTH
 
@@ -36,9 +37,6 @@ INSTALL_HINT = ("install Chromium (`apt-get install chromium`, or set COURSEKIT_
                 "its path) and Playwright (a dependency of coursekit), or skip the check "
                 "on purpose with --no-fit-check")
 MIN_CODE_PX = 20
-# prose on one slide, in words: more is read, not listened to; the speaker notes and the
-# notes page are where the rest goes
-WORDS_WARN, WORDS_MAX = 90, 130
 TOLERANCE_PX = 1  # sub-pixel rounding of boxes
 TIMEOUT_MS = 30_000
 ALL_FRAGMENTS = 1000  # a fragment index past the last: every fragment shown

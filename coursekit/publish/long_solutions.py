@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import ast
 import copy
-import math
 import re
 
 import nbformat
 from nbformat import NotebookNode
 
+from ..source.slide_room import CODE_LINE_PX, TEXT_LINE_PX, line_px
+
 # room for a solution on a slide, in slide pixels (1280×720 less the padding, the
-# heading, the "Solution" label and the countdown: deck.css), and what a line takes
+# heading, the "Solution" label and the countdown: deck.css); what a line takes is
+# source/slide_room.py's
 ROOM_PX = 440
-CODE_LINE_PX, CODE_LINE_CHARS = 29, 86  # 22 px code, line height 1.3, 1168 px wide
-TEXT_LINE_PX, TEXT_LINE_CHARS = 38, 74  # 28 px prose, line height 1.35
 CONTINUES = "ck-solution-continues"  # deck.js carries a shown answer onto such a slide
 _BLOCK_START = re.compile(r"^ {0,3}(\d{1,9}[.)]|[-+*]) |^ {0,3}#")
 _ORDERED = re.compile(r"^( {0,3})(\d{1,9})([.)]) ")
@@ -42,13 +42,8 @@ def room_beside(cells: list) -> int:
             if heading and line.startswith("#") and not code:
                 heading = False  # the slide's heading is counted in ROOM_PX
             elif line.strip():
-                used += _height(line, code)
+                used += line_px(line, code)
     return max(ROOM_PX - used, 4 * CODE_LINE_PX)
-
-
-def _height(line: str, code: bool) -> int:
-    px, chars = (CODE_LINE_PX, CODE_LINE_CHARS) if code else (TEXT_LINE_PX, TEXT_LINE_CHARS)
-    return px * max(1, math.ceil(len(line) / chars))
 
 
 def split_solution(answer: NotebookNode, room: int = ROOM_PX) -> list[NotebookNode]:
@@ -59,11 +54,11 @@ def split_solution(answer: NotebookNode, room: int = ROOM_PX) -> list[NotebookNo
     cuts = _code_cuts(answer.source) if code else _text_cuts(lines)
     parts, start, used = [], 0, 0
     for number, line in enumerate(lines):
-        height = _height(line, code)
+        height = line_px(line, code)
         if used + height > room and number > start:
             cut = _best_cut(cuts, start, number, lines)
             parts.append(lines[start:cut])
-            start, used = cut, sum(_height(x, code) for x in lines[cut:number])
+            start, used = cut, sum(line_px(x, code) for x in lines[cut:number])
             room = ROOM_PX  # a continuation has the slide to itself
         used += height
     parts.append(lines[start:])
