@@ -165,6 +165,18 @@ def test_two_headings_of_the_same_level_make_two_slides():
     assert {d["line"] for d in starts(deck)} == {"7"}
 
 
+def test_a_box_with_its_heading_inside_stays_one_slide_of_whole_html():
+    """A fenced div's box (an imported Carpentries callout) opens with its <div> before
+    its heading: cut there, the slide would get an empty box and a stray </div>."""
+    box = ('<div class="admonition callout" markdown="1">\n\n## Data\nToo little?\n\n'
+           '## More\nAugment it.\n\n</div>')
+    deck = deck_view(notebook(cell("markdown", box, "slide", "a")), notebook(), None)
+    assert [c.source for c in deck.cells] == [box]
+    after = cell("markdown", "<p>x</p>\n## One\na\n## Two\nb", "slide", "b")
+    deck = deck_view(notebook(after), notebook(), None)
+    assert [c.source for c in deck.cells] == ["<p>x</p>\n## One\na", "## Two\nb"]
+
+
 def test_a_long_stub_shows_the_function_to_fill_in():
     body = "\n".join(f"        self.w{n} = {n}" for n in range(14))
     stub = cell("code", "class Cell:\n    def __init__(self):\n" + body + "\n\n"

@@ -415,12 +415,16 @@ def split_headings(cell: NotebookNode) -> list[NotebookNode]:
     """A slide cell with several headings of its first heading's level (``## Summary`` …
     ``## Going further``) becomes one slide per heading."""
     lines = cell.source.split("\n")
-    level = next((len(line) - len(line.lstrip("#")) for line in lines
-                  if line.startswith("#")), 0)
-    if not level:
+    first = next((n for n, line in enumerate(lines) if line.startswith("#")), None)
+    if first is None:
         return [cell]
-    marker = "#" * level + " "
-    cuts = [n for n, line in enumerate(lines) if n and line.startswith(marker)]
+    marker = "#" * (len(lines[first]) - len(lines[first].lstrip("#"))) + " "
+    # never inside a box (a fenced div's <div>): each part must hold whole HTML
+    depth = [0]
+    for line in lines:
+        depth.append(depth[-1] + line.startswith("<div") - line.startswith("</div>"))
+    cuts = [n for n, line in enumerate(lines)
+            if n > first and line.startswith(marker) and depth[n] == 0]
     if not cuts:
         return [cell]
     parts = []
