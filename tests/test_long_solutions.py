@@ -8,8 +8,9 @@ import ast
 import nbformat
 
 from coursekit.publish.deck_view import deck_view
-from coursekit.publish.long_solutions import ROOM_PX, TEXT_LINE_PX, room_beside, split_solution
+from coursekit.publish.long_solutions import ROOM_PX, room_beside, split_solution
 from coursekit.publish.markdown_config import DeckMarkdown
+from coursekit.source.slide_room import TEXT_LINE_PX
 
 
 def code_cell(source: str) -> nbformat.NotebookNode:

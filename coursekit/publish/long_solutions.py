@@ -19,7 +19,7 @@ import re
 import nbformat
 from nbformat import NotebookNode
 
-from ..source.slide_room import CODE_LINE_PX, TEXT_LINE_PX, line_px
+from ..source.slide_room import CODE_LINE_PX, line_px
 
 # room for a solution on a slide, in slide pixels (1280×720 less the padding, the
 # heading, the "Solution" label and the countdown: deck.css); what a line takes is
