@@ -41,7 +41,11 @@
 #             reason: "JAX's CPU convolutions run at about a third of TensorFlow's speed, so
 #               its smoke run sees 26,000 images once in the same minute; its worst of 3
 #               seeds scored 0.590 (docs/benchmarks.md)."}
-#           torch: {parameters: {n_train: 27000, compare_augmentation: false}}
+#           torch: {parameters: {n_train: 27000, compare_augmentation: false},
+#             targets: {test_accuracy: {min: 0.67}},
+#             reason: "PyTorch's CPU convolutions run at under half of TensorFlow's speed,
+#               so its smoke run sees 27,000 images twice in the same minute; its worst of
+#               3 seeds scored 0.681 (docs/benchmarks.md)."}
 #         targets:
 #           # the worst of 3 seeds less their spread (0.72 failed seed 44); docs/benchmarks.md
 #           test_accuracy: {min: 0.71}
