@@ -70,6 +70,20 @@ class Schedule:
     date: str = ""  # the day, ISO (2026-12-05), for the decks' title slides; "" = not said
 
 
+REPOSITORY_PROG = "build.py"  # this repository's entry point; a course made by init has none
+
+
+def in_own_words(text: str, prog: str) -> str:
+    """``text`` naming the command of the course at hand. The library's words name this
+    repository's (`python build.py verify`); a course made with `coursekit init` has no
+    build.py, so there they name ``prog`` (`coursekit verify`). The one home of that choice:
+    errors (cli) pass the command the user ran, published text the course's own
+    (:attr:`Course.prog`)."""
+    if prog == REPOSITORY_PROG:
+        return text
+    return re.sub(r"`(?:python )?build\.py\b", f"`{prog}", text)
+
+
 @dataclass(frozen=True)
 class Course:
     title: str
@@ -86,6 +100,13 @@ class Course:
     site_url: str = ""
     # where these settings came from: the errors about them name it
     path: Path = field(default=Path(CONFIG_NAME), compare=False)
+
+    @property
+    def prog(self) -> str:
+        """How this course is run: ``build.py`` beside its course.yml (this repository's
+        layout), else the ``coursekit`` command (a course made with ``coursekit init``)."""
+        has_build = (self.path.parent / REPOSITORY_PROG).is_file()
+        return REPOSITORY_PROG if has_build else "coursekit"
 
     @property
     def student_repo(self) -> str:

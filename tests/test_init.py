@@ -90,9 +90,9 @@ def test_skeleton_site_settings_and_pins_match_this_repository(tmp_path):
     init_course(tmp_path / "c", repository="https://github.com/ada/stats")
     new = tmp_path / "c"
 
-    def body(path: Path) -> str:  # the header comment names the command; the rest is shared
+    def body(path: Path) -> str:  # the header comments name the command; the rest is shared
         text = path.read_text()
-        return text[text.index("site_name:"):]
+        return text[text.index("docs_dir:"):]
     assert body(new / "mkdocs.yml") == body(ROOT / "mkdocs.yml")
     ours = json.loads((ROOT / "package.json").read_text())
     theirs = json.loads((new / "package.json").read_text())

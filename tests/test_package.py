@@ -193,6 +193,9 @@ def test_init_then_coursekit_gives_a_site_and_a_bundle(installed, tmp_path):
     assert "01_first_steps  smoke    none" in build.stdout
     site = course / "build" / "site"
     assert "My first course" in (site / "index.html").read_text()
+    # the runs table names the command this course has: it has no build.py
+    runs = (site / "verification.html").read_text()
+    assert "executed by <code>coursekit verify</code>" in runs and "build.py" not in runs
     deck = (site / "slides" / "01_first_steps.html").read_text()
     assert "reveal.js/dist/reveal.js" in deck
     assert (site / "slides" / "reveal.js" / "dist" / "reveal.js").is_file()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import re
 import signal
 import sys
 import threading
@@ -16,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Project, course_warnings, load_course
+from ..config import Project, course_warnings, in_own_words, load_course
 from ..errors import CourseError
 from ..fsutil import write_atomic
 from ..publish.schedule import check_breaks, untimed_warnings
@@ -191,14 +190,6 @@ def main(argv: list[str] | None = None, prog: str = "coursekit",
         if with_sigterm:
             signal.signal(signal.SIGTERM, previous)
     return 0
-
-
-def in_own_words(text: str, prog: str) -> str:
-    """The library's hints name the repository's command (`python build.py verify`); a
-    course made with `coursekit init` has no build.py, so there they name `coursekit`."""
-    if prog == "build.py":
-        return text
-    return re.sub(r"`(?:python )?build\.py\b", f"`{prog}", text)
 
 
 # what the machine refused (not a bug of ours): the one line says what to do instead

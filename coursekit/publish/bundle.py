@@ -16,7 +16,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from ..config import Course, Project
+from ..config import Course, Project, in_own_words
 from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, write_atomic
 from ..run.options import RunOptions
@@ -76,8 +76,8 @@ def bundle_files(project: Project, instructor: bool = False,
     if data is not None:
         files.update({f"{top}/data/{name}": content
                       for name, content in data_files(project, lessons, data).items()})
-    files[f"{top}/README.md"] = (instructor_readme if instructor else student_readme)(
-        course, lessons).encode()
+    readme = (instructor_readme if instructor else student_readme)(course, lessons)
+    files[f"{top}/README.md"] = in_own_words(readme, course.prog).encode()
     if instructor:
         files[f"{top}/report.json"] = _required(report_path(project),
                                                 "run `python build.py verify` first")

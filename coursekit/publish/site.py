@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from ..config import Course, Project
+from ..config import Course, Project, in_own_words
 from ..errors import CourseError, LeakError
 from ..fsutil import read_tree, replace_dir, write_tree
 from ..run.options import RunOptions
@@ -133,6 +133,9 @@ def site_sources(inputs: CourseInputs, node_modules: Path, instructor: bool = Fa
     files.update({f"{MATHJAX_DIR}/{name}": data
                   for name, data in mathjax_assets(node_modules).items()})
     files[IFRAME_WORKER] = _iframe_worker(node_modules)
+    # the pages name the command this course is run with (the runs table, the badges)
+    files.update({name: in_own_words(data.decode(), course.prog).encode()
+                  for name, data in files.items() if name.endswith(".md")})
     for name in STATIC_FILES:
         files[f"assets/{name}"] = (STATIC / name).read_bytes()
     return files
