@@ -6,34 +6,59 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import ROOT, SHARED_BUILDS, TIER_FIXTURES
+import pytest
+
+from conftest import ROOT, SHARED_BUILDS, TIER_FIXTURES, built_once, session_folder
 
 # a plugin that writes what the collection decided: each test's fixtures and markers
 DUMP = '''
 import json, os, pytest
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    with open(os.environ["TIERS_DUMP"], "w") as out:
+    name = f'{os.environ["TIERS_DUMP"]}.{os.environ.get("PYTEST_XDIST_WORKER", "master")}.json'
+    with open(name, "w") as out:
         json.dump([[item.nodeid, sorted(item.fixturenames),
                     [[m.name, list(m.args) if m.name == "xdist_group" else []]
                      for m in item.iter_markers()]] for item in items], out)
 '''
 
 
-def collected(tmp_path) -> list:
-    (tmp_path / "tiers_dump.py").write_text(DUMP)
-    env = {**os.environ, "TIERS_DUMP": str(tmp_path / "items.json"),
-           "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0",
-                             "-p", "tiers_dump", "-p", "no:cacheprovider", "tests"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return json.loads((tmp_path / "items.json").read_text())
+@pytest.fixture(scope="session")
+def plan(tmp_path_factory, worker_id) -> Path:
+    """One ``pytest --setup-plan`` of the whole suite with the project's own options
+    (addopts: workers, groups, order), nothing run, for both tests below: its collection
+    (items.json, written by each worker) and which worker would run what (order.jsonl).
+    Made once per session, by the first worker to ask: a plan costs four collections."""
+    folder = session_folder(tmp_path_factory, worker_id) / "plan"
+    with built_once(folder.parent, "setup-plan") as todo:
+        if todo:
+            folder.mkdir()
+            (folder / "tiers_dump.py").write_text(DUMP)
+            (folder / "order_dump.py").write_text(ORDER)
+            env = {**os.environ, "TIERS_DUMP": str(folder / "items"),
+                   "ORDER_DUMP": str(folder / "order.jsonl"),
+                   "PYTHONPATH": f"{folder}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+            env.pop("PYTEST_XDIST_WORKER", None)
+            result = subprocess.run([sys.executable, "-m", "pytest", "--setup-plan", "-q",
+                                     "-p", "tiers_dump", "-p", "order_dump",
+                                     "-p", "no:cacheprovider", "tests"],
+                                    cwd=ROOT, env=env, capture_output=True, text=True,
+                                    timeout=300)
+            assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return folder
 
 
-def test_tiers_and_groups_follow_the_fixtures_each_test_uses(tmp_path):
-    items = collected(tmp_path)
+def collected(plan: Path) -> list:
+    """The items as one worker collected them (every worker collects the whole suite)."""
+    dumps = sorted(plan.glob("items.*.json"))
+    assert dumps, "no worker wrote its collection"
+    return json.loads(dumps[0].read_text())
+
+
+def test_tiers_and_groups_follow_the_fixtures_each_test_uses(plan):
+    items = collected(plan)
     for fixture, marker in TIER_FIXTURES.items():
         users = [(nodeid, marks) for nodeid, fixtures, marks in items if fixture in fixtures]
         assert users, f"no test uses {fixture}: the rule would check nothing"
@@ -62,22 +87,12 @@ def pytest_runtest_protocol(item, nextitem):
 '''
 
 
-def test_each_training_of_the_shipped_course_starts_first_on_a_worker_of_its_own(tmp_path):
+def test_each_training_of_the_shipped_course_starts_first_on_a_worker_of_its_own(plan):
     """The two trainings (TensorFlow; JAX and PyTorch) are the run's longest work: each must
     be the first thing a worker does, on different workers, or the run waits for them one
     after the other (xdist's default order queued TensorFlow behind the other group)."""
-    (tmp_path / "order_dump.py").write_text(ORDER)
-    env = {**os.environ, "ORDER_DUMP": str(tmp_path / "order.jsonl"),
-           "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    env.pop("PYTEST_XDIST_WORKER", None)
-    # the whole suite with the project's own options (addopts: workers, groups, order),
-    # nothing run: --setup-plan
-    result = subprocess.run([sys.executable, "-m", "pytest", "--setup-plan", "-q",
-                             "-p", "order_dump", "-p", "no:cacheprovider", "tests"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     ran: dict[str, list[str]] = {}
-    for line in (tmp_path / "order.jsonl").read_text().splitlines():
+    for line in (plan / "order.jsonl").read_text().splitlines():
         worker, nodeid = json.loads(line)
         ran.setdefault(worker, []).append(nodeid)
     firsts = {worker: nodeids[0] for worker, nodeids in ran.items()}
