@@ -11,7 +11,7 @@ import markdown
 import pytest
 
 from conftest import (
-    NO_FIT_CHECK,
+    FIT_CHECK_SKIP_ENV,
     add_project_files,
     lesson_source,
     make_course,
@@ -262,12 +262,22 @@ def test_a_bad_episode_is_named_with_its_line(tmp_path, text, line, words):
     assert err.value.path == episode
 
 
+@pytest.mark.fit_check
 def test_an_imported_episode_builds_verifies_and_publishes_without_leaks(tmp_path):
+    """With the fit check on: the importer's slide marks (importers/slide_breaks.py) give
+    a deck whose every slide fits, with no slide over the word rule's warning."""
     root = add_project_files(make_course(tmp_path / "course", {}))
     for step in (["import", str(EPISODE)], ["notebooks"], ["verify", "--backend", "none"],
                  ["site"]):
-        result = run_build(root, *step, env=NO_FIT_CHECK)
+        result = run_build(root, *step, env={FIT_CHECK_SKIP_ENV: "0"})
         assert result.returncode == 0, result.stdout + result.stderr
+    assert "not checked for fit" not in result.stderr  # the site's fit check ran
+    assert "words of prose" not in result.stderr
+    lesson = (root / "content" / "01_introduction.py").read_text()
+    assert lesson.count('slideshow={"slide_type": "slide"}') >= 5
+    # a course without build.py: its runs table names the command it has
+    runs = (root / "build" / "site" / "verification.html").read_text()
+    assert "executed by <code>coursekit verify</code>" in runs
     exercise = (root / "exercises" / "01_introduction.ipynb").read_text()
     page = (root / "build" / "site" / "lessons" / "01_introduction.html").read_text()
     for student in (exercise, page):

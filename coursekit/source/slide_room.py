@@ -27,28 +27,45 @@ TEXT_LINE_PX, TEXT_LINE_CHARS = 38, 74
 HEADING_PX = {1: 74, 2: 60, 3: 51}  # h1–h3 at 54/42/34 px, line height 1.15, 12 px below
 SMALL_HEADING_PX = 44
 PARAGRAPH_GAP_PX = 10
-TABLE_ROW_PX = 46  # 26 px text, line height 1.35, the cell's padding and border
+TABLE_ROW_PX = 38  # 26 px text, line height 1.35, the cell's padding and border
 
-# Words as the fit check counts them (deck_check.PROSE_WORDS): letters and digits, with
-# an apostrophe inside a word; code, math, HTML tags and link targets are not prose.
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W\d_]+)*")
-_NOT_PROSE = [
-    re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.M | re.S),  # fenced code
-    re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S),  # math
-    re.compile(r"(`+).+?\1", re.S),  # inline code
-    re.compile(r"<[^>\n]*>"),  # HTML tags (their text between them is prose)
-    re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?"),  # images: no text on the screen
-    re.compile(r"\]\([^)]*\)"),  # a link's target (its text stays)
-    re.compile(r"\{[^}\n]*\}"),  # Pandoc attributes
-    re.compile(r"^ {0,3}:{3,}.*$", re.M),  # fenced div lines
+# Markdown the screen does not show as text: link targets, images (a figure, not words),
+# HTML tags (their text between them is shown), Pandoc attributes, fenced div lines
+_UNSHOWN = [
+    re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?"),
+    re.compile(r"\]\([^)]*\)"),
+    re.compile(r"<[^>\n]*>"),
+    re.compile(r"\{[^}\n]*\}"),
+    re.compile(r"^ {0,3}:{3,}.*$", re.M),
 ]
+# shown, but not prose: fenced code, math, inline code
+_NOT_PROSE = [
+    re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.M | re.S),
+    re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S),
+    re.compile(r"(`+).+?\1", re.S),
+]
+# Words as the fit check counts them (deck_check.PROSE_WORDS): letters and digits, with
+# an apostrophe inside a word
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W\d_]+)*")
+
+
+def shown_text(markdown: str) -> str:
+    """``markdown`` without what a slide does not show as text (math and code stay)."""
+    for pattern in _UNSHOWN:
+        markdown = pattern.sub(" ", markdown)
+    return markdown
 
 
 def prose_words(markdown: str) -> int:
     """The words of prose a slide showing ``markdown`` has, as the fit check counts them."""
-    for pattern in _NOT_PROSE:
+    for pattern in _NOT_PROSE + _UNSHOWN:
         markdown = pattern.sub(" ", markdown)
     return len(_WORD.findall(markdown))
+
+
+def prose_px(markdown: str) -> int:
+    """The height of a paragraph of Markdown on a slide (its lines joined, then wrapped)."""
+    return line_px(" ".join(shown_text(markdown).split()))
 
 
 def line_px(text: str, code: bool = False) -> int:

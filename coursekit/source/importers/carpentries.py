@@ -34,6 +34,7 @@ from ...errors import MarkerError
 from ..fenced_divs import fences
 from ..lesson import MINUTE_KEYS, OUTCOME_KEYS, schedule_keys
 from .carpentries_styles import as_workbench, check_classes
+from .slide_breaks import with_slides
 
 SUFFIXES = (".md", ".rmd")
 FRONT = "---"
@@ -85,7 +86,8 @@ def episode_lesson(path: Path) -> str:
                      hint="add 'title: ...' to its front matter")
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"jupytext": {"notebook_metadata_filter": "-all"}}  # no header: ours
-    nb.cells = cells(body)
+    walk = cells(body)
+    nb.cells = with_slides(walk.cells, walk.shown)  # slides an author would make
     return lesson_header(course) + "\n" + jupytext.writes(nb, fmt="py:percent")
 
 
@@ -178,13 +180,14 @@ def _list_line(line: str, items: list[str], path: Path, number: int) -> None:
                      hint="write each entry as '- ...'")
 
 
-def cells(body: list[str]) -> list:
-    """Markdown and code cells of the episode's body."""
+def cells(body: list[str]) -> _Walk:
+    """Markdown and code cells of the episode's body (``.cells``), and how many lines of
+    output the episode showed after each code cell (``.shown``, by its index)."""
     walk = _Walk()
     for line, (kind, _name) in zip(body, fences(body), strict=True):
         walk.line(line, kind)
     walk.flush()
-    return walk.cells
+    return walk
 
 
 class _Walk:
@@ -198,6 +201,7 @@ class _Walk:
         self.block: tuple[int, str] | None = None  # (backticks, "python"|"drop"|"keep")
         self.code: list[str] = []
         self.after_code = False  # only blank lines since a Python cell
+        self.shown: dict[int, int] = {}  # code cell index → lines of output dropped
 
     def line(self, line: str, kind: str) -> None:
         if self.block is not None:
@@ -237,6 +241,8 @@ class _Walk:
                 self.text.append(line)
         elif role == "python":
             self.code.append(line)
+        elif role == "drop" and self.cells:
+            self.shown[len(self.cells) - 1] = self.shown.get(len(self.cells) - 1, 0) + 1
         elif role == "keep":
             self.text.append(line)
 
