@@ -62,6 +62,13 @@ def test_the_mooc_pair_gives_the_moocs_exercise(tmp_path, capsys):
     assert exercise_sources(lesson_path) == theirs
     lesson = read_lesson(lesson_path)
     assert (lesson.title, lesson.markers) == ("Exercise M1.02", "scikit-learn-mooc")
+    # the MOOC reads its data up from its folder: verify's folder has no ../datasets
+    err = capsys.readouterr().err
+    assert (f"warning: {SOL}: the lesson reads '../datasets/adult-census-numeric.csv' (its "
+            "line 24)") in err
+    assert "(data: {adult-census-numeric.csv: adult_census_numeric_path})" in err
+    assert "line 101" in err and err.count("warning:") == 2
+    assert lesson_path.read_text().count('read_csv("../datasets/') == 2  # as the MOOC has it
 
 
 def test_the_mooc_solution_alone_imports_and_a_stale_exercise_is_refused(tmp_path, capsys):

@@ -4,6 +4,7 @@ into one lesson of this course (the importers: source/importers/)."""
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
 import tempfile
@@ -45,6 +46,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"wrote {path} (beside the source, named by the lesson)")
     for warning in missing_references(lesson, assets, out.parent, args.paths[0]):
         print(warning, file=sys.stderr)
+    for warning in outside_reads(lesson, args.paths[0]):
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -83,6 +86,39 @@ def missing_references(lesson: Lesson, assets: dict[Path, bytes], content: Path,
                            f"{cell.line + number}), which is neither beside {source.name} "
                            f"nor under content/; copy it to content/{path} before building")
     return missing
+
+
+# a file named in code by a path that climbs out of the notebook's folder, as the MOOC's
+# notebooks read "../datasets/adult-census.csv"
+_OUTSIDE = re.compile(r"^\.\.[/\\][^\n]*\.\w+$")
+
+
+def outside_reads(lesson: Lesson, source: Path) -> list[str]:
+    """A warning for each string in the lesson's code that names a file up from the
+    source's folder: verify runs each notebook in a folder of its own, where that path
+    leads nowhere, so the import says now what to do instead (the lesson is written as
+    its source has it: rewriting it would change the exercise students get)."""
+    found = []
+    for cell in lesson.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue  # IPython magics: verify names what it cannot run
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and _OUTSIDE.match(node.value):
+                name = Path(node.value).name
+                parameter = re.sub(r"\W+", "_", Path(node.value).stem).strip("_") + "_path"
+                found.append(
+                    f"warning: {source}: the lesson reads '{node.value}' (its line "
+                    f"{cell.line + node.lineno - 1}), a path from the source's folder that "
+                    f"verify's working folder does not have; declare it in the lesson header "
+                    f"(data: {{{name}: {parameter}}}), set {parameter} = \"{node.value}\" in "
+                    f"a parameters cell and read {parameter}, then pass --data-dir with the "
+                    f"folder that holds {name} to verify, site and bundle")
+    return found
 
 
 def default_lesson_path(content: Path, source: Path) -> Path:
