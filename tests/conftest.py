@@ -7,6 +7,7 @@ import contextlib
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -106,6 +107,22 @@ def run_build(root: Path, *args: str, fresh_process: bool = False,
             code = stop.code if isinstance(stop.code, int) else 2
     return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(),
                                        err.getvalue())
+
+
+@contextlib.contextmanager
+def ctrl_c_reaches_children():
+    """Processes started inside get Ctrl-C's default action, as from a terminal. A suite
+    started as a background job (``cmd &`` in a script, some CI runners) runs with SIGINT
+    ignored, and an ignored signal stays ignored through exec: the build a test starts
+    would never see its Ctrl-C (two such tests timed out after 60 s). A handler, unlike
+    an ignore, is reset to the default at exec; so one is set here while the child starts."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

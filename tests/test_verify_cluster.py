@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, make_course
+from conftest import ROOT, ctrl_c_reaches_children, make_course
 from coursekit.cli import main as cli_main
 from coursekit.config import Project
 from coursekit.errors import CourseError
@@ -323,10 +323,11 @@ def test_a_worker_with_another_environment_stops_verify_with_exit_2(cluster, tmp
 def test_ctrl_c_on_the_client_stops_the_kernel_on_the_worker(cluster, tmp_path):
     log = tmp_path / "runs.log"
     root = make_course(tmp_path / "course", {"01_slow": lesson("01_slow", log, held=1)})
-    client = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--root", str(root), "verify",
-         "--scheduler", cluster.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
+    with ctrl_c_reaches_children():
+        client = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--root", str(root), "verify",
+             "--scheduler", cluster.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
     try:
         _, worker_pid, kernel_pid = wait_for(lambda: log_lines(log), what="the run")[0]
         client.send_signal(signal.SIGINT)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, ctrl_c_reaches_children
 from verify_fixture import DATA, build, copy_course
 
 
@@ -29,10 +29,11 @@ def test_ctrl_c_stops_the_kernel_and_leaves_report_cache_and_notebooks_as_they_w
     before = files_under(root)
     pidfile = tmp_path / "kernel.pid"
     env = dict(os.environ, VERIFY_FIXTURE_PIDFILE=str(pidfile), VERIFY_FIXTURE_SLEEP="300")
-    build_py = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--root", str(root), "verify", "--force",
-         "--data-dir", str(DATA), "--jobs", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with ctrl_c_reaches_children():
+        build_py = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--root", str(root), "verify", "--force",
+             "--data-dir", str(DATA), "--jobs", "2"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for _ in range(600):  # until 02_other's kernel is busy in its long cell
             if pidfile.exists() and pidfile.read_text():
