@@ -40,13 +40,13 @@
 #             targets: {test_accuracy: {min: 0.66}},
 #             reason: "JAX's CPU convolutions run at about a third of TensorFlow's speed, so
 #               its smoke run sees the 45,000 images once, not twice, and takes longer than
-#               the minute (about two on this 2-core CPU); its worst of 3 seeds scored
-#               0.666 (docs/benchmarks.md)."}
+#               the minute; its bar is its worst of 3 seeds less their spread (the seeds are
+#               in docs/benchmarks.md)."}
 #           torch: {parameters: {n_train: 27000, compare_augmentation: false},
 #             targets: {test_accuracy: {min: 0.67}},
 #             reason: "PyTorch's CPU convolutions run at under half of TensorFlow's speed,
-#               so its smoke run sees 27,000 images twice in the same minute; its worst of
-#               3 seeds scored 0.681 (docs/benchmarks.md)."}
+#               so its smoke run sees 27,000 images twice in the same minute; its bar is its
+#               worst of 3 seeds less their spread (the seeds are in docs/benchmarks.md)."}
 #         targets:
 #           # the worst of 3 seeds less their spread (0.72 failed seed 44); docs/benchmarks.md
 #           test_accuracy: {min: 0.71}

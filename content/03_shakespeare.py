@@ -34,15 +34,14 @@
 #           learning_rate: 0.01, gen_length: 200}
 #         backends:
 #           jax: {targets: {val_loss_warm_nats: {max: 1.80}},
-#             reason: "The same recipe varies more from seed to seed on JAX (spread 0.073
-#               nats over 3 seeds, 0.028 on TensorFlow); its worst seed reached 1.766, so
-#               JAX is held to the course's own bar of 1.80 (docs/benchmarks.md)."}
+#             reason: "The same recipe varies more from seed to seed on JAX (over 3 seeds,
+#               more than twice TensorFlow's spread), so JAX is held to the course's own bar
+#               of 1.80 (the seeds are in docs/benchmarks.md)."}
 #           torch: {targets: {val_loss_warm_nats: {max: 1.80}},
-#             reason: "PyTorch trains the same 7 epochs (5 kept it to the minute but one
-#               seed in three ended at 1.847, over the course's 1.80); its CPU LSTM is
-#               slower, so this takes longer than the minute, and its seeds vary more
-#               (1.698, 1.698, 1.771: spread 0.074), so it is held to the course's own
-#               bar of 1.80 (docs/benchmarks.md)."}
+#             reason: "PyTorch trains the same 7 epochs (5 kept it to the minute, but one
+#               seed in three then ended over the course's 1.80); its CPU LSTM is slower,
+#               so this takes longer than the minute, and its seeds vary more, so it is held
+#               to the course's own bar of 1.80 (the seeds are in docs/benchmarks.md)."}
 #         targets:
 #           # on the report half only (the last 5% of the text); the worst of 3 seeds
 #           # plus their spread (1.72 held by 0.001); docs/benchmarks.md
