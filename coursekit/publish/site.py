@@ -134,7 +134,8 @@ def site_sources(inputs: CourseInputs, node_modules: Path, instructor: bool = Fa
                   for name, data in mathjax_assets(node_modules).items()})
     files[IFRAME_WORKER] = _iframe_worker(node_modules)
     # the pages name the command this course is run with (the runs table, the badges)
-    files.update({name: in_own_words(data.decode(), course.prog).encode()
+    prog = course.prog  # looks for build.py on disk: once, not once per page
+    files.update({name: in_own_words(data.decode(), prog).encode()
                   for name, data in files.items() if name.endswith(".md")})
     for name in STATIC_FILES:
         files[f"assets/{name}"] = (STATIC / name).read_bytes()
