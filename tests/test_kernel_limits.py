@@ -10,6 +10,7 @@ import nbformat
 
 from conftest import HEADER, lesson_source, make_course
 from coursekit.run.kernel import KernelSession, kernel_env
+from coursekit.run.output_cap import CappedClient
 from verify_fixture import build, runs
 
 
@@ -63,6 +64,50 @@ def test_a_kernel_that_crashes_in_c_names_the_statement_that_was_running(tmp_pat
     """)
     assert error["exception"] == "DeadKernelError"
     assert error["line"] == line_of(source, "os.abort()")  # not the cell's first line
+
+
+def test_a_crash_names_its_line_when_the_cells_number_never_arrived(
+        tmp_path, capsys, monkeypatch):
+    # nbclient stops reading messages once it sees the kernel dead: under load, before
+    # the one that numbers the cell (a CI failure of 5 Dec 2026). Force that order.
+    original = CappedClient.process_message
+
+    def unnumbered(self, msg, cell, index):
+        if "os.abort()" in cell.source:
+            msg = {**msg, "content": {k: v for k, v in msg["content"].items()
+                                      if k != "execution_count"}}
+        return original(self, msg, cell, index)
+
+    monkeypatch.setattr(CappedClient, "process_message", unnumbered)
+    source, error = verified_error(tmp_path, capsys, """
+        # %%
+        print("a numbered cell before")
+
+        # %%
+        import os
+        x = 1
+        os.abort()
+    """)
+    assert error["exception"] == "DeadKernelError"
+    assert error["line"] == line_of(source, "os.abort()")
+
+
+def test_a_crash_in_a_function_an_earlier_cell_defined_names_the_call(tmp_path, capsys):
+    source, error = verified_error(tmp_path, capsys, """
+        # %%
+        import os
+
+
+        def crash():
+            os.abort()
+
+        # %%
+        x = 1
+        crash()
+    """)
+    assert error["exception"] == "DeadKernelError"
+    assert error["line"] == [i for i, line in enumerate(source.split("\n"), 1)
+                             if line == "crash()"][0]
 
 
 def test_quit_in_a_cell_fails_the_lesson_at_its_line(tmp_path, capsys):

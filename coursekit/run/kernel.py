@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -56,7 +57,7 @@ import faulthandler as __ck_faults, sys as __ck_sys
 __ck_faults.enable(__ck_sys.__stderr__)
 del __ck_faults, __ck_sys"""
 # a cell's frame in faulthandler's dump (ipykernel runs each cell from a file of its own)
-_CRASH_FRAME = re.compile(r'File "[^"]*ipykernel_\d+[/\\][^"]*", line (\d+)')
+_CRASH_FRAME = re.compile(r'File "[^"]*ipykernel_\d+[/\\]([^"]*)", line (\d+)')
 # jupyter_client swaps these for sys.executable, so the kernel is this environment's Python
 _PYTHON_ALIASES = {"python", f"python{sys.version_info[0]}",
                    f"python{sys.version_info[0]}.{sys.version_info[1]}", sys.executable}
@@ -117,6 +118,7 @@ class KernelSession:
         self.km: AsyncKernelManager | None = None
         self.client: CappedClient | None = None
         self._log = None
+        self.count = 0  # the kernel's last execution count
 
     async def __aenter__(self) -> KernelSession:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,14 +188,13 @@ class KernelSession:
             # nbclient turns a cancellation (Ctrl-C) into DeadKernelError: undo that
             if asyncio.current_task().cancelling():
                 raise asyncio.CancelledError() from None
-            died = _stand_in("DeadKernelError", "the kernel died (out of memory, or a crash "
-                             f"in C code?); see {self.log_path}")
-            return CellRun(cell, {**died, "traceback": self._crash_frames(cell, logged)}, True)
+            return self._died(cell, logged)
         finally:
             alarm.cancel()
             if probe:
                 self.nb.cells[index] = original
                 self.budget.undo(index, counted)
+        self.count = cell.get("execution_count") or self.count
         error = next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
         if error is not None and alarm.done() and not alarm.cancelled():
             # interrupted at the limit: the KeyboardInterrupt's frames name the statement
@@ -202,15 +203,26 @@ class KernelSession:
                                   "lesson's timeout: or verify --timeout)"}, True)
         return CellRun(cell, error)
 
+    def _died(self, cell: NotebookNode, logged: int) -> CellRun:
+        """The stand-in error of a cell whose kernel died, with the frame it was in."""
+        # nbclient stops reading the kernel's messages when it sees it dead, at times
+        # before the one that numbers the cell: the kernel numbers each cell it runs
+        cell.execution_count = cell.get("execution_count") or self.count + 1
+        died = _stand_in("DeadKernelError", "the kernel died (out of memory, or a crash "
+                         f"in C code?); see {self.log_path}")
+        return CellRun(cell, {**died, "traceback": self._crash_frames(cell, logged)}, True)
+
     def _crash_frames(self, cell: NotebookNode, logged: int) -> list[str]:
         """Where the cell was when its kernel crashed, as IPython names a frame (what
         tracebacks.locate reads), from faulthandler's dump in the log; none after a kill."""
         with open(self.log_path, "rb") as log:
             log.seek(logged)
             dump = log.read().decode("utf-8", errors="replace")
-        found = _CRASH_FRAME.search(dump)  # most recent call first
-        count = cell.get("execution_count")
-        return [f"Cell In[{count}], line {found.group(1)}"] if found and count else []
+        # ipykernel runs each cell from a file named by a hash of its source; the
+        # innermost frame may be in a function an earlier cell defined: take this cell's
+        own = f"{murmur2_x86(cell.source, get_tmp_hash_seed())}.py"
+        lines = [line for name, line in _CRASH_FRAME.findall(dump) if name == own]
+        return [f"Cell In[{cell.execution_count}], line {lines[0]}"] if lines else []
 
     async def _interrupt_after(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
