@@ -302,6 +302,11 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=_schedule_rank)  # stable: the rest keeps its order
 
 
+def pytest_deselected(items):
+    if items:  # test_tiers: this session's collection is not the whole suite
+        items[0].config.ck_deselected = True
+
+
 def _schedule_rank(item) -> int:
     """xdist hands out work in this order (--no-loadscope-reorder), one unit to each worker
     and then a second to any worker with two tests or fewer queued: the two trainings

@@ -6,67 +6,72 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
+from xdist.scheduler import LoadGroupScheduling
 
-from conftest import ROOT, SHARED_BUILDS, TIER_FIXTURES, built_once, session_folder
+from conftest import ROOT, SHARED_BUILDS, TIER_FIXTURES
 
-# a plugin that writes what the collection decided: each test's fixtures and markers
+# a plugin that writes, after the project's own hooks, what the collection decided
 DUMP = '''
 import json, os, pytest
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    name = f'{os.environ["TIERS_DUMP"]}.{os.environ.get("PYTEST_XDIST_WORKER", "master")}.json'
-    with open(name, "w") as out:
-        json.dump([[item.nodeid, sorted(item.fixturenames),
-                    [[m.name, list(m.args) if m.name == "xdist_group" else []]
-                     for m in item.iter_markers()]] for item in items], out)
+    with open(os.environ["TIERS_DUMP"], "w") as out:
+        json.dump([[item.nodeid, item.fixturenames,
+                    [[m.name, [str(a) for a in m.args]] for m in item.iter_markers()]]
+                   for item in items], out)
 '''
 
 
+@dataclass(frozen=True)
+class Collected:
+    nodeid: str           # as xdist's workers report it: a group's tests end in @GROUP
+    fixtures: frozenset[str]
+    marks: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, nodeid: str, fixtures, marks) -> Collected:
+        marks = tuple((name, tuple(str(a) for a in args)) for name, args in marks)
+        groups = sorted({args[0] for name, args in marks if name == "xdist_group" and args})
+        suffix = f"@{'_'.join(groups)}" if groups else ""  # under xdist, already there
+        return cls(nodeid if nodeid.endswith(suffix) else nodeid + suffix,
+                   frozenset(fixtures), marks)
+
+
 @pytest.fixture(scope="session")
-def plan(tmp_path_factory, worker_id) -> Path:
-    """One ``pytest --setup-plan`` of the whole suite with the project's own options
-    (addopts: workers, groups, order), nothing run, for both tests below: its collection
-    (items.json, written by each worker) and which worker would run what (order.jsonl).
-    Made once per session, by the first worker to ask: a plan costs four collections."""
-    folder = session_folder(tmp_path_factory, worker_id) / "plan"
-    with built_once(folder.parent, "setup-plan") as todo:
-        if todo:
-            folder.mkdir()
-            (folder / "tiers_dump.py").write_text(DUMP)
-            (folder / "order_dump.py").write_text(ORDER)
-            env = {**os.environ, "TIERS_DUMP": str(folder / "items"),
-                   "ORDER_DUMP": str(folder / "order.jsonl"),
-                   "PYTHONPATH": f"{folder}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-            env.pop("PYTEST_XDIST_WORKER", None)
-            result = subprocess.run([sys.executable, "-m", "pytest", "--setup-plan", "-q",
-                                     "-p", "tiers_dump", "-p", "order_dump",
-                                     "-p", "no:cacheprovider", "tests"],
-                                    cwd=ROOT, env=env, capture_output=True, text=True,
-                                    timeout=300)
-            assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return folder
+def suite(request, tmp_path_factory) -> list[Collected]:
+    """The whole suite as collected under the project's options: this session's own
+    collection when it is the whole suite (CI: nothing to redo), else one collection of
+    its own (a developer's tier deselects tests, or one module was asked for)."""
+    config, session = request.config, request.session
+    if (config.args_source is pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
+            and not config.option.markexpr and not getattr(config, "ck_deselected", False)):
+        return [Collected.of(item.nodeid, item.fixturenames,
+                             [(m.name, m.args) for m in item.iter_markers()])
+                for item in session.items]
+    folder = tmp_path_factory.mktemp("collection")
+    (folder / "tiers_dump.py").write_text(DUMP)
+    env = {**os.environ, "TIERS_DUMP": str(folder / "items.json"),
+           "PYTHONPATH": f"{folder}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-n0",
+                             "-p", "tiers_dump", "-p", "no:cacheprovider", "tests"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return [Collected.of(*row) for row in json.loads((folder / "items.json").read_text())]
 
 
-def collected(plan: Path) -> list:
-    """The items as one worker collected them (every worker collects the whole suite)."""
-    dumps = sorted(plan.glob("items.*.json"))
-    assert dumps, "no worker wrote its collection"
-    return json.loads(dumps[0].read_text())
-
-
-def test_tiers_and_groups_follow_the_fixtures_each_test_uses(plan):
-    items = collected(plan)
+def test_tiers_and_groups_follow_the_fixtures_each_test_uses(suite):
     for fixture, marker in TIER_FIXTURES.items():
-        users = [(nodeid, marks) for nodeid, fixtures, marks in items if fixture in fixtures]
+        users = [test for test in suite if fixture in test.fixtures]
         assert users, f"no test uses {fixture}: the rule would check nothing"
-        assert all([marker, []] in marks for _, marks in users), f"{fixture} without {marker}"
+        assert all((marker, ()) in test.marks for test in users), f"{fixture} without {marker}"
     for name in SHARED_BUILDS:
-        groups = [[mark for mark in marks if mark[0] == "xdist_group"]
-                  for _, fixtures, marks in items if name in fixtures]
-        assert groups and all(group == [["xdist_group", [name]]] for group in groups), name
+        groups = [[mark for mark in test.marks if mark[0] == "xdist_group"]
+                  for test in suite if name in test.fixtures]
+        assert groups and all(group == [("xdist_group", (name,))] for group in groups), name
 
 
 def test_pytest_xdist_schedules_a_shared_build_as_one_group(built_course, request):
@@ -77,25 +82,47 @@ def test_pytest_xdist_schedules_a_shared_build_as_one_group(built_course, reques
     assert request.node.get_closest_marker("xdist_group").args == ("built_course",)
 
 
-# a plugin that writes which worker ran which test, in the order each worker ran them
-ORDER = '''
-import json, os, pytest
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item, nextitem):
-    with open(os.environ["ORDER_DUMP"], "a") as out:
-        out.write(json.dumps([os.environ.get("PYTEST_XDIST_WORKER"), item.nodeid]) + "\\n")
-'''
+class Worker:
+    """What xdist's scheduler sees of a worker: the tests it is sent, in order."""
+
+    def __init__(self, name: str, collection: list[str]):
+        self.gateway = SimpleNamespace(id=name)
+        self.collection, self.ran, self.shutting_down = collection, [], False
+
+    def send_runtest_some(self, indices: list[int]) -> None:
+        self.ran += [self.collection[i] for i in indices]
+
+    def shutdown(self) -> None:
+        self.shutting_down = True
 
 
-def test_each_training_of_the_shipped_course_starts_first_on_a_worker_of_its_own(plan):
+def first_assignments(config, suite: list[Collected]) -> dict[str, list[str]]:
+    """What each worker is sent first when this collection starts, as pytest-xdist's own
+    scheduler decides under pyproject.toml's addopts (workers, --dist, reordering), however
+    this session was started (even with -n0). Until a worker finishes a test, that is its
+    queue; it finishes nothing before its first test, a training, has run."""
+    addopts = config.getini("addopts")
+    assert addopts[addopts.index("--dist") + 1] == "loadgroup"
+    count = int(addopts[addopts.index("-n") + 1])
+    stub = SimpleNamespace(getvalue=lambda name: [f"{count}*popen"], option=SimpleNamespace(
+        loadscopereorder="--no-loadscope-reorder" not in addopts))
+    scheduler = LoadGroupScheduling(stub)
+    collection = [test.nodeid for test in suite]
+    workers = [Worker(f"gw{i}", collection) for i in range(count)]
+    for worker in workers:
+        scheduler.add_node(worker)
+        scheduler.add_node_collection(worker, collection)
+    scheduler.schedule()
+    return {worker.gateway.id: worker.ran for worker in workers}
+
+
+def test_each_training_of_the_shipped_course_starts_first_on_a_worker_of_its_own(
+        request, suite):
     """The two trainings (TensorFlow; JAX and PyTorch) are the run's longest work: each must
     be the first thing a worker does, on different workers, or the run waits for them one
     after the other (xdist's default order queued TensorFlow behind the other group)."""
-    ran: dict[str, list[str]] = {}
-    for line in (plan / "order.jsonl").read_text().splitlines():
-        worker, nodeid = json.loads(line)
-        ran.setdefault(worker, []).append(nodeid)
-    firsts = {worker: nodeids[0] for worker, nodeids in ran.items()}
+    ran = first_assignments(request.config, suite)
+    firsts = {worker: nodeids[0] for worker, nodeids in ran.items() if nodeids}
     tensorflow = [w for w, n in firsts.items() if "passes_smoke_on_tensorflow" in n]
     others = [w for w, n in firsts.items() if "smoke_on_other_backends" in n]
     assert len(tensorflow) == 1 and len(others) == 1, firsts
