@@ -4,12 +4,9 @@ The layer is given code in the lesson (students use it in exercise 3), so it is 
 from the lesson's own cell, not from a copy.
 """
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ROOT
+from backend_check import run_on_backend
 
 CHECK = r'''
 import sys
@@ -46,10 +43,4 @@ print("ok")
 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
 def test_random_shift_takes_one_reflect_padded_window_per_image(backend, tmp_path):
-    script = (f"BENCH = {str(ROOT / 'bench')!r}\n"
-              f"PATH = {str(tmp_path / 'shift.keras')!r}\n" + CHECK)
-    env = {"KERAS_BACKEND": backend, "PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=300)
-    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), (
-        result.stdout[-2000:] + result.stderr[-4000:])
+    assert run_on_backend(CHECK, backend, tmp_path / "shift.keras") == "ok"
