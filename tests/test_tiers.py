@@ -47,8 +47,9 @@ def suite(request, tmp_path_factory) -> list[Collected]:
     collection when it is the whole suite (CI: nothing to redo), else one collection of
     its own (a developer's tier deselects tests, or one module was asked for)."""
     config, session = request.config, request.session
-    if (config.args_source is pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
-            and not config.option.markexpr and not getattr(config, "ck_deselected", False)):
+    # -k, -m, --lf and --deselect all report what they drop (conftest.pytest_deselected)
+    if (config.args_source is pytest.Config.ArgsSource.TESTPATHS
+            and not getattr(config, "ck_deselected", False)):
         return [Collected.of(item.nodeid, item.fixturenames,
                              [(m.name, m.args) for m in item.iter_markers()])
                 for item in session.items]
